@@ -1,0 +1,327 @@
+"""``flask2quart rewrite``: the codemod's public entry point.
+
+discover -> cheap pre-filter -> project analysis (once, whole tree, :mod:`ast`) -> per-file LibCST
+rewrite in parallel (each worker gets the analysis, never the other trees) -> verify -> write, diff
+or check -> findings. :func:`rewrite` is what the CLI calls, and what tests call.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..findings import Finding, Severity
+from . import analysis as A
+from .discover import SourceFile, imports_any, iter_files, mentions_flask
+from .engine import FileResult, transform_source, write_atomic
+from .flask_api import is_test_module
+from .rules import ALL_CODES, PytestAsyncioConfig
+from .rules.f2q206_pytest_asyncio_config import ConfigEdit
+
+__all__ = ["RewriteOptions", "RewriteResult", "rewrite", "select_codes"]
+
+
+class Mode:
+    WRITE = "write"
+    CHECK = "check"
+    DIFF = "diff"
+
+
+@dataclass(frozen=True)
+class RewriteOptions:
+    mode: str = Mode.WRITE
+    out: Path | None = None
+    jobs: int = 1
+    enabled: frozenset[str] = frozenset(ALL_CODES)
+    exclude: tuple[str, ...] = ()
+    #: Called after each file is processed: (done, total). For progress bars.
+    progress: Callable[[int, int], None] | None = None
+
+
+@dataclass
+class RewriteResult:
+    files: list[FileResult] = field(default_factory=list)
+    config_edits: list[ConfigEdit] = field(default_factory=list)
+    scanned: int = 0
+    diff: str = ""
+
+    @property
+    def changed(self) -> list[FileResult]:
+        return [f for f in self.files if f.changed]
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [f for f in self.files if f.error is not None]
+
+    @property
+    def findings(self) -> list[Finding]:
+        return sorted(finding for f in self.files for finding in f.findings)
+
+    @property
+    def changed_count(self) -> int:
+        return len(self.changed) + len(self.config_edits)
+
+    def summary(self) -> dict[str, int]:
+        failed = len(self.failed)
+        changed = self.changed_count
+        return {
+            "scanned": self.scanned,
+            "changed": changed,
+            "unchanged": self.scanned - len(self.changed) - failed,
+            "failed": failed,
+        }
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "summary": self.summary(),
+            "changed": sorted(f.path for f in self.changed) + sorted(str(e.path) for e in self.config_edits),
+            "failed": [{"path": f.path, "error": f.error} for f in self.failed],
+            "findings": [f.to_json() for f in self.findings],
+        }
+
+
+def select_codes(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> frozenset[str]:
+    """Codes enabled by ``--select``/``--ignore`` (prefixes allowed, like ruff: ``F2Q2``)."""
+    select = [s.strip().upper() for s in select if s.strip()]
+    ignore = [s.strip().upper() for s in ignore if s.strip()]
+    for code in (*select, *ignore):
+        if not any(known.startswith(code) for known in ALL_CODES):
+            raise ValueError(f"unknown rule code or prefix: {code}")
+    chosen = {c for c in ALL_CODES if not select or any(c.startswith(s) for s in select)}
+    chosen = {c for c in chosen if not any(c.startswith(i) for i in ignore)}
+    chosen |= set(A_ENGINE_CODES)
+    return frozenset(chosen)
+
+
+A_ENGINE_CODES = ("F2Q001", "F2Q002")
+
+
+# --- the pipeline ------------------------------------------------------------------------------
+
+
+def rewrite(paths: Iterable[Path], options: RewriteOptions) -> RewriteResult:
+    """Rewrite ``paths`` (files or folders). Raises :class:`DiscoveryError` for missing paths."""
+    paths = [Path(p) for p in paths]
+    sources = list(iter_files(paths, options.exclude))
+    result = RewriteResult(scanned=len(sources))
+    candidates = _candidates(sources)
+    module_names = {str(f.path): A.module_name_for(f.path) for f, _ in candidates}
+    names = frozenset(module_names.values())
+    summaries, unreadable = _summarize_all(candidates, module_names, names, options.jobs)
+    analysis = A.decide(summaries, set(names))
+    result.files.extend(unreadable)
+    work = [(str(f.path), data) for f, data in candidates if str(f.path) in analysis.modules]
+    done = len(unreadable) + (len(sources) - len(candidates))
+    total = len(sources)
+    for file_result in _transform_all(work, analysis, options):
+        result.files.append(file_result)
+        done += 1
+        if options.progress:
+            options.progress(done, total)
+    result.files.sort(key=lambda f: f.path)
+    if "F2Q206" in options.enabled:
+        result.config_edits = _config_edits(paths, analysis, result, options)
+    _emit(paths, sources, result, options)
+    return result
+
+
+def _candidates(sources: list[SourceFile]) -> list[tuple[SourceFile, bytes]]:
+    """Files worth an :mod:`ast` parse: they mention Flask, are tests, or import such a module."""
+    first: list[tuple[SourceFile, bytes]] = []
+    rest: list[tuple[SourceFile, bytes]] = []
+    for source in sources:
+        try:
+            data = source.path.read_bytes()
+        except OSError:
+            data = b""
+        if mentions_flask(data) or is_test_module(source.path.name):
+            first.append((source, data))
+        else:
+            rest.append((source, data))
+    tops = {A.module_name_for(f.path).split(".")[0] for f, _ in first}
+    first.extend((f, data) for f, data in rest if imports_any(data, tops))
+    return first
+
+
+def _summarize_one(item: tuple[str, bytes, str, frozenset[str]]) -> A.ModuleFacts | tuple[str, str]:
+    path, data, module, names = item
+    try:
+        return A.summarize(path, data, module, names)
+    except (SyntaxError, ValueError, UnicodeDecodeError, RecursionError) as error:
+        return (path, f"{type(error).__name__}: {error}")
+
+
+def _summarize_all(
+    candidates: list[tuple[SourceFile, bytes]],
+    module_names: dict[str, str],
+    names: frozenset[str],
+    jobs: int,
+) -> tuple[list[A.ModuleFacts], list[FileResult]]:
+    items = [(str(f.path), data, module_names[str(f.path)], names) for f, data in candidates]
+    summaries: list[A.ModuleFacts] = []
+    failed: list[FileResult] = []
+    data_by_path = {str(f.path): data for f, data in candidates}
+    for outcome in _map(_summarize_one, items, jobs):
+        if isinstance(outcome, tuple):
+            path, message = outcome
+            error = f"cannot parse: {message.splitlines()[0]}"
+            line = _line_of(message)
+            result = FileResult(path, data_by_path[path], error=error)
+            result.findings.append(Finding(path, line, 0, "F2Q001", error, Severity.ERROR))
+            failed.append(result)
+        else:
+            summaries.append(outcome)
+    return summaries, failed
+
+
+def _line_of(message: str) -> int:
+    import re
+
+    match = re.search(r"line (\d+)", message)
+    return int(match.group(1)) if match else 1
+
+
+_WORKER_ANALYSIS: A.ProjectAnalysis | None = None
+_WORKER_ENABLED: frozenset[str] = frozenset()
+
+
+def _init_worker(analysis: A.ProjectAnalysis, enabled: frozenset[str]) -> None:
+    global _WORKER_ANALYSIS, _WORKER_ENABLED
+    _WORKER_ANALYSIS = analysis
+    _WORKER_ENABLED = enabled
+
+
+def _transform_one(item: tuple[str, bytes]) -> FileResult:
+    path, data = item
+    assert _WORKER_ANALYSIS is not None
+    try:
+        return transform_source(path, data, _WORKER_ANALYSIS, _WORKER_ENABLED)
+    except RecursionError:
+        result = FileResult(path, data, error="too deeply nested for the rewriter; left untouched")
+        result.findings.append(Finding(path, 1, 0, "F2Q001", result.error or "", Severity.ERROR))
+        return result
+
+
+def _transform_all(
+    work: list[tuple[str, bytes]], analysis: A.ProjectAnalysis, options: RewriteOptions
+) -> Iterator[FileResult]:
+    if options.jobs <= 1 or len(work) < 2:
+        _init_worker(analysis, options.enabled)
+        yield from map(_transform_one, work)
+        return
+    with ProcessPoolExecutor(
+        max_workers=options.jobs, initializer=_init_worker, initargs=(analysis, options.enabled)
+    ) as pool:
+        yield from pool.map(_transform_one, work, chunksize=max(1, len(work) // (options.jobs * 8)))
+
+
+def _map(func, items, jobs):  # type: ignore[no-untyped-def]
+    if jobs <= 1 or len(items) < 2:
+        return list(map(func, items))
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(func, items, chunksize=max(1, len(items) // (jobs * 8))))
+
+
+# --- project files -----------------------------------------------------------------------------
+
+
+def _config_edits(
+    paths: list[Path], analysis: A.ProjectAnalysis, result: RewriteResult, options: RewriteOptions
+) -> list[ConfigEdit]:
+    """pytest-asyncio settings for each PATH folder whose tests became async."""
+    async_tests = {
+        facts.path
+        for facts in analysis.modules.values()
+        for qual, func in facts.functions.items()
+        if func.role in (A.Role.TEST, A.Role.FIXTURE)
+        and f"{facts.module}:{qual}" in analysis.async_functions
+        and not func.already_async
+        and not _in_testcase(facts, qual)
+    }
+    failed = {f.path for f in result.failed}
+    edits = []
+    for given in paths:
+        root = given.resolve()
+        if not root.is_dir():
+            continue
+        if not any(p.startswith(str(root) + os.sep) and p not in failed for p in async_tests):
+            continue
+        edit = PytestAsyncioConfig.plan(root)
+        if edit is not None:
+            edits.append(edit)
+    return edits
+
+
+def _in_testcase(facts: A.ModuleFacts, qual: str) -> bool:
+    owner = qual.rpartition(".")[0]
+    klass = facts.classes.get(owner)
+    return klass is not None and any(b.endswith("TestCase") for b in klass.bases)
+
+
+# --- output -------------------------------------------------------------------------------------
+
+
+def _emit(paths: list[Path], sources: list[SourceFile], result: RewriteResult, options: RewriteOptions) -> None:
+    changes: dict[Path, tuple[bytes | None, bytes]] = {
+        Path(f.path): (f.before, f.after) for f in result.changed if f.after is not None
+    }
+    for edit in result.config_edits:
+        changes[edit.path.resolve()] = (edit.before, edit.after)
+    if options.mode == Mode.DIFF:
+        result.diff = "".join(_unified_diff(path, before, after) for path, (before, after) in sorted(changes.items()))
+        return
+    if options.mode == Mode.CHECK:
+        return
+    if options.out is None:
+        for path, (_, after) in changes.items():
+            write_atomic(path, after)
+        return
+    _write_tree(paths, options, changes)
+
+
+def _out_path(given: Path, file: Path, out: Path, single_dir: bool) -> Path:
+    root = given.resolve()
+    if root.is_file():
+        return out / root.name
+    rel = file.relative_to(root)
+    return out / rel if single_dir else out / root.name / rel
+
+
+def _write_tree(paths: list[Path], options: RewriteOptions, changes: dict[Path, tuple[bytes | None, bytes]]) -> None:
+    """``--out``: every file of each PATH, rewritten or copied; the PATHs themselves untouched."""
+    out = options.out
+    assert out is not None
+    single_dir = len(paths) == 1 and paths[0].resolve().is_dir()
+    written: set[Path] = set()
+    for given in paths:
+        for source in iter_files([given], options.exclude, python_only=False):
+            target = _out_path(given, source.path, out, single_dir)
+            if source.path in changes:
+                write_atomic(target, changes[source.path][1])
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source.path, target)
+            written.add(source.path)
+    for path, (_, after) in changes.items():
+        if path in written:
+            continue
+        for given in paths:
+            root = given.resolve()
+            if root.is_dir() and (path == root or root in path.parents):
+                write_atomic(_out_path(given, path, out, single_dir), after)
+
+
+def _unified_diff(path: Path, before: bytes | None, after: bytes) -> str:
+    old = (before or b"").decode("utf-8", errors="replace").splitlines(keepends=True)
+    new = after.decode("utf-8", errors="replace").splitlines(keepends=True)
+    name = os.path.relpath(path)
+    lines = difflib.unified_diff(
+        old, new, fromfile=name if before is not None else "/dev/null", tofile=name
+    )
+    text = "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+    return text

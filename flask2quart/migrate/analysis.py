@@ -1,0 +1,782 @@
+"""Whole-project analysis: which functions of the project become ``async def``.
+
+Runs once per ``rewrite``, before any file is changed, on :mod:`ast` trees (a tenth of the cost of a
+LibCST parse, and they are dropped as soon as a module's summary is made). For each module it
+records the functions, what each one is to Flask (view, hook, test, fixture, CLI command...), whether
+its own body needs an ``await`` and which project functions it calls. :func:`decide` then runs the
+fixpoint that colours functions async across modules (a helper in ``db.py`` that awaits makes every
+caller in any module await it) and hands the per-file rules one :class:`ProjectAnalysis`.
+
+Names are resolved by scope, not by spelling: a parameter or local called ``request`` is not Flask's
+request. We resolve with our own per-function binding table rather than LibCST's
+``QualifiedNameProvider``, which measured 7.5x the cost of the parse itself here.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import flask_api
+from . import values as V
+
+
+class Role(enum.StrEnum):
+    VIEW = "view"  # route views and MethodView methods: always async
+    HOOK = "hook"  # before/after/teardown/errorhandler/context_processor: always async
+    RESPONSE_HOOK = "response_hook"  # after_request: async, first argument is the response
+    SYNC_HOOK = "sync_hook"  # url_value_preprocessor & co: must stay sync
+    CLI = "cli"  # click commands: must stay sync
+    WRAPPER = "wrapper"  # the inner function of a view decorator: always async
+    STREAM = "stream"  # a generator streamed as a response: async generator
+    TEST = "test"  # async when it awaits something
+    FIXTURE = "fixture"  # async when it awaits something
+    PLAIN = "plain"  # async when it awaits something
+
+    @property
+    def always_async(self) -> bool:
+        return self in _ALWAYS_ASYNC
+
+    @property
+    def must_stay_sync(self) -> bool:
+        return self in (Role.SYNC_HOOK, Role.CLI)
+
+
+_ALWAYS_ASYNC = frozenset({Role.VIEW, Role.HOOK, Role.RESPONSE_HOOK, Role.WRAPPER, Role.STREAM})
+_BUILTINS = frozenset(dir(builtins))
+
+
+@dataclass(slots=True)
+class FunctionFacts:
+    qualname: str
+    line: int
+    already_async: bool
+    role: Role = Role.PLAIN
+    #: Its own body needs an await (a Flask API, a test-client call, an async ``with``...).
+    direct: bool = False
+    #: Project functions it calls (``module:qualname``), outside lambdas.
+    calls: set[str] = field(default_factory=set)
+    #: Calls through a test/fixture parameter, settled once fixtures are known: (param, attr).
+    param_calls: set[tuple[str, str]] = field(default_factory=set)
+    #: What it returns, when it is a tracked kind (``k:...``) or another project call (``r:...``).
+    returns: str | None = None
+    is_generator: bool = False
+    params: tuple[str, ...] = ()
+    #: Names bound in its own scope (parameters, assignments, imports, nested defs...).
+    local_names: frozenset[str] = frozenset()
+    #: Project functions that are view decorators applied to it: (``module:qualname``).
+    decorators: tuple[str, ...] = ()
+    #: ``monkeypatch.setattr`` fakes: (target ``module:qualname``, fake name in this scope).
+    fakes: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(slots=True)
+class ClassFacts:
+    qualname: str
+    bases: tuple[str, ...]  # values (``q:...``) of the base expressions
+
+
+@dataclass(slots=True)
+class ModuleFacts:
+    module: str
+    path: str
+    imports: dict[str, str]  # local name -> dotted or ``module:qualname``
+    functions: dict[str, FunctionFacts]
+    classes: dict[str, ClassFacts]
+    uses_flask: bool
+    is_test: bool
+    #: Functions registered by call (``app.teardown_appcontext(close_db)``): (target, role).
+    registered: list[tuple[str, Role]]
+    #: Inner ``functools.wraps`` wrappers: decorator ``module:qualname`` -> wrapper qualname.
+    wrappers: dict[str, str]
+    #: Generator functions passed as ``stream_with_context(gen())``: ``module:qualname``.
+    stream_wrapped: list[str] = field(default_factory=list)
+    #: Decorators listed in a View class's ``decorators = [...]``: ``module:qualname``.
+    view_class_decorators: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ProjectAnalysis:
+    """What the per-file rules read. Picklable: it is sent to every worker once."""
+
+    modules: dict[str, ModuleFacts]  # by path
+    #: ``module:qualname`` of every function that is (or becomes) ``async def``.
+    async_functions: set[str]
+    #: ``module:qualname`` -> final role.
+    roles: dict[str, Role]
+    #: fixture name -> value of what it provides (``k:test_client``, ``k:obj:...``).
+    fixtures: dict[str, str]
+    #: ``module:qualname`` -> value of what it returns.
+    returns: dict[str, str]
+    #: view decorator ``module:qualname`` -> its wrapper's ``module:qualname``.
+    wrappers: dict[str, str]
+    #: project modules by dotted name
+    module_names: set[str]
+    #: generator functions passed as ``stream_with_context(gen())``
+    stream_wrapped: set[str] = field(default_factory=set)
+
+    def module_for(self, path: str) -> ModuleFacts | None:
+        return self.modules.get(path)
+
+    def is_async(self, module: str, qualname: str) -> bool:
+        return f"{module}:{qualname}" in self.async_functions
+
+    def role(self, module: str, qualname: str) -> Role:
+        return self.roles.get(f"{module}:{qualname}", Role.PLAIN)
+
+
+# --- module names -----------------------------------------------------------------------------
+
+
+def module_name_for(path: Path) -> str:
+    """Dotted module name as Python would import it from the first folder without ``__init__``."""
+    path = path.resolve()
+    parts = [] if path.name == "__init__.py" else [path.stem]
+    folder = path.parent
+    while (folder / "__init__.py").exists() and folder.parent != folder:
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    return ".".join(parts) or path.stem
+
+
+def to_project(dotted: str, modules: set[str] | frozenset[str]) -> str:
+    """``'app.db.get_db'`` -> ``'app.db:get_db'`` when ``app.db`` is a project module."""
+    if dotted in modules:
+        return f"{dotted}:"
+    head, _, tail = dotted.rpartition(".")
+    rest = [tail]
+    while head:
+        if head in modules:
+            return f"{head}:{'.'.join(reversed(rest))}"
+        head, _, tail = head.rpartition(".")
+        rest.append(tail)
+    return dotted
+
+
+# --- per-module summary -----------------------------------------------------------------------
+
+
+def summarize(path: str, source: bytes, module: str, modules: frozenset[str]) -> ModuleFacts:
+    tree = ast.parse(source, filename=path)
+    facts = ModuleFacts(
+        module=module,
+        path=path,
+        imports={},
+        functions={},
+        classes={},
+        uses_flask=False,
+        is_test=flask_api.is_test_module(path),
+        registered=[],
+        wrappers={},
+    )
+    _ModuleScanner(facts, modules, is_package=path.endswith("__init__.py")).run(tree)
+    return facts
+
+
+def _bound_names(target: ast.AST) -> Iterable[str]:
+    for node in ast.walk(target):
+        if isinstance(node, ast.Name):
+            yield node.id
+        elif isinstance(node, ast.Starred) and isinstance(node.value, ast.Name):
+            yield node.value.id
+
+
+def _local_names(func: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> set[str]:
+    """Names bound in a function's own scope (Python's rule: any binding makes a name local)."""
+    args = func.args
+    names = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+    names.update(a.arg for a in (args.vararg, args.kwarg) if a)
+    if isinstance(func, ast.Lambda):
+        return names
+    declared_outer: set[str] = set()
+    stack: list[ast.AST] = list(func.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+            stack.extend(node.decorator_list)
+            continue
+        if isinstance(node, ast.Lambda | ast.GeneratorExp | ast.ListComp | ast.SetComp | ast.DictComp):
+            continue
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            declared_outer.update(node.names)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                names.add((alias.asname or alias.name).split(".")[0])
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            names.add(node.id)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            names.add(node.name)
+        elif isinstance(node, ast.MatchAs | ast.MatchStar) and node.name:
+            names.add(node.name)
+        stack.extend(ast.iter_child_nodes(node))
+    return names - declared_outer
+
+
+def _decorator_target(dec: ast.expr) -> tuple[ast.expr, list[ast.expr], list[ast.keyword]]:
+    if isinstance(dec, ast.Call):
+        return dec.func, dec.args, dec.keywords
+    return dec, [], []
+
+
+class _ModuleScanner:
+    def __init__(self, facts: ModuleFacts, modules: frozenset[str], *, is_package: bool) -> None:
+        self.facts = facts
+        self.modules = modules
+        self.package = facts.module if is_package else facts.module.rpartition(".")[0]
+        self.top_level: dict[str, str] = {}  # module-level defs/classes -> module:qualname
+
+    # imports ---------------------------------------------------------------------------------
+    def _record_imports(self, node: ast.Import | ast.ImportFrom, into: dict[str, str]) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    into[alias.asname] = to_project(alias.name, self.modules)
+                else:
+                    top = alias.name.split(".")[0]
+                    into[top] = to_project(top, self.modules)
+                if alias.name.split(".")[0] == "flask":
+                    self.facts.uses_flask = True
+            return
+        base = node.module or ""
+        if node.level:
+            pkg_parts = self.package.split(".") if self.package else []
+            pkg_parts = pkg_parts[: len(pkg_parts) - (node.level - 1)] if node.level > 1 else pkg_parts
+            base = ".".join([*pkg_parts, base] if base else pkg_parts)
+        if base.split(".")[0] == "flask":
+            self.facts.uses_flask = True
+        for alias in node.names:
+            if alias.name == "*":
+                continue
+            dotted = f"{base}.{alias.name}" if base else alias.name
+            into[alias.asname or alias.name] = to_project(dotted, self.modules)
+
+    def run(self, tree: ast.Module) -> None:
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Import, ast.ImportFrom)) and _is_module_level(node, tree):
+                self._record_imports(node, self.facts.imports)
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                self.top_level[node.name] = f"{self.facts.module}:{node.name}"
+        module_scope = _FunctionScanner(self, None, "", frozenset(), None)
+        module_scope.scan_body(tree.body)
+
+    # resolution --------------------------------------------------------------------------------
+    def resolve_global(self, name: str) -> V.Value:
+        if name in self.top_level:
+            return "q:" + self.top_level[name]
+        if name in self.facts.imports:
+            return V.normalise("q:" + self.facts.imports[name])
+        return None
+
+
+def _is_module_level(node: ast.AST, tree: ast.Module) -> bool:
+    return node in tree.body or any(
+        node in getattr(stmt, "body", ()) or node in getattr(stmt, "orelse", ())
+        for stmt in tree.body
+        if isinstance(stmt, (ast.If, ast.Try))
+    ) or any(
+        node in handler.body
+        for stmt in tree.body
+        if isinstance(stmt, ast.Try)
+        for handler in stmt.handlers
+    )
+
+
+class _FunctionScanner:
+    """Walks one scope's statements in order, tracking what each local name holds."""
+
+    def __init__(
+        self,
+        module: _ModuleScanner,
+        func: FunctionFacts | None,
+        qual_prefix: str,
+        local_names: frozenset[str],
+        parent: _FunctionScanner | None,
+        class_value: str | None = None,
+    ) -> None:
+        self.module = module
+        self.func = func
+        self.qual_prefix = qual_prefix
+        self.local_names = local_names
+        self.parent = parent
+        self.kinds: dict[str, V.Value] = {}
+        self.nested: dict[str, str] = {}  # nested def name -> module:qualname
+        self.class_value = class_value
+        self.in_tests = module.facts.is_test
+
+    # names -------------------------------------------------------------------------------------
+    def resolve(self, name: str) -> V.Value:
+        scope: _FunctionScanner | None = self
+        while scope is not None and scope.func is not None:
+            if name in scope.local_names:
+                if name in scope.kinds:
+                    return scope.kinds[name]
+                if name in scope.nested:
+                    return "q:" + scope.nested[name]
+                return V.name_value(name, in_tests=self.in_tests)
+            scope = scope.parent
+        if scope is not None and name in scope.kinds:  # module-level assignment
+            return scope.kinds[name]
+        value = self.module.resolve_global(name)
+        if value is None and name not in _BUILTINS:
+            return V.name_value(name, in_tests=self.in_tests)
+        return value
+
+    # expressions -------------------------------------------------------------------------------
+    def expr(self, node: ast.expr | None, *, awaited: bool = False, no_await: bool = False) -> V.Value:
+        if node is None:
+            return None
+        if isinstance(node, ast.Name):
+            return self.resolve(node.id)
+        if isinstance(node, ast.Await):
+            return self.expr(node.value, awaited=True, no_await=no_await)
+        if isinstance(node, ast.Attribute):
+            base = self.expr(node.value, no_await=no_await)
+            if base and base.startswith("p:"):
+                if node.attr not in V.DISTINCTIVE_METHODS:
+                    return f"{base}|{node.attr}"
+                base = None
+            step = V.attribute_step(base, node.attr, in_tests=self.in_tests)
+            if step.awaits and not awaited and not isinstance(node.ctx, ast.Store):
+                self.mark_await(no_await)
+            return step.value
+        if isinstance(node, ast.Call):
+            return self.call(node, awaited=awaited, no_await=no_await)
+        if isinstance(node, ast.Subscript):
+            base = self.expr(node.value, no_await=no_await)
+            self.expr(node.slice, no_await=no_await)
+            return V.subscript_value(base)
+        if isinstance(node, ast.Lambda):
+            self.expr(node.body, no_await=True)
+            return None
+        if isinstance(node, ast.GeneratorExp):
+            for child in ast.iter_child_nodes(node):
+                self.visit_any(child, no_await=True)
+            return None
+        for child in ast.iter_child_nodes(node):
+            self.visit_any(child, no_await=no_await)
+        return None
+
+    def visit_any(self, node: ast.AST, *, no_await: bool) -> None:
+        if isinstance(node, ast.expr):
+            self.expr(node, no_await=no_await)
+        else:
+            for child in ast.iter_child_nodes(node):
+                self.visit_any(child, no_await=no_await)
+
+    def call(self, node: ast.Call, *, awaited: bool, no_await: bool) -> V.Value:
+        func = self.expr(node.func, no_await=no_await)
+        for arg in node.args:
+            self.expr(arg, no_await=no_await)
+        for kw in node.keywords:
+            self.expr(kw.value, no_await=no_await)
+        self._registration(node)
+        self._monkeypatch(node, func)
+        if V.flask_name(func) == "stream_with_context" and node.args and isinstance(node.args[0], ast.Call):
+            inner = node.args[0].func
+            target = self.resolve(inner.id) if isinstance(inner, ast.Name) else None
+            if V.is_project(target):
+                self.module.facts.stream_wrapped.append(target[2:])  # type: ignore[index]
+        if func and func.startswith("p:"):  # through a fixture parameter: settled later
+            param, _, attr = func[2:].partition("|")
+            if self.func is not None and attr and not no_await:
+                self.func.param_calls.add((param, attr))
+            return None
+        project = V.project_name(func) or V.bound_method(func)
+        if project and self.func is not None and not no_await:
+            self.func.calls.add(project)
+        step = V.call_step(func)
+        if step.awaits and not awaited:
+            self.mark_await(no_await)
+        if func and V.is_project(func):
+            qual = project or ""
+            if qual.rpartition(":")[2][:1].isupper() and "." not in qual.rpartition(":")[2]:
+                return f"k:obj:{qual}"  # instantiating a project class
+            return f"r:{qual}"
+        return step.value
+
+    def mark_await(self, no_await: bool) -> None:
+        if self.func is not None and not no_await:
+            self.func.direct = True
+
+    def _registration(self, node: ast.Call) -> None:
+        """``app.teardown_appcontext(close_db)``, ``add_url_rule(..., view_func=v)`` and friends."""
+        if not isinstance(node.func, ast.Attribute) or not self.module.facts.uses_flask:
+            return
+        attr = node.func.attr
+        targets: list[ast.expr] = []
+        role = None
+        if attr == "add_url_rule":
+            role = Role.VIEW
+            targets = [kw.value for kw in node.keywords if kw.arg == "view_func"]
+            targets += node.args[2:3]
+        elif attr in flask_api.ASYNC_HOOKS:
+            role = Role.RESPONSE_HOOK if attr in flask_api.RESPONSE_HOOKS else Role.HOOK
+            targets = node.args[1:2] if attr == "register_error_handler" else node.args[:1]
+        elif attr in flask_api.SYNC_ONLY_HOOKS:
+            role = Role.SYNC_HOOK
+            targets = node.args[:1]
+        if role is None:
+            return
+        for target in targets:
+            if isinstance(target, ast.Name):
+                value = self.resolve(target.id)
+                if V.is_project(value):
+                    self.module.facts.registered.append((value[2:], role))  # type: ignore[index]
+
+    def _monkeypatch(self, node: ast.Call, func: V.Value) -> None:
+        """``monkeypatch.setattr("pkg.mod.fn", fake)``: the fake must match the real thing."""
+        if not (isinstance(node.func, ast.Attribute) and node.func.attr == "setattr"):
+            return
+        if self.func is None or len(node.args) < 2:
+            return
+        args = node.args
+        target: str | None = None
+        fake = args[-1]
+        if isinstance(args[0], ast.Constant) and isinstance(args[0].value, str) and len(args) == 2:
+            target = args[0].value
+        elif len(args) == 3 and isinstance(args[1], ast.Constant) and isinstance(args[1].value, str):
+            owner = self.expr(args[0], no_await=True)
+            if owner and owner.startswith("q:"):
+                target = f"{owner[2:].rstrip(':')}.{args[1].value}"
+        if target and isinstance(fake, ast.Name):
+            resolved = to_project(target.replace(":", "."), self.module.modules)
+            if ":" in resolved:
+                self.func.fakes = (*self.func.fakes, (resolved, fake.id))
+
+    # statements --------------------------------------------------------------------------------
+    def scan_body(self, body: list[ast.stmt]) -> None:
+        for stmt in body:
+            self.stmt(stmt)
+
+    def stmt(self, node: ast.stmt) -> None:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self.function(node)
+        elif isinstance(node, ast.ClassDef):
+            self.klass(node)
+        elif isinstance(node, ast.Assign):
+            value = self.expr(node.value)
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    self.kinds[target.id] = value
+                else:
+                    self.expr(target)
+        elif isinstance(node, ast.AnnAssign):
+            value = self.expr(node.value)
+            if isinstance(node.target, ast.Name) and node.value is not None:
+                self.kinds[node.target.id] = value
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                value = self.expr(item.context_expr)
+                if isinstance(node, ast.With) and self._is_async_context(item.context_expr, value):
+                    self.mark_await(False)
+                if isinstance(item.optional_vars, ast.Name):
+                    self.kinds[item.optional_vars.id] = value if value == V.TEST_CLIENT else None
+            self.scan_body(node.body)
+        elif isinstance(node, ast.Return):
+            value = self.expr(node.value)
+            if self.func is not None and value and value[:2] in ("k:", "r:"):
+                self.func.returns = value
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            if self.func is not None:
+                self.module._record_imports(node, {})
+        else:
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.stmt):
+                    self.stmt(child)
+                elif isinstance(child, ast.expr):
+                    self.expr(child)
+                else:
+                    for grandchild in ast.iter_child_nodes(child):
+                        if isinstance(grandchild, ast.stmt):
+                            self.stmt(grandchild)
+                        elif isinstance(grandchild, ast.expr):
+                            self.expr(grandchild)
+
+    def _is_async_context(self, expr: ast.expr, value: V.Value) -> bool:
+        if value == V.TEST_CLIENT:
+            return True  # ``with client:`` and ``with app.test_client() as c:``
+        if isinstance(expr, ast.Call):
+            func = self.expr(expr.func, no_await=True)
+            return V.context_manager_is_async(func, in_tests=self.in_tests)
+        return False
+
+    def klass(self, node: ast.ClassDef) -> None:
+        for dec in node.decorator_list:
+            self.expr(dec)
+        bases = tuple(self.expr(base) or "" for base in node.bases)
+        qual = self.qual_prefix + node.name
+        self.module.facts.classes[qual] = ClassFacts(qual, bases)
+        class_value = f"k:obj:{self.module.facts.module}:{qual}"
+        body_scope = _FunctionScanner(
+            self.module, None, qual + ".", frozenset(), self, class_value=class_value
+        )
+        # A class body is not an enclosing scope for its methods: they resolve past it.
+        body_scope.func = None
+        for stmt in node.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                body_scope.function(stmt, owner=self)
+            elif isinstance(stmt, ast.ClassDef):
+                body_scope.klass(stmt)
+            else:
+                self.visit_any(stmt, no_await=True)
+                if (
+                    isinstance(stmt, ast.Assign)
+                    and any(isinstance(t, ast.Name) and t.id == "decorators" for t in stmt.targets)
+                    and isinstance(stmt.value, (ast.List, ast.Tuple))
+                ):
+                    for element in stmt.value.elts:
+                        value = self.expr(element, no_await=True)
+                        if V.is_project(value):
+                            self.module.facts.view_class_decorators.append(value[2:])  # type: ignore[index]
+
+    def function(
+        self,
+        node: ast.FunctionDef | ast.AsyncFunctionDef,
+        owner: _FunctionScanner | None = None,
+    ) -> None:
+        owner = owner or self
+        qual = self.qual_prefix + node.name
+        module = self.module.facts.module
+        if self.func is not None:
+            self.nested[node.name] = f"{module}:{qual}"
+        decorator_values = [owner.expr(_decorator_target(d)[0], no_await=True) for d in node.decorator_list]
+        for dec in node.decorator_list:
+            if isinstance(dec, ast.Call):
+                for arg in dec.args:
+                    owner.expr(arg, no_await=True)
+        locals_ = _local_names(node)
+        args = node.args
+        params = tuple(a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs))
+        facts = FunctionFacts(
+            qualname=qual,
+            line=node.lineno,
+            already_async=isinstance(node, ast.AsyncFunctionDef),
+            params=params,
+            local_names=frozenset(locals_),
+        )
+        facts.role = self._role(node, decorator_values, facts)
+        facts.decorators = tuple(v[2:] for v in decorator_values if V.is_project(v))  # type: ignore[index]
+        self.module.facts.functions[qual] = facts
+        scanner = _FunctionScanner(self.module, facts, qual + ".", frozenset(locals_), owner)
+        if self.class_value and params and not any(
+            isinstance(d, ast.Name) and d.id == "staticmethod" for d in node.decorator_list
+        ):
+            scanner.kinds[params[0]] = self.class_value
+        if facts.role in (Role.TEST, Role.FIXTURE):
+            for param in params:
+                if param not in scanner.kinds and param not in ("self", "cls"):
+                    by_name = V.name_value(param, in_tests=True)
+                    scanner.kinds[param] = by_name or f"p:{param}"
+        if facts.role is Role.RESPONSE_HOOK and params:
+            scanner.kinds[params[0]] = V.RESPONSE
+        scanner.scan_body(node.body)
+        facts.is_generator = _is_generator(node)
+        self._find_wrapper(node, scanner)
+
+    def _find_wrapper(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scanner: _FunctionScanner) -> None:
+        """A decorator ``def d(view)`` returning an inner ``@functools.wraps(view) def wrapper``."""
+        for stmt in node.body:
+            if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for dec in stmt.decorator_list:
+                func = _decorator_target(dec)[0]
+                value = scanner.resolve(func.id) if isinstance(func, ast.Name) else scanner.expr(func, no_await=True)
+                if value in ("q:functools.wraps", "q:functools.update_wrapper"):
+                    outer = f"{self.module.facts.module}:{self.qual_prefix}{node.name}"
+                    self.module.facts.wrappers[outer] = f"{self.qual_prefix}{node.name}.{stmt.name}"
+
+    def _role(
+        self,
+        node: ast.FunctionDef | ast.AsyncFunctionDef,
+        decorators: list[V.Value],
+        facts: FunctionFacts,
+    ) -> Role:
+        uses_flask = self.module.facts.uses_flask
+        for dec, value in zip(node.decorator_list, decorators, strict=True):
+            target = _decorator_target(dec)[0]
+            attr = target.attr if isinstance(target, ast.Attribute) else None
+            if value in ("q:pytest.fixture", "q:pytest_asyncio.fixture"):
+                return Role.FIXTURE
+            if V.flask_name(value) == "stream_with_context":
+                return Role.STREAM
+            if value and (value.startswith("q:click.") or value.endswith(("with_appcontext",))):
+                return Role.CLI
+            if attr in ("command", "group") and _mentions_cli(target):
+                return Role.CLI
+            if attr and uses_flask:
+                if attr in flask_api.VIEW_REGISTRARS:
+                    return Role.VIEW
+                if attr in flask_api.RESPONSE_HOOKS:
+                    return Role.RESPONSE_HOOK
+                if attr in flask_api.ASYNC_HOOKS:
+                    return Role.HOOK
+                if attr in flask_api.SYNC_ONLY_HOOKS:
+                    return Role.SYNC_HOOK
+        if self.class_value is not None:
+            klass = self.module.facts.classes.get(self.qual_prefix.rstrip("."))
+            if klass is not None and node.name in flask_api.METHOD_VIEW_METHODS:
+                if any(b.endswith(("flask.views.MethodView", "flask.views.View")) for b in klass.bases):
+                    return Role.VIEW
+            if node.name.startswith("test") and self.module.facts.is_test:
+                return Role.TEST
+            if klass is not None and node.name in ("setUp", "tearDown") and _is_testcase(klass):
+                return Role.TEST
+        elif self.func is None and node.name.startswith("test") and self.module.facts.is_test:
+            return Role.TEST
+        return Role.PLAIN
+
+
+def _is_testcase(klass: ClassFacts) -> bool:
+    return any(b in ("q:unittest.TestCase", "q:unittest.case.TestCase") for b in klass.bases)
+
+
+def _mentions_cli(node: ast.expr) -> bool:
+    while isinstance(node, ast.Attribute):
+        if node.attr == "cli":
+            return True
+        node = node.value
+    return False
+
+
+def _is_generator(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    stack: list[ast.AST] = list(node.body)
+    while stack:
+        child = stack.pop()
+        if isinstance(child, (ast.Yield, ast.YieldFrom)):
+            return True
+        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        stack.extend(ast.iter_child_nodes(child))
+    return False
+
+
+# --- the whole project ------------------------------------------------------------------------
+
+
+def decide(summaries: Iterable[ModuleFacts], module_names: set[str]) -> ProjectAnalysis:
+    """Settle roles, fixtures and the async colouring for the whole project."""
+    modules = {facts.path: facts for facts in summaries}
+    functions: dict[str, FunctionFacts] = {}
+    classes: dict[str, ClassFacts] = {}
+    wrappers: dict[str, str] = {}
+    for facts in modules.values():
+        for qual, func in facts.functions.items():
+            functions[f"{facts.module}:{qual}"] = func
+        for qual, klass in facts.classes.items():
+            classes[f"{facts.module}:{qual}"] = klass
+        for outer, inner in facts.wrappers.items():
+            wrappers[outer] = f"{facts.module}:{inner}"
+
+    roles = {name: func.role for name, func in functions.items()}
+    for facts in modules.values():
+        for target, role in facts.registered:
+            if target in roles and roles[target] in (Role.PLAIN, Role.HOOK):
+                roles[target] = role
+    # MethodView subclasses of project view classes.
+    view_classes = {n for n, c in classes.items() if any(b.endswith(tuple(flask_api.VIEW_BASES)) for b in c.bases)}
+    changed = True
+    while changed:
+        changed = False
+        for name, klass in classes.items():
+            if name not in view_classes and any(b[2:] in view_classes for b in klass.bases if b):
+                view_classes.add(name)
+                changed = True
+    for name in functions:
+        owner, _, method = name.rpartition(".")
+        if owner in view_classes and method in flask_api.METHOD_VIEW_METHODS:
+            roles[name] = Role.VIEW
+    # Decorators applied to views are view decorators: their wrappers become async.
+    view_wrappers: dict[str, str] = {}
+    for name, func in functions.items():
+        if roles[name] is Role.VIEW:
+            for dec in func.decorators:
+                if dec in wrappers:
+                    view_wrappers[dec] = wrappers[dec]
+                    roles[wrappers[dec]] = Role.WRAPPER
+    for facts in modules.values():
+        for dec in facts.view_class_decorators:
+            if dec in wrappers:
+                view_wrappers[dec] = wrappers[dec]
+                roles[wrappers[dec]] = Role.WRAPPER
+    stream_wrapped = {t for facts in modules.values() for t in facts.stream_wrapped}
+    for target in stream_wrapped:
+        if target in roles:
+            roles[target] = Role.STREAM
+    _mark_streams(functions, roles)
+
+    fixtures: dict[str, str] = {}
+    for facts in modules.values():
+        for qual, func in facts.functions.items():
+            if roles[f"{facts.module}:{qual}"] is Role.FIXTURE and func.returns:
+                fixtures.setdefault(qual.rpartition(".")[2], func.returns)
+
+    returns = {name: func.returns for name, func in functions.items() if func.returns}
+    for _ in range(5):  # returns of returns (``return helper()``), a few levels deep
+        for name, value in list(returns.items()):
+            if value.startswith("r:") and value[2:] in returns:
+                returns[name] = returns[value[2:]]
+    for key, value in list(fixtures.items()):
+        if value.startswith("r:"):
+            fixtures[key] = returns.get(value[2:], value)
+
+    # Fakes passed to monkeypatch for a function: a fake stays what the real one becomes.
+    fake_links: list[tuple[str, str]] = []
+    for facts in modules.values():
+        for qual, func in facts.functions.items():
+            for target, fake_name in func.fakes:
+                fake = f"{facts.module}:{qual}.{fake_name}"
+                if fake in functions:
+                    fake_links.append((target, fake))
+
+    asyncs = {n for n, f in functions.items() if f.already_async or roles[n].always_async}
+    callees: dict[str, set[str]] = {}
+    for name, func in functions.items():
+        calls = set(func.calls)
+        for param, attr in func.param_calls:
+            value = fixtures.get(param)
+            step_value = V.attribute_step(value, attr, in_tests=True).value if value else None
+            bound = V.bound_method(step_value)
+            if bound:
+                calls.add(bound)
+            elif step_value and V.call_step(step_value).awaits:
+                func.direct = True
+        callees[name] = calls
+        if func.direct and not roles[name].must_stay_sync:
+            asyncs.add(name)
+    changed = True
+    while changed:
+        changed = False
+        for name, calls in callees.items():
+            if name in asyncs or roles[name].must_stay_sync:
+                continue
+            if any(callee in asyncs for callee in calls):
+                asyncs.add(name)
+                changed = True
+        for target, fake in fake_links:
+            if target in asyncs and fake not in asyncs:
+                asyncs.add(fake)
+                changed = True
+    return ProjectAnalysis(
+        modules=modules,
+        async_functions=asyncs,
+        roles=roles,
+        fixtures={k: v for k, v in fixtures.items() if not v.startswith("r:")},
+        returns={k: v for k, v in returns.items() if not v.startswith("r:")},
+        wrappers=view_wrappers,
+        module_names=module_names,
+        stream_wrapped=stream_wrapped,
+    )
+
+
+def _mark_streams(functions: dict[str, FunctionFacts], roles: dict[str, Role]) -> None:
+    """Generators nested in a view are streamed bodies: they become async generators."""
+    for name, func in functions.items():
+        parent = name.rpartition(".")[0]
+        if func.is_generator and parent in roles and roles[parent] is Role.VIEW and roles[name] is Role.PLAIN:
+            roles[name] = Role.STREAM

@@ -1,0 +1,184 @@
+"""What Flask and Quart call things: the tables every pass of the rewrite reads.
+
+One place for the facts of ``shared/reference/quart-porting-reference.md`` §1 and §7, so that the
+whole-project analysis (``analysis.py``, on :mod:`ast`) and the per-file rules (on LibCST) agree on
+what needs an ``await``. Nothing here looks at a tree.
+"""
+
+from __future__ import annotations
+
+import re
+
+FLASK_MODULES = frozenset(
+    {
+        "flask",
+        "flask.app",
+        "flask.blueprints",
+        "flask.cli",
+        "flask.config",
+        "flask.ctx",
+        "flask.globals",
+        "flask.helpers",
+        "flask.json",
+        "flask.json.provider",
+        "flask.json.tag",
+        "flask.logging",
+        "flask.sessions",
+        "flask.signals",
+        "flask.templating",
+        "flask.testing",
+        "flask.typing",
+        "flask.views",
+        "flask.wrappers",
+    }
+)
+
+#: Flask names whose Quart counterpart is spelt differently (last dotted part only).
+RENAMED_NAMES = {
+    "Flask": "Quart",
+    "FlaskGroup": "QuartGroup",
+    "FlaskClient": "QuartClient",
+    "FlaskCliRunner": "QuartCliRunner",
+}
+
+#: Flask names that have no working Quart counterpart: reported, never rewritten silently.
+UNSUPPORTED_NAMES = {
+    "request_ctx": "Quart 0.23 has no request context object; use `quart.request`/`quart.g` or the app context",
+    "_cv_request": "Quart 0.23 has no request context variable; use `quart.request`",
+    "RequestContext": "Quart 0.23 merged RequestContext into AppContext",
+    "get_template_attribute": "breaks with Quart's async Jinja environment; render a macro with `await render_template_string`",
+    "copy_current_request_context": "returns an async function in Quart; threads cannot call it, use `app.add_background_task`",
+    "EnvironBuilder": "Quart's test client has no EnvironBuilder; build the request with `test_client().open(...)`",
+}
+
+#: Module-level Flask functions that are coroutine functions in Quart.
+ASYNC_FUNCTIONS = frozenset(
+    {
+        "render_template",
+        "render_template_string",
+        "stream_template",
+        "stream_template_string",
+        "flash",
+        "make_response",
+        "send_file",
+        "send_from_directory",
+    }
+)
+
+#: ``request.<name>`` attributes that are awaitables in Quart (async properties).
+REQUEST_ASYNC_PROPERTIES = frozenset({"form", "files", "values", "data", "json"})
+#: ``request.<name>(...)`` methods that are coroutine functions in Quart.
+REQUEST_ASYNC_METHODS = frozenset({"get_json", "get_data", "close"})
+#: ``request.<name>`` attributes that do not exist or raise in Quart.
+REQUEST_UNSUPPORTED = {
+    "stream": "Quart's `request.stream` raises NotImplementedError: iterate `request.body` with `async for`",
+    "input_stream": "Quart has no `request.input_stream`: use `await request.body`",
+    "environ": "Quart has no WSGI environ: use `request.scope` (ASGI keys differ) or `request.headers`",
+}
+
+#: Response accessors: ``resp.<attr>`` -> replacement call, awaited.
+RESPONSE_PROPERTY_CALLS = {
+    "data": ("get_data", ()),
+    "json": ("get_json", ()),
+    "text": ("get_data", (("as_text", "True"),)),
+}
+RESPONSE_ASYNC_METHODS = frozenset(
+    {"get_data", "get_json", "make_conditional", "add_etag", "freeze", "make_sequence"}
+)
+
+#: App/current_app methods that are coroutine functions in Quart.
+APP_ASYNC_METHODS = frozenset({"make_response", "send_static_file"})
+
+#: Test client request methods (awaited in Quart; each returns a response).
+CLIENT_METHODS = frozenset(
+    {"get", "post", "put", "patch", "delete", "head", "options", "trace", "open"}
+)
+
+#: Decorator/registration names on an app or blueprint that register a view.
+VIEW_REGISTRARS = frozenset({"route", "get", "post", "put", "patch", "delete"})
+
+#: Hooks Quart runs on the event loop when they are ``async def`` (and in a thread otherwise).
+ASYNC_HOOKS = frozenset(
+    {
+        "before_request",
+        "before_app_request",
+        "after_request",
+        "after_app_request",
+        "teardown_request",
+        "teardown_app_request",
+        "teardown_appcontext",
+        "errorhandler",
+        "app_errorhandler",
+        "register_error_handler",
+        "context_processor",
+        "app_context_processor",
+        "before_serving",
+        "after_serving",
+    }
+)
+#: Hooks whose first positional argument is the response.
+RESPONSE_HOOKS = frozenset({"after_request", "after_app_request"})
+
+#: Hooks Quart calls without awaiting: they must stay sync (reference §1.7, §2.4).
+SYNC_ONLY_HOOKS = frozenset(
+    {
+        "url_value_preprocessor",
+        "app_url_value_preprocessor",
+        "url_defaults",
+        "app_url_defaults",
+        "shell_context_processor",
+    }
+)
+
+#: Methods of ``MethodView``/``View`` subclasses that Quart dispatches.
+METHOD_VIEW_METHODS = frozenset(
+    {"get", "post", "put", "patch", "delete", "head", "options", "dispatch_request"}
+)
+VIEW_BASES = frozenset({"flask.views.MethodView", "flask.views.View"})
+
+#: Context-manager calls that are async context managers in Quart.
+ASYNC_CONTEXT_METHODS = frozenset({"app_context", "test_request_context", "session_transaction"})
+
+#: Calls that block the event loop when they run inside code that became async.
+BLOCKING_CALL_PREFIXES = (
+    "requests.",
+    "urllib.request.urlopen",
+    "urllib3.",
+    "http.client.",
+    "subprocess.",
+    "smtplib.",
+    "socket.create_connection",
+)
+BLOCKING_CALLS = frozenset({"os.system", "os.popen"})
+
+#: Test-suite receivers that hold a test client when nothing better is known: ``client``,
+#: ``self.client``, ``self._client``, ``test_client``, ``api_client``...
+CLIENT_NAME_RE = re.compile(r"^_?(?:[a-z0-9_]*_)?client$")
+
+#: Environment variable names Flask itself reads; every other ``FLASK_*`` name is the app's own.
+FLASK_ENV_NAME_RE = re.compile(r"^FLASK_[A-Z0-9_]+$")
+
+
+def flask_member(qualified_name: str | None) -> str | None:
+    """``'flask.helpers.flash'`` -> ``'flash'``; ``None`` when the name is not Flask's."""
+    if not qualified_name:
+        return None
+    module, _, member = qualified_name.rpartition(".")
+    if module in FLASK_MODULES:
+        return member
+    return None
+
+
+def quart_module(flask_module: str) -> str:
+    """``'flask.views'`` -> ``'quart.views'``."""
+    return "quart" + flask_module[len("flask") :]
+
+
+def is_blocking_call(qualified_name: str) -> bool:
+    return qualified_name in BLOCKING_CALLS or qualified_name.startswith(BLOCKING_CALL_PREFIXES)
+
+
+def is_test_module(path: str) -> bool:
+    """pytest's default discovery names plus ``conftest.py``."""
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    return name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py")

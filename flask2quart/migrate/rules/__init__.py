@@ -1,0 +1,69 @@
+"""Every rewrite rule, one per module, each with a stable code.
+
+``F2Q0xx`` are reports of the engine itself, ``F2Q1xx`` rules port application code, ``F2Q2xx``
+port test suites. ``docs/rules.md`` lists them all (a test keeps it in step with this registry).
+"""
+
+from __future__ import annotations
+
+from .base import Rule
+from .f2q101_imports import ImportQuart
+from .f2q102_unsupported_api import UnsupportedApi
+from .f2q103_async_functions import AsyncFunctions
+from .f2q104_await_quart_api import AwaitQuartApi
+from .f2q105_await_project_calls import AwaitProjectCalls
+from .f2q106_async_view_decorators import AsyncViewDecorators
+from .f2q107_async_context_managers import AsyncContextManagers
+from .f2q108_open_resource import OpenResource
+from .f2q109_send_file_keywords import SendFileKeywords
+from .f2q110_streaming import Streaming
+from .f2q111_asyncio_sleep import AsyncioSleep
+from .f2q112_blocking_calls import BlockingCalls
+from .f2q113_env_names import EnvNames
+from .f2q114_cli_app_context import CliAppContext
+from .f2q201_await_test_client import AwaitTestClient
+from .f2q202_test_client_arguments import TestClientArguments
+from .f2q203_cookie_arguments import CookieArguments
+from .f2q204_g_after_request import GAfterRequest
+from .f2q205_unittest_async import UnittestAsync
+from .f2q206_pytest_asyncio_config import PytestAsyncioConfig
+from .f2q207_test_client_exceptions import TestClientExceptions
+
+#: Rules that transform Python modules, in code order.
+PYTHON_RULES: tuple[type[Rule], ...] = (
+    ImportQuart,
+    UnsupportedApi,
+    AsyncFunctions,
+    AwaitQuartApi,
+    AwaitProjectCalls,
+    AsyncViewDecorators,
+    AsyncContextManagers,
+    OpenResource,
+    SendFileKeywords,
+    Streaming,
+    AsyncioSleep,
+    BlockingCalls,
+    EnvNames,
+    CliAppContext,
+    AwaitTestClient,
+    TestClientArguments,
+    CookieArguments,
+    GAfterRequest,
+    UnittestAsync,
+    TestClientExceptions,
+)
+
+#: Codes the engine reports itself (not rules): a file it could not read or parse, and output
+#: that failed to compile (a bug of ours: the file is left untouched).
+ENGINE_CODES = {
+    "F2Q001": "file could not be read or parsed; left untouched",
+    "F2Q002": "rewritten output did not compile; file left untouched (please report it)",
+}
+
+ALL_CODES: dict[str, str] = {
+    **ENGINE_CODES,
+    **{rule.code: rule.name for rule in PYTHON_RULES},
+    PytestAsyncioConfig.code: PytestAsyncioConfig.name,
+}
+
+__all__ = ["ALL_CODES", "ENGINE_CODES", "PYTHON_RULES", "PytestAsyncioConfig", "Rule"]

@@ -1,0 +1,256 @@
+"""What a rule is, and how all of them run in one pass over a module.
+
+A rule is a class with a stable ``code`` and ``leave_<Node>`` (or ``visit_<Node>``) methods named
+like LibCST's. :class:`Rewriter` walks the tree once: at every node it first works out what the
+expression is (its *value*, see :mod:`..values`) and keeps scopes, then hands the node to each rule
+that asked for that node type, in code order. One pass for all rules keeps a rewrite within a small
+multiple of the bare parse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+import libcst as cst
+
+from .. import values as V
+from ..analysis import Role
+from ..context import FileContext, Scope
+
+LeaveHandler = Callable[[cst.CSTNode, cst.CSTNode], cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel]  # type: ignore[type-arg]
+VisitHandler = Callable[[cst.CSTNode], None]
+
+
+class Rule:
+    """Base class: subclasses set ``code``/``name`` and define ``leave_*``/``visit_*`` methods."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    #: Handlers of lower priority see a node first. Rules that rewrite arguments run before the
+    #: rules that wrap the whole call in ``await`` (which ends the dispatch for that node).
+    priority: ClassVar[int] = 50
+
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+
+    def changed(self) -> None:
+        self.ctx.changed_by.add(self.code)
+
+
+def parenthesized(node: cst.BaseExpression) -> cst.BaseExpression:
+    if node.lpar:
+        return node
+    return node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+
+
+def paren_bases(node: cst.BaseExpression) -> cst.BaseExpression:
+    """Parenthesize an ``await`` used as the base of ``.attr``, ``[...]`` or ``(...)``.
+
+    ``await x.y`` means ``await (x.y)``, so ``(await request.form)["x"]`` needs its parentheses.
+    Walks down a chain of calls and attributes that a rule just built.
+    """
+    if isinstance(node, (cst.Attribute, cst.Subscript)):
+        value = node.value
+        if isinstance(value, cst.Await):
+            return node.with_changes(value=parenthesized(value))
+        if isinstance(value, (cst.Attribute, cst.Call, cst.Subscript)):
+            return node.with_changes(value=paren_bases(value))
+    elif isinstance(node, cst.Call):
+        func = node.func
+        if isinstance(func, cst.Await):
+            return node.with_changes(func=parenthesized(func))
+        if isinstance(func, (cst.Attribute, cst.Call, cst.Subscript)):
+            return node.with_changes(func=paren_bases(func))
+    return node
+
+
+def awaited(node: cst.BaseExpression) -> cst.Await:
+    """``await <node>``, moving the node's own parentheses outside the await."""
+    inner = paren_bases(node.with_changes(lpar=[], rpar=[]))
+    return cst.Await(expression=inner, lpar=node.lpar, rpar=node.rpar)
+
+
+class Rewriter(cst.CSTTransformer):
+    def __init__(self, ctx: FileContext, rules: list[type[Rule]]) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self._leave: dict[str, list[LeaveHandler]] = {}
+        self._visit: dict[str, list[VisitHandler]] = {}
+        for rule_class in sorted(rules, key=lambda r: (r.priority, r.code)):
+            if rule_class.code not in ctx.enabled:
+                continue
+            rule = rule_class(ctx)
+            for attr in dir(rule):
+                if attr.startswith("leave_"):
+                    self._leave.setdefault(attr[6:], []).append(getattr(rule, attr))
+                elif attr.startswith("visit_"):
+                    self._visit.setdefault(attr[6:], []).append(getattr(rule, attr))
+
+    # --- traversal --------------------------------------------------------------------------
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        kind = type(node).__name__
+        if kind in ("Import", "ImportFrom"):
+            for handler in self._visit.get(kind, ()):
+                handler(node)
+            return False  # names in an import statement are bindings, not uses
+        if kind == "Await":
+            self.ctx.awaited.add(id(node.expression))  # type: ignore[attr-defined]
+        elif kind == "Attribute":
+            self.ctx.non_use.add(id(node.attr))  # type: ignore[attr-defined]
+        elif kind == "Arg" and node.keyword is not None:  # type: ignore[attr-defined]
+            self.ctx.non_use.add(id(node.keyword))  # type: ignore[attr-defined]
+        elif kind == "Param":
+            self.ctx.non_use.add(id(node.name))  # type: ignore[attr-defined]
+        elif kind == "AssignTarget" and isinstance(node.target, cst.Attribute):  # type: ignore[attr-defined]
+            self.ctx.stores.add(id(node.target))  # type: ignore[attr-defined]
+        elif kind == "FunctionDef":
+            self._enter_function(node)  # type: ignore[arg-type]
+        elif kind == "ClassDef":
+            self.ctx.non_use.add(id(node.name))  # type: ignore[attr-defined]
+            self._enter_class(node)  # type: ignore[arg-type]
+        elif kind == "Lambda":
+            params = node.params  # type: ignore[attr-defined]
+            names = frozenset(p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params))
+            self.ctx.scopes.append(Scope("lambda", local_names=names))
+        elif kind == "GeneratorExp":
+            self.ctx.scopes.append(Scope("genexp", local_names=_comprehension_names(node)))
+        for handler in self._visit.get(kind, ()):
+            handler(node)
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):  # type: ignore[no-untyped-def]
+        kind = type(original_node).__name__
+        ctx = self.ctx
+        updated: cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel = updated_node
+        if kind == "Name":
+            if id(original_node) in ctx.non_use:
+                return updated_node
+            ctx.set_value(updated_node, ctx.resolve(updated_node.value))  # type: ignore[attr-defined]
+        elif kind == "Attribute":
+            base = ctx.value(updated_node.value)  # type: ignore[attr-defined]
+            step = V.attribute_step(base, updated_node.attr.value, in_tests=ctx.in_tests)  # type: ignore[attr-defined]
+            ctx.set_step(updated_node, step)
+            ctx.set_value(updated_node, step.value)
+        elif kind == "Call":
+            self._value_of_call(updated_node)  # type: ignore[arg-type]
+        elif kind == "Subscript":
+            ctx.set_value(updated_node, V.subscript_value(ctx.value(updated_node.value)))  # type: ignore[attr-defined]
+        elif kind == "Await":
+            ctx.set_value(updated_node, ctx.value(updated_node.expression))  # type: ignore[attr-defined]
+        elif kind in ("Assign", "AnnAssign"):
+            self._bind(updated_node)
+        for handler in self._leave.get(kind, ()):
+            result = handler(original_node, updated)  # type: ignore[arg-type]
+            if not isinstance(result, cst.CSTNode) or type(result) is not type(updated):
+                updated = result
+                break
+            updated = result
+        if isinstance(updated, (cst.Attribute, cst.Subscript)) and isinstance(updated.value, cst.Await):
+            value = ctx.value(updated)
+            step = ctx.step(updated)
+            updated = updated.with_changes(value=parenthesized(updated.value))
+            ctx.set_value(updated, value)
+            ctx.set_step(updated, step)
+        elif isinstance(updated, cst.Call) and isinstance(updated.func, cst.Await):
+            value = ctx.value(updated)
+            step = ctx.step(updated)
+            updated = updated.with_changes(func=parenthesized(updated.func))
+            ctx.set_value(updated, value)
+            ctx.set_step(updated, step)
+        if kind in ("FunctionDef", "ClassDef", "Lambda", "GeneratorExp"):
+            ctx.scopes.pop()
+        return updated
+
+    # --- values -----------------------------------------------------------------------------
+    def _value_of_call(self, node: cst.Call) -> None:
+        ctx = self.ctx
+        func = ctx.value(node.func)
+        step = V.call_step(func, project_async=ctx.analysis.async_functions)
+        value = step.value
+        project = V.project_name(func) or V.bound_method(func)
+        if project:
+            target = project.rpartition(":")[2]
+            if project in ctx.analysis.returns:
+                value = ctx.analysis.returns[project]
+            elif target[:1].isupper() and "." not in target:
+                value = f"k:obj:{project}"
+        ctx.set_step(node, step)
+        ctx.set_value(node, value)
+
+    def _bind(self, node: cst.Assign | cst.AnnAssign) -> None:
+        if node.value is None:
+            return
+        value = self.ctx.value(node.value)
+        targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+        for target in targets:
+            if isinstance(target, cst.Name):
+                if value is None:
+                    self.ctx.scope.kinds.pop(target.value, None)
+                else:
+                    self.ctx.scope.kinds[target.value] = value
+
+    # --- scopes -----------------------------------------------------------------------------
+    def _enter_function(self, node: cst.FunctionDef) -> None:
+        ctx = self.ctx
+        qual = ctx.qual_prefix() + node.name.value
+        facts = ctx.facts.functions.get(qual)
+        project_name = ctx.project_qualname(qual)
+        outer = ctx.function_scope()
+        if outer is not None and outer.kind == "function":
+            outer.nested[node.name.value] = project_name
+        class_value = ctx.scope.class_value if ctx.scope.kind == "class" else None
+        scope = Scope(
+            "function",
+            qualname=qual,
+            role=ctx.analysis.roles.get(project_name, Role.PLAIN),
+            local_names=facts.local_names if facts else frozenset(),
+            becomes_async=project_name in ctx.analysis.async_functions,
+            already_async=node.asynchronous is not None,
+            params=facts.params if facts else (),
+        )
+        params = scope.params
+        if class_value and params and not _is_staticmethod(node):
+            scope.kinds[params[0]] = class_value
+        if scope.role in (Role.TEST, Role.FIXTURE):
+            for param in params:
+                if param in scope.kinds:
+                    continue
+                kind = ctx.analysis.fixtures.get(param) or V.name_value(param, in_tests=True)
+                if kind:
+                    scope.kinds[param] = kind
+        if scope.role is Role.RESPONSE_HOOK and params:
+            scope.kinds[params[0]] = V.RESPONSE
+        ctx.scopes.append(scope)
+
+    def _enter_class(self, node: cst.ClassDef) -> None:
+        ctx = self.ctx
+        qual = ctx.qual_prefix() + node.name.value
+        ctx.scopes.append(
+            Scope("class", qualname=qual, class_value=f"k:obj:{ctx.facts.module}:{qual}")
+        )
+
+
+def _is_staticmethod(node: cst.FunctionDef) -> bool:
+    return any(
+        isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod"
+        for d in node.decorators
+    )
+
+
+def _comprehension_names(node: cst.CSTNode) -> frozenset[str]:
+    names: set[str] = set()
+    for_in = getattr(node, "for_in", None)
+    while for_in is not None:
+        for target in _names_in(for_in.target):
+            names.add(target)
+        for_in = for_in.inner_for_in
+    return frozenset(names)
+
+
+def _names_in(node: cst.CSTNode) -> list[str]:
+    if isinstance(node, cst.Name):
+        return [node.value]
+    if isinstance(node, (cst.Tuple, cst.List)):
+        return [n for el in node.elements for n in _names_in(el.value)]
+    return []

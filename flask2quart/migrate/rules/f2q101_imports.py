@@ -1,0 +1,100 @@
+"""F2Q101: import Quart instead of Flask.
+
+``flask`` and ``flask.<module>`` imports become ``quart`` and ``quart.<module>``; ``Flask``,
+``FlaskGroup``, ``FlaskClient`` and ``FlaskCliRunner`` become their Quart names wherever the name
+resolves to Flask's (an alias such as ``import flask as f`` keeps its alias). Quart >= 0.19 is built
+on Flask's sansio core, so every other public name keeps its spelling.
+
+Docs: https://quart.palletsprojects.com/en/latest/how_to_guides/flask_migration.html
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from .. import flask_api
+from .. import values as V
+from .base import Rule
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""
+
+
+def _expr(dotted: str) -> cst.Attribute | cst.Name:
+    head, _, tail = dotted.rpartition(".")
+    if not head:
+        return cst.Name(tail)
+    return cst.Attribute(value=_expr(head), attr=cst.Name(tail))
+
+
+def _is_flask_module(dotted: str) -> bool:
+    return dotted == "flask" or dotted.startswith("flask.")
+
+
+class ImportQuart(Rule):
+    code = "F2Q101"
+    name = "import-quart"
+
+    def leave_Import(self, original: cst.Import, updated: cst.Import) -> cst.Import:
+        names = []
+        for alias in updated.names:
+            dotted = _dotted(alias.name)
+            if _is_flask_module(dotted):
+                alias = alias.with_changes(name=_expr(flask_api.quart_module(dotted)))
+                self.changed()
+            names.append(alias)
+        return updated.with_changes(names=names)
+
+    def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom) -> cst.ImportFrom:
+        if updated.relative or updated.module is None:
+            return updated
+        dotted = _dotted(updated.module)
+        if not _is_flask_module(dotted):
+            return updated
+        self.changed()
+        changes: dict[str, object] = {"module": _expr(flask_api.quart_module(dotted))}
+        if not isinstance(updated.names, cst.ImportStar):
+            names = []
+            for alias in updated.names:
+                old = alias.name.value if isinstance(alias.name, cst.Name) else ""
+                if old in flask_api.RENAMED_NAMES:
+                    alias = alias.with_changes(name=cst.Name(flask_api.RENAMED_NAMES[old]))
+                names.append(alias)
+            changes["names"] = names
+        return updated.with_changes(**changes)
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.Name:
+        target = self.ctx.facts.imports.get(updated.value)
+        if target is None or not _binding_is_import(self.ctx, updated.value):
+            return updated
+        if target == "flask" and updated.value == "flask":  # ``import flask``
+            self.changed()
+            return updated.with_changes(value="quart")
+        member = V.flask_name("q:" + target)
+        if member in flask_api.RENAMED_NAMES and updated.value == member:
+            self.changed()
+            return updated.with_changes(value=flask_api.RENAMED_NAMES[member])
+        return updated
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.Attribute:
+        base = self.ctx.value(updated.value)
+        attr = updated.attr.value
+        if attr in flask_api.RENAMED_NAMES and V.flask_name(f"{base}.{attr}") == attr:
+            self.changed()
+            renamed = updated.with_changes(attr=cst.Name(flask_api.RENAMED_NAMES[attr]))
+            self.ctx.set_value(renamed, self.ctx.value(updated))
+            return renamed
+        return updated
+
+
+def _binding_is_import(ctx, name: str) -> bool:  # type: ignore[no-untyped-def]
+    """The name is not rebound by a function scope we are in."""
+    for scope in ctx.scopes:
+        if scope.kind in ("function", "lambda", "genexp") and name in scope.local_names:
+            return False
+    return True

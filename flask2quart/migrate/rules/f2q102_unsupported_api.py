@@ -1,0 +1,58 @@
+"""F2Q102: report Flask APIs that Quart does not have.
+
+``request.environ``, ``request.stream``, ``app.wsgi_app``, ``ensure_sync``, ``request_ctx``,
+``RequestContext``, ``get_template_attribute``, ``copy_current_request_context`` and the test
+``EnvironBuilder`` have no drop-in Quart form (reference §1, §7.1). Each use is reported with what to
+do instead; nothing is rewritten, since any guess would change behaviour.
+
+Docs: https://quart.palletsprojects.com/en/latest/reference/api.html
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from ...findings import Severity
+from .. import flask_api
+from .. import values as V
+from .base import Rule
+
+_APP_ATTRIBUTES = {
+    "wsgi_app": "Quart apps are ASGI: wrap `app.asgi_app` with ASGI middleware "
+    "(e.g. hypercorn.middleware.ProxyFixMiddleware) instead of `app.wsgi_app`",
+    "ensure_sync": "Quart has `ensure_async`/`sync_to_async`, not `ensure_sync`",
+    "async_to_sync": "Quart has no `async_to_sync`: make the caller async",
+}
+
+
+class UnsupportedApi(Rule):
+    code = "F2Q102"
+    name = "unsupported-api"
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
+            return
+        module = cst.Module([]).code_for_node(node.module)
+        if not (module == "flask" or module.startswith("flask.")):
+            return
+        for alias in node.names:
+            name = alias.name.value if isinstance(alias.name, cst.Name) else ""
+            if name in flask_api.UNSUPPORTED_NAMES:
+                self.ctx.report(alias, self.code, f"`{name}`: {flask_api.UNSUPPORTED_NAMES[name]}", Severity.ERROR)
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.Attribute:
+        base = self.ctx.value(updated.value)
+        attr = updated.attr.value
+        if base == V.REQUEST and attr in flask_api.REQUEST_UNSUPPORTED:
+            self.ctx.report(original, self.code, flask_api.REQUEST_UNSUPPORTED[attr], Severity.ERROR)
+        elif attr in _APP_ATTRIBUTES and (base == V.APP or self.ctx.facts.uses_flask and base in (None, "k:?")):
+            if attr != "wsgi_app" or _looks_like_app(updated.value):
+                self.ctx.report(original, self.code, _APP_ATTRIBUTES[attr], Severity.ERROR)
+        elif V.flask_name(f"{base}.{attr}") in flask_api.UNSUPPORTED_NAMES:
+            self.ctx.report(original, self.code, f"`{attr}`: {flask_api.UNSUPPORTED_NAMES[attr]}", Severity.ERROR)
+        return updated
+
+
+def _looks_like_app(node: cst.BaseExpression) -> bool:
+    name = node.attr.value if isinstance(node, cst.Attribute) else getattr(node, "value", "")
+    return isinstance(name, str) and name in ("app", "current_app", "application", "self")

@@ -1,0 +1,74 @@
+"""F2Q107: ``with`` becomes ``async with`` for Quart's async context managers.
+
+``app.app_context()``, ``app.test_request_context(...)``, ``client.session_transaction()``,
+``with client:`` and ``with app.test_client() as c:`` are async-only in Quart: a sync ``with`` raises
+``TypeError``/``AttributeError: __enter__`` (reference §1.5, §1.6). ``test_request_context`` needs an
+explicit path in Quart, so ``"/"`` is added where Flask used its default.
+
+Docs: https://quart.palletsprojects.com/en/latest/reference/source/quart.app.html
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from ...findings import Severity
+from .. import values as V
+from ._awaiting import why_not
+from .base import Rule
+
+
+def item_is_async(ctx, item: cst.WithItem) -> bool:  # type: ignore[no-untyped-def]
+    expr = item.item
+    if isinstance(expr, cst.Await):
+        return True  # ``async with await app.open_resource(...)`` (F2Q108)
+    if ctx.value(expr) == V.TEST_CLIENT:
+        return True
+    if isinstance(expr, cst.Call):
+        return V.context_manager_is_async(ctx.value(expr.func), in_tests=ctx.in_tests)
+    return False
+
+
+class AsyncContextManagers(Rule):
+    code = "F2Q107"
+    name = "async-context-managers"
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        func = self.ctx.value(updated.func)
+        if func and func.endswith("|test_request_context") and not _has_path(updated):
+            self.changed()
+            path = cst.Arg(cst.SimpleString('"/"'))
+            if updated.args:
+                path = path.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+            result = updated.with_changes(args=[path, *updated.args])
+            self.ctx.set_value(result, self.ctx.value(updated))
+            return result
+        return updated
+
+    def leave_With(self, original: cst.With, updated: cst.With) -> cst.With:
+        if updated.asynchronous is not None:
+            return updated
+        flags = [item_is_async(self.ctx, item) for item in updated.items]
+        if not any(flags):
+            return updated
+        if not self.ctx.can_await():
+            self.ctx.report(
+                original, self.code, f"this `with` needs `async with` in Quart, impossible {why_not(self.ctx)}",
+                Severity.ERROR,
+            )
+            return updated
+        if not all(flags):
+            self.ctx.report(
+                original,
+                self.code,
+                "this `with` mixes Quart's async context managers with sync ones: split it into "
+                "an `async with` and a `with`",
+                Severity.ERROR,
+            )
+            return updated
+        self.changed()
+        return updated.with_changes(asynchronous=cst.Asynchronous())
+
+
+def _has_path(call: cst.Call) -> bool:
+    return any(arg.keyword is None or arg.keyword.value == "path" for arg in call.args if not arg.star)

@@ -1,0 +1,94 @@
+"""F2Q204: ``g`` read after a request in a ``with client:`` block.
+
+Flask keeps the last request's ``g`` readable inside ``with client:``; Quart does not (0.22 raises
+"Not within an app context", 0.23 gives a fresh ``g``; porting notes T8). In such a block ``g`` is
+rewritten to read a small capture object, filled from Quart's public ``request_finished`` signal,
+which the rewrite adds to the test module once.
+
+Docs: https://quart.palletsprojects.com/en/latest/reference/source/quart.signals.html
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from .. import values as V
+from .base import Rule
+
+CAPTURE_NAME = "_f2q_g"
+HELPER_NAME = "_F2QLastRequestG"
+HELPER_SOURCE = '''
+
+class _F2QLastRequestG:
+    """`g` as the last request through a test client left it (added by flask2quart, F2Q204).
+
+    Flask keeps `g` readable after a request made inside `with client:`; Quart does not, so the
+    request's `g` is captured when Quart sends `request_finished`.
+    """
+
+    def __init__(self, client):
+        self._app = client.app
+        self._g = None
+
+    async def _capture(self, sender, **extra):
+        from quart import g
+
+        self._g = g._get_current_object()
+
+    async def __aenter__(self):
+        from quart import request_finished
+
+        request_finished.connect(self._capture, self._app)
+        return self
+
+    async def __aexit__(self, *exc_info):
+        from quart import request_finished
+
+        request_finished.disconnect(self._capture, self._app)
+
+    def __getattr__(self, name):
+        return getattr(self._g, name)
+
+    def __contains__(self, name):
+        return name in self._g
+'''
+
+
+class GAfterRequest(Rule):
+    code = "F2Q204"
+    name = "g-after-request"
+
+    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx)
+        self.blocks: list[tuple[cst.With, str | None, bool]] = []
+
+    def visit_With(self, node: cst.With) -> None:
+        client = None
+        for item in node.items:
+            if isinstance(item.item, cst.Name) and self.ctx.resolve(item.item.value) == V.TEST_CLIENT:
+                client = item.item.value
+        self.blocks.append((node, client, False))
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.Name:
+        if not self.blocks or self.ctx.value(updated) != V.G:
+            return updated
+        for index in range(len(self.blocks) - 1, -1, -1):
+            node, client, _ = self.blocks[index]
+            if client is not None:
+                self.blocks[index] = (node, client, True)
+                self.changed()
+                return updated.with_changes(value=CAPTURE_NAME)
+        return updated
+
+    def leave_With(self, original: cst.With, updated: cst.With) -> cst.With:
+        _, client, used = self.blocks.pop()
+        if client is None or not used:
+            return updated
+        self.ctx.add_helper(HELPER_NAME, HELPER_SOURCE)
+        items = list(updated.items)
+        items[-1] = items[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+        capture = cst.WithItem(
+            item=cst.Call(func=cst.Name(HELPER_NAME), args=[cst.Arg(cst.Name(client))]),
+            asname=cst.AsName(name=cst.Name(CAPTURE_NAME)),
+        )
+        return updated.with_changes(items=[*items, capture])

@@ -1,0 +1,72 @@
+"""F2Q206: the pytest configuration pytest-asyncio needs.
+
+Once tests and fixtures are ``async def``, pytest-asyncio must collect them: ``asyncio_mode = "auto"``
+and ``asyncio_default_fixture_loop_scope = "function"`` are added to the project's pytest
+configuration (``pyproject.toml`` ``[tool.pytest.ini_options]``, ``pytest.ini``, ``tox.ini``
+``[pytest]`` or ``setup.cfg`` ``[tool:pytest]``). Without the second, a suite with
+``filterwarnings = error`` stops on pytest-asyncio's deprecation warning (porting notes T1). With no
+configuration at all, a ``pytest.ini`` is written at the root of the rewritten tree. Existing keys
+are left as they are. Text outside the added lines is kept byte for byte.
+
+Docs: https://pytest-asyncio.readthedocs.io/en/stable/reference/configuration.html
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+SETTINGS = (("asyncio_mode", "auto"), ("asyncio_default_fixture_loop_scope", "function"))
+
+#: (file name, section header regex, value quoting) in pytest's own lookup order.
+_CANDIDATES = (
+    ("pytest.ini", r"\[pytest\]", False),
+    ("pyproject.toml", r"\[tool\.pytest\.ini_options\]", True),
+    ("tox.ini", r"\[pytest\]", False),
+    ("setup.cfg", r"\[tool:pytest\]", False),
+)
+
+
+@dataclass(frozen=True)
+class ConfigEdit:
+    path: Path
+    before: bytes | None  # None: the file is new
+    after: bytes
+
+
+class PytestAsyncioConfig:
+    code = "F2Q206"
+    name = "pytest-asyncio-config"
+
+    @staticmethod
+    def plan(root: Path) -> ConfigEdit | None:
+        """The edit that gives ``root``'s pytest configuration the asyncio settings, if any."""
+        for name, header, quoted in _CANDIDATES:
+            path = root / name
+            if not path.is_file():
+                continue
+            raw = path.read_bytes()
+            text = raw.decode("utf-8")
+            match = re.search(rf"^{header}[ \t]*\r?$", text, flags=re.MULTILINE)
+            if match is None:
+                continue
+            newline = "\r\n" if "\r\n" in text else "\n"
+            section_end = re.search(r"^\[", text[match.end() :], flags=re.MULTILINE)
+            end = match.end() + section_end.start() if section_end else len(text)
+            section = text[match.end() : end]
+            lines = []
+            for key, value in SETTINGS:
+                if re.search(rf"^{key}\s*=", section, flags=re.MULTILINE):
+                    continue
+                lines.append(f'{key} = "{value}"' if quoted else f"{key} = {value}")
+            if not lines:
+                return None
+            body = section.rstrip("\r\n")
+            trailing = section[len(body) :]
+            insert = newline.join(lines)
+            new_section = f"{body}{newline}{insert}{trailing or newline}"
+            after = text[: match.end()] + new_section + text[end:]
+            return ConfigEdit(path, raw, after.encode("utf-8"))
+        lines = ["[pytest]", *(f"{k} = {v}" for k, v in SETTINGS)]
+        return ConfigEdit(root / "pytest.ini", None, ("\n".join(lines) + "\n").encode())

@@ -1,0 +1,195 @@
+"""The small algebra both passes use to tell what an expression is.
+
+A *value* is a string that says what an expression evaluates to, as far as porting cares:
+
+- ``"q:<name>"``: a named thing. External names are dotted (``q:flask.render_template``,
+  ``q:requests.get``); the project's own are ``q:<module>:<qualname>`` (``q:app.db:get_db``,
+  ``q:tests.conftest:AuthActions.login``), and a project module is ``q:<module>:``.
+- ``"k:<kind>"``: a run-time object of a kind we track: ``request``, ``form``, ``files``,
+  ``filestorage``, ``test_client``, ``test_response``, ``response``, ``cli_runner``, ``g``,
+  ``app`` or ``obj:<module>:<Class>`` (an instance of a project class).
+- ``"b:<value>|<attr>"``: a bound attribute not yet called (``b:k:request|get_json``).
+- ``None``: unknown.
+
+:func:`attribute_step` and :func:`call_step` say, for one ``.attr`` or one call, what the result is
+and whether Quart needs it awaited. The :mod:`ast` analysis and the LibCST rules walk their own trees
+but take every decision here, so the two cannot disagree about what is awaitable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import flask_api
+
+Value = str | None
+
+REQUEST = "k:request"
+TEST_CLIENT = "k:test_client"
+TEST_RESPONSE = "k:test_response"
+RESPONSE = "k:response"
+FILES = "k:files"
+FILESTORAGE = "k:filestorage"
+CLI_RUNNER = "k:cli_runner"
+APP = "k:app"
+AIOFILE = "k:aiofile"  # what ``await app.open_resource(...)`` gives: an aiofiles file
+G = "k:g"
+
+#: Methods whose name alone says what they are, whatever the receiver (often an untyped ``app``).
+DISTINCTIVE_METHODS = frozenset(
+    {
+        "test_client",
+        "test_cli_runner",
+        "app_context",
+        "test_request_context",
+        "session_transaction",
+        "open_resource",
+        "open_instance_resource",
+    }
+)
+
+#: Flask globals that are objects of a tracked kind.
+_GLOBAL_KINDS = {"request": REQUEST, "current_app": APP, "g": G}
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """Result of one attribute access or call."""
+
+    value: Value = None
+    #: Quart needs this expression awaited.
+    awaits: bool = False
+    #: For a response property read: the method to call instead (``data`` -> ``get_data``).
+    method: tuple[str, tuple[tuple[str, str], ...]] | None = None
+
+
+UNKNOWN = Step()
+
+
+def normalise(value: Value) -> Value:
+    """Map a named Flask/Quart global to the kind of object it is."""
+    if value and value.startswith("q:"):
+        member = flask_api.flask_member(value[2:]) or _quart_member(value[2:])
+        if member in _GLOBAL_KINDS:
+            return _GLOBAL_KINDS[member]
+    return value
+
+
+def _quart_member(name: str) -> str | None:
+    module, _, member = name.rpartition(".")
+    return member if module.startswith("quart") else None
+
+
+def flask_name(value: Value) -> str | None:
+    """``'q:flask.helpers.flash'`` -> ``'flash'`` (``None`` for anything not Flask's)."""
+    if value and value.startswith("q:"):
+        return flask_api.flask_member(value[2:])
+    return None
+
+
+def is_project(value: Value) -> bool:
+    return bool(value) and value.startswith("q:") and ":" in value[2:]  # type: ignore[union-attr]
+
+
+def project_name(value: Value) -> str | None:
+    """``'q:app.db:get_db'`` -> ``'app.db:get_db'``."""
+    return value[2:] if is_project(value) else None  # type: ignore[index]
+
+
+def attribute_step(base: Value, attr: str, *, in_tests: bool) -> Step:
+    """What ``<base>.<attr>`` is, read (not called)."""
+    if base and base.startswith("q:"):
+        name = base[2:]
+        if ":" in name:  # a project module or class: module members and methods
+            module, _, qual = name.partition(":")
+            return Step(f"q:{module}:{qual + '.' if qual else ''}{attr}")
+        value = normalise(f"q:{name}.{attr}")
+        if value != f"q:{name}.{attr}" or attr not in DISTINCTIVE_METHODS:
+            return Step(value)
+        base = None
+    if base == REQUEST:
+        if attr in flask_api.REQUEST_ASYNC_PROPERTIES:
+            return Step({"files": FILES, "form": "k:form"}.get(attr), awaits=True)
+        return Step(f"b:{base}|{attr}")
+    if base in (TEST_RESPONSE, RESPONSE) and attr in flask_api.RESPONSE_PROPERTY_CALLS:
+        return Step(None, awaits=True, method=flask_api.RESPONSE_PROPERTY_CALLS[attr])
+    if attr in DISTINCTIVE_METHODS and base not in (TEST_CLIENT, APP):
+        return Step(f"b:k:?|{attr}")
+    if base and base.startswith("k:obj:") and _client_by_name(attr, in_tests):
+        return Step(TEST_CLIENT)  # self._client = client, kept on a test helper
+    if base and base.startswith("k:") and base != "k:?":
+        return Step(f"b:{base}|{attr}")
+    return Step(_client_by_name(attr, in_tests))
+
+
+def _client_by_name(name: str, in_tests: bool) -> Value:
+    if in_tests and flask_api.CLIENT_NAME_RE.match(name):
+        return TEST_CLIENT
+    return None
+
+
+def name_value(name: str, *, in_tests: bool) -> Value:
+    """A bare name nothing else resolved: a test client by its name in test code."""
+    return _client_by_name(name, in_tests)
+
+
+def call_step(func: Value, *, project_async: frozenset[str] | set[str] = frozenset()) -> Step:
+    """What ``<func>(...)`` returns and whether it must be awaited.
+
+    ``project_async`` holds the project functions (``module:qualname``) that are or become async.
+    """
+    if func is None:
+        return UNKNOWN
+    if func.startswith("q:"):
+        member = flask_name(func)
+        if member in flask_api.ASYNC_FUNCTIONS:
+            return Step(RESPONSE if member == "make_response" else None, awaits=True)
+        name = func[2:]
+        if ":" in name:
+            return Step(None, awaits=name in project_async)
+        return UNKNOWN
+    if not func.startswith("b:"):
+        return UNKNOWN
+    base, _, attr = func[2:].rpartition("|")
+    if attr == "test_client":
+        return Step(TEST_CLIENT)
+    if attr == "test_cli_runner":
+        return Step(CLI_RUNNER)
+    if base == REQUEST and attr in flask_api.REQUEST_ASYNC_METHODS:
+        return Step(None, awaits=True)
+    if base == TEST_CLIENT and attr in flask_api.CLIENT_METHODS:
+        return Step(TEST_RESPONSE, awaits=True)
+    if base in (TEST_RESPONSE, RESPONSE) and attr in flask_api.RESPONSE_ASYNC_METHODS:
+        return Step(None, awaits=True)
+    if base == AIOFILE and attr in ("read", "readline", "readlines", "write", "seek", "close"):
+        return Step(None, awaits=True)
+    if base == FILES and attr == "get":
+        return Step(FILESTORAGE)
+    if base == FILESTORAGE and attr == "save":
+        return Step(None, awaits=True)
+    if base == APP and attr in flask_api.APP_ASYNC_METHODS:
+        return Step(RESPONSE if attr == "make_response" else None, awaits=True)
+    if base.startswith("k:obj:"):
+        qual = f"{base[6:]}.{attr}"
+        return Step(None, awaits=qual in project_async)
+    return UNKNOWN
+
+
+def bound_method(func: Value) -> str | None:
+    """``'b:k:obj:m:C|login'`` -> ``'m:C.login'`` (the project method a call reaches)."""
+    if func and func.startswith("b:k:obj:"):
+        base, _, attr = func[2:].rpartition("|")
+        return f"{base[6:]}.{attr}"
+    return None
+
+
+def subscript_value(base: Value) -> Value:
+    return FILESTORAGE if base == FILES else None
+
+
+def context_manager_is_async(func: Value, *, in_tests: bool) -> bool:
+    """Is ``with <func>(...)`` an ``async with`` in Quart?"""
+    if func and func.startswith("b:"):
+        attr = func.rpartition("|")[2]
+        return attr in flask_api.ASYNC_CONTEXT_METHODS
+    return False
