@@ -106,6 +106,8 @@ class ProjectAnalysis:
     modules: dict[str, ModuleFacts]  # by path
     #: ``module:qualname`` of every function that is (or becomes) ``async def``.
     async_functions: set[str]
+    #: Those of them whose calls are awaited: async generators are iterated, never awaited.
+    awaitable_functions: set[str]
     #: ``module:qualname`` -> final role.
     roles: dict[str, Role]
     #: fixture name -> value of what it provides (``k:test_client``, ``k:obj:...``).
@@ -735,6 +737,7 @@ def decide(summaries: Iterable[ModuleFacts], module_names: set[str]) -> ProjectA
                     fake_links.append((target, fake))
 
     asyncs = {n for n, f in functions.items() if f.already_async or roles[n].always_async}
+    generators = {n for n, f in functions.items() if f.is_generator}
     callees: dict[str, set[str]] = {}
     for name, func in functions.items():
         calls = set(func.calls)
@@ -755,7 +758,7 @@ def decide(summaries: Iterable[ModuleFacts], module_names: set[str]) -> ProjectA
         for name, calls in callees.items():
             if name in asyncs or roles[name].must_stay_sync:
                 continue
-            if any(callee in asyncs for callee in calls):
+            if any(callee in asyncs and callee not in generators for callee in calls):
                 asyncs.add(name)
                 changed = True
         for target, fake in fake_links:
@@ -765,6 +768,7 @@ def decide(summaries: Iterable[ModuleFacts], module_names: set[str]) -> ProjectA
     return ProjectAnalysis(
         modules=modules,
         async_functions=asyncs,
+        awaitable_functions=asyncs - generators,
         roles=roles,
         fixtures={k: v for k, v in fixtures.items() if not v.startswith("r:")},
         returns={k: v for k, v in returns.items() if not v.startswith("r:")},

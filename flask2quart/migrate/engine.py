@@ -97,6 +97,10 @@ def _locate(module: cst.Module, path: str, pending: list[PendingFinding]) -> lis
 def _finish_module(module: cst.Module, ctx: FileContext) -> cst.Module:
     if not ctx.imports and not ctx.helpers:
         return module
+    if ctx.helpers and not ctx.imports and all(
+        name in ctx.facts.functions or name in ctx.facts.classes for name in ctx.helpers
+    ):
+        return module
     body = list(module.body)
     insert_at = _after_imports(body)
     new_statements: list[cst.BaseStatement] = []
@@ -106,7 +110,9 @@ def _finish_module(module: cst.Module, ctx: FileContext) -> cst.Module:
         code = f"import {target}\n" if name is None else f"from {target} import {name}\n"
         new_statements.append(cst.parse_statement(code))
     helpers: list[cst.BaseStatement] = []
-    for source in ctx.helpers.values():
+    for name, source in ctx.helpers.items():
+        if name in ctx.facts.functions or name in ctx.facts.classes:
+            continue  # already there: a second run adds nothing
         helpers.extend(cst.parse_module(source).body)
     if helpers:
         first = helpers[0]

@@ -28,6 +28,7 @@ from .f2q204_g_after_request import GAfterRequest
 from .f2q205_unittest_async import UnittestAsync
 from .f2q206_pytest_asyncio_config import PytestAsyncioConfig
 from .f2q207_test_client_exceptions import TestClientExceptions
+from .f2q208_cli_runner_in_async_tests import CliRunnerInAsyncTests
 
 #: Rules that transform Python modules, in code order.
 PYTHON_RULES: tuple[type[Rule], ...] = (
@@ -51,6 +52,7 @@ PYTHON_RULES: tuple[type[Rule], ...] = (
     GAfterRequest,
     UnittestAsync,
     TestClientExceptions,
+    CliRunnerInAsyncTests,
 )
 
 #: Codes the engine reports itself (not rules): a file it could not read or parse, and output

@@ -166,7 +166,7 @@ class Rewriter(cst.CSTTransformer):
     def _value_of_call(self, node: cst.Call) -> None:
         ctx = self.ctx
         func = ctx.value(node.func)
-        step = V.call_step(func, project_async=ctx.analysis.async_functions)
+        step = V.call_step(func, project_async=ctx.analysis.awaitable_functions)
         value = step.value
         project = V.project_name(func) or V.bound_method(func)
         if project:

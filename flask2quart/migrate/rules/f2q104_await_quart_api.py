@@ -16,7 +16,25 @@ import libcst as cst
 
 from .. import values as V
 from ._awaiting import await_node, response_property_call
-from .base import Rule
+from .base import Rule, awaited
+
+GET_JSON_HELPER = "_f2q_get_json"
+GET_JSON_SOURCE = '''
+
+async def _f2q_get_json(request, **options):
+    """`request.get_json()` as Flask answers it: 415 when the body is not JSON.
+
+    Quart returns None there instead (added by flask2quart, F2Q104).
+    """
+    if not (options.get("force") or options.get("silent") or request.is_json):
+        from werkzeug.exceptions import UnsupportedMediaType
+
+        raise UnsupportedMediaType(
+            "Did not attempt to load JSON data because the request Content-Type was not"
+            " 'application/json'."
+        )
+    return await request.get_json(**options)
+'''
 
 _TEST_KINDS = (V.TEST_CLIENT, V.TEST_RESPONSE)
 
@@ -36,12 +54,28 @@ class AwaitQuartApi(Rule):
     def _mine(self, base: V.Value) -> bool:
         return (base in _TEST_KINDS) == self.test_side
 
+    def _flask_get_json(self, original: cst.CSTNode, request: cst.BaseExpression, args: list[cst.Arg]) -> cst.BaseExpression | None:
+        """Flask's ``get_json()`` raises 415 for a non-JSON body; Quart's returns ``None``."""
+        if any(a.keyword is None or a.keyword.value in ("force", "silent") for a in args):
+            return None
+        if id(original) in self.ctx.awaited or not self.ctx.can_await():
+            return None
+        self.ctx.add_helper(GET_JSON_HELPER, GET_JSON_SOURCE)
+        self.changed()
+        call = cst.Call(func=cst.Name(GET_JSON_HELPER), args=[cst.Arg(request.with_changes(lpar=[], rpar=[])), *args])
+        return awaited(call)
+
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
         step = self.ctx.step(updated)
         if not step.awaits or id(original) in self.ctx.stores:
             return updated
-        if not self._mine(self.ctx.value(updated.value)):
+        base = self.ctx.value(updated.value)
+        if not self._mine(base):
             return updated
+        if base == V.REQUEST and updated.attr.value == "json":
+            replaced = self._flask_get_json(original, updated.value, [])
+            if replaced is not None:
+                return replaced
         if step.method is not None:
             call = response_property_call(updated, step.method)
             self.ctx.set_value(call, step.value)
@@ -60,4 +94,8 @@ class AwaitQuartApi(Rule):
         base = func[2:].rpartition("|")[0] if func and func.startswith("b:") else None
         if not self._mine(base):
             return updated
+        if func == f"b:{V.REQUEST}|get_json" and isinstance(updated.func, cst.Attribute):
+            replaced = self._flask_get_json(original, updated.func.value, list(updated.args))
+            if replaced is not None:
+                return replaced
         return await_node(self, original, updated, describe(original.func) + "()")

@@ -27,7 +27,7 @@ class AwaitProjectCalls(Rule):
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         func = self.ctx.value(updated.func)
         target = V.project_name(func) or V.bound_method(func)
-        if target is None or target not in self.ctx.analysis.async_functions:
+        if target is None or target not in self.ctx.analysis.awaitable_functions:
             return updated
         if target.rpartition(":")[2][:1].isupper() and "." not in target.rpartition(":")[2]:
             return updated  # a class

@@ -29,7 +29,7 @@ class EnvNames(Rule):
     name = "env-names"
     priority = 40
 
-    def _rename(self, node: cst.BaseExpression) -> cst.BaseExpression:
+    def _rename(self, node: cst.BaseExpression, original: cst.CSTNode) -> cst.BaseExpression:
         if not isinstance(node, cst.SimpleString):
             return node
         quote = node.prefix + node.quote
@@ -40,7 +40,7 @@ class EnvNames(Rule):
         self.changed()
         if body not in _FLASK_OWN and not body.startswith("FLASK_RUN_"):
             self.ctx.report(
-                node, self.code, f"renamed the app's own variable {body} to {new}: set it under the "
+                original, self.code, f"renamed the app's own variable {body} to {new}: set it under the "
                 "new name where the app is deployed", Severity.INFO,
             )
         return node.with_changes(value=f"{quote}{new}{node.quote}")
@@ -52,7 +52,7 @@ class EnvNames(Rule):
         method = updated.func.attr.value if isinstance(updated.func, cst.Attribute) else None
         if func in _ENV_FUNCTIONS or method in _ENV_METHODS:
             first = updated.args[0]
-            renamed = self._rename(first.value)
+            renamed = self._rename(first.value, original.args[0].value)
             if renamed is not first.value:
                 result = updated.with_changes(args=[first.with_changes(value=renamed), *updated.args[1:]])
                 self.ctx.set_value(result, self.ctx.value(updated))
@@ -75,7 +75,7 @@ class EnvNames(Rule):
         element = updated.slice[0]
         if not isinstance(element.slice, cst.Index):
             return updated
-        renamed = self._rename(element.slice.value)
+        renamed = self._rename(element.slice.value, original.slice[0])
         if renamed is element.slice.value:
             return updated
         return updated.with_changes(slice=[element.with_changes(slice=element.slice.with_changes(value=renamed))])

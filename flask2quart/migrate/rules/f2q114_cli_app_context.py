@@ -30,7 +30,7 @@ class CliAppContext(Rule):
             return updated
         facts = ctx.facts.functions.get(scope.qualname)
         if facts is not None:
-            blocked = sorted(c for c in facts.calls if c in ctx.analysis.async_functions)
+            blocked = sorted(c for c in facts.calls if c in ctx.analysis.awaitable_functions)
             if blocked:
                 ctx.report(
                     original.name, self.code,

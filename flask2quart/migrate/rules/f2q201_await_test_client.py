@@ -11,10 +11,38 @@ Docs: https://quart.palletsprojects.com/en/latest/how_to_guides/testing.html
 
 from __future__ import annotations
 
+import libcst as cst
+
+from ...findings import Severity
+from .. import values as V
 from .f2q104_await_quart_api import AwaitQuartApi
+
+_MISSING = {
+    "request": "Quart's test response has no `.request`: check the redirect (`follow_redirects=False`) "
+    "and its Location header, or the page content",
+    "history": "Quart's test response has no `.history`: follow the redirects one request at a time",
+}
 
 
 class AwaitTestClient(AwaitQuartApi):
+    """Test-client requests and response reads; also drops ``response.close()`` (nothing to close)."""
+
     code = "F2Q201"
     name = "await-test-client"
     test_side = True
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
+        if self.ctx.value(updated.value) == V.TEST_RESPONSE and updated.attr.value in _MISSING:
+            self.ctx.report(original, self.code, _MISSING[updated.attr.value], Severity.ERROR)
+        return super().leave_Attribute(original, updated)
+
+    def leave_Expr(self, original: cst.Expr, updated: cst.Expr) -> cst.Expr | cst.RemovalSentinel:
+        call = updated.value
+        if (
+            isinstance(call, cst.Call)
+            and not call.args
+            and self.ctx.value(call.func) == f"b:{V.TEST_RESPONSE}|close"
+        ):
+            self.changed()  # Quart's test response holds no open file: nothing to close
+            return cst.RemovalSentinel.REMOVE
+        return updated

@@ -20,6 +20,22 @@ from .. import values as V
 from .base import Rule
 
 _FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+FORM_FILES_HELPER = "_f2q_form_files"
+FORM_FILES_SOURCE = '''
+
+def _f2q_form_files(data):
+    """A Flask test-client `data=` dict as Quart's `form=`/`files=` (added by flask2quart, F2Q202)."""
+    from quart.datastructures import FileStorage
+
+    form, files = {}, {}
+    for key, value in data.items():
+        if isinstance(value, tuple):
+            content_type = value[2] if len(value) > 2 else None
+            files[key] = FileStorage(value[0], filename=value[1], content_type=content_type)
+        elif value is not None:
+            form[key] = value
+    return {"form": form, "files": files}
+'''
 _UNSUPPORTED = ("environ_base", "environ_overrides", "base_url", "buffered")
 _SPACE = cst.SimpleWhitespace(" ")
 _NO_SPACE = cst.SimpleWhitespace("")
@@ -55,6 +71,13 @@ class TestClientArguments(Rule):
         content_type: cst.BaseExpression | None = None
         touched = False
         has_headers = any(a.keyword is not None and a.keyword.value == "headers" for a in updated.args)
+        form_typed = any(
+            a.keyword is not None
+            and a.keyword.value == "content_type"
+            and isinstance(a.value, cst.SimpleString)
+            and str(a.value.evaluated_value).startswith(_FORM_TYPES)
+            for a in updated.args
+        )
         for arg in updated.args:
             keyword = arg.keyword.value if arg.keyword is not None else None
             if keyword == "data":
@@ -73,6 +96,14 @@ class TestClientArguments(Rule):
                     touched = True
                     self.changed()
                     continue
+                if form_typed and not isinstance(arg.value, (cst.SimpleString, cst.ConcatenatedString)):
+                    # A form content type says the value is a field/upload mapping.
+                    self.ctx.add_helper(FORM_FILES_HELPER, FORM_FILES_SOURCE)
+                    call = cst.Call(func=cst.Name(FORM_FILES_HELPER), args=[cst.Arg(arg.value)])
+                    args.append(arg.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT, star="**", value=call))
+                    touched = True
+                    self.changed()
+                    continue
                 if not isinstance(arg.value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
                     self.ctx.report(
                         original, self.code, "Quart's test client drops a dict passed as `data=`: "
@@ -88,7 +119,7 @@ class TestClientArguments(Rule):
             args.append(arg)
         if content_type is not None:
             value = content_type.evaluated_value if isinstance(content_type, cst.SimpleString) else None
-            if not (isinstance(value, str) and value.startswith(_FORM_TYPES) and extra):
+            if not (isinstance(value, str) and value.startswith(_FORM_TYPES)):
                 if has_headers:
                     self.ctx.report(
                         original, self.code, "move `content_type=` into the `headers=` mapping", Severity.ERROR

@@ -1,0 +1,5 @@
+"""``python -m flask2quart``."""
+
+from .cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,178 @@
+"""``flask2quart`` command line: parse arguments, call the library, map results to exit codes.
+
+Exit codes (as ruff and black): 0 done or nothing to do; 1 ``--check``/``--diff`` found changes;
+2 usage error, or a file that could not be processed (listed, and left untouched).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .config import ConfigError, load_config
+from .findings import Finding, Severity
+from .migrate import Mode, RewriteOptions, RewriteResult, rewrite, select_codes
+from .migrate.discover import DiscoveryError
+
+EXIT_OK = 0
+EXIT_CHANGES = 1
+EXIT_ERROR = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_ERROR)
+
+
+def _codes(value: str) -> list[str]:
+    return [part for part in value.replace(" ", ",").split(",") if part]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="flask2quart", description="Port Flask applications to Quart.")
+    parser.add_argument("--version", action="version", version=f"flask2quart {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+    rw = commands.add_parser(
+        "rewrite",
+        help="rewrite a Flask app and its tests into Quart code",
+        description="Rewrite Flask code (app and tests) into Quart code. Default: in place.",
+    )
+    rw.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    where = rw.add_mutually_exclusive_group()
+    where.add_argument("--out", type=Path, metavar="DIR", help="write the ported tree to DIR; PATH stays untouched")
+    where.add_argument("--diff", action="store_true", help="print a unified diff; write nothing")
+    where.add_argument("--check", action="store_true", help="write nothing; exit 1 if anything would change")
+    rw.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default: config, else 1; 0 = all CPUs)")
+    rw.add_argument("--select", type=_codes, default=None, metavar="CODES", help="only these rule codes/prefixes")
+    rw.add_argument("--ignore", type=_codes, default=None, metavar="CODES", help="skip these rule codes/prefixes")
+    rw.add_argument("--report", type=Path, metavar="FILE.json", help="also write the summary and findings as JSON")
+    rw.add_argument("--quiet", "-q", action="store_true", help="print only errors and the findings")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "rewrite":
+        return run_rewrite(args)
+    parser.error(f"unknown command {args.command}")
+    return EXIT_ERROR
+
+
+def _fail(message: str) -> int:
+    print(f"flask2quart: error: {message}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def run_rewrite(args: argparse.Namespace) -> int:
+    common = Path(os.path.commonpath([str(p.resolve()) for p in args.paths])) if args.paths else Path.cwd()
+    try:
+        config = load_config(common if common.exists() else Path.cwd())
+    except ConfigError as error:
+        return _fail(str(error))
+    select = args.select if args.select is not None else list(config.select)
+    ignore = args.ignore if args.ignore is not None else list(config.ignore)
+    try:
+        enabled = select_codes(select, ignore)
+    except ValueError as error:
+        return _fail(str(error))
+    jobs = args.jobs if args.jobs is not None else (config.jobs or 1)
+    if jobs < 0:
+        return _fail("--jobs must be 0 (all CPUs) or a positive number")
+    if jobs == 0:
+        jobs = os.cpu_count() or 1
+    if args.out is not None:
+        out = args.out.resolve()
+        for path in args.paths:
+            root = path.resolve()
+            if out == root or root in out.parents:
+                return _fail(f"--out {args.out} must not be inside {path}")
+    mode = Mode.DIFF if args.diff else Mode.CHECK if args.check else Mode.WRITE
+    progress = _Progress() if sys.stderr.isatty() and not args.quiet else None
+    options = RewriteOptions(
+        mode=mode,
+        out=args.out,
+        jobs=jobs,
+        enabled=enabled,
+        exclude=config.exclude,
+        progress=progress.update if progress else None,
+    )
+    try:
+        result = rewrite(args.paths, options)
+    except DiscoveryError as error:
+        return _fail(str(error))
+    finally:
+        if progress:
+            progress.close()
+    if mode == Mode.DIFF and result.diff:
+        sys.stdout.write(result.diff)
+    _print_summary(result, mode, quiet=args.quiet)
+    if args.report is not None:
+        try:
+            args.report.write_text(json.dumps(result.to_json(), indent=2) + "\n", encoding="utf-8")
+        except OSError as error:
+            return _fail(f"cannot write report {args.report}: {error}")
+    if result.failed:
+        return EXIT_ERROR
+    if mode in (Mode.CHECK, Mode.DIFF) and result.changed_count:
+        return EXIT_CHANGES
+    return EXIT_OK
+
+
+def _relative(path: str) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return path
+
+
+def _print_summary(result: RewriteResult, mode: str, *, quiet: bool) -> None:
+    out = sys.stderr if mode == Mode.DIFF else sys.stdout
+    for failed in result.failed:
+        print(f"error: {_relative(failed.path)}: {failed.error}", file=sys.stderr)
+    findings = [f for f in result.findings if f.code not in ("F2Q001", "F2Q002")]
+    for finding in findings:
+        shown = Finding(_relative(finding.path), finding.line, finding.col, finding.code, finding.message, finding.severity)
+        print(shown.render(), file=out)
+    if quiet:
+        return
+    summary = result.summary()
+    verb = {Mode.WRITE: "changed", Mode.CHECK: "would change", Mode.DIFF: "would change"}[mode]
+    needs_human = sum(1 for f in findings if f.severity is not Severity.INFO)
+    print(
+        f"{summary['scanned']} files scanned: {summary['changed']} {verb}, "
+        f"{summary['unchanged']} unchanged, {summary['failed']} failed; "
+        f"{needs_human} places need a human",
+        file=out,
+    )
+
+
+class _Progress:
+    """A rich progress bar on a terminal; nothing when output is piped."""
+
+    def __init__(self) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        self._progress = Progress(
+            TextColumn("rewriting"), BarColumn(), MofNCompleteColumn(), transient=True, console=None
+        )
+        self._task = self._progress.add_task("rewrite", total=None)
+        self._progress.start()
+
+    def update(self, done: int, total: int) -> None:
+        self._progress.update(self._task, completed=done, total=total)
+
+    def close(self) -> None:
+        self._progress.stop()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
