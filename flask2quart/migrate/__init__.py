@@ -20,10 +20,10 @@ from . import analysis as A
 from .discover import SourceFile, imports_any, iter_files, mentions_flask
 from .engine import FileResult, transform_source, write_atomic
 from .flask_api import is_test_module
-from .rules import ALL_CODES, PytestAsyncioConfig
+from .rules import ALL_CODES, ENGINE_CODES, PytestAsyncioConfig
 from .rules.f2q206_pytest_asyncio_config import ConfigEdit
 
-__all__ = ["RewriteOptions", "RewriteResult", "rewrite", "select_codes"]
+__all__ = ["RewriteOptions", "RewriteResult", "rewrite", "rewrite_source", "select_codes"]
 
 
 class Mode:
@@ -70,7 +70,8 @@ class RewriteResult:
         failed = len(self.failed)
         changed = self.changed_count
         return {
-            "scanned": self.scanned,
+            # a configuration file the rewrite edited counts as a scanned file too
+            "scanned": self.scanned + len(self.config_edits),
             "changed": changed,
             "unchanged": self.scanned - len(self.changed) - failed,
             "failed": failed,
@@ -94,11 +95,8 @@ def select_codes(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> froz
             raise ValueError(f"unknown rule code or prefix: {code}")
     chosen = {c for c in ALL_CODES if not select or any(c.startswith(s) for s in select)}
     chosen = {c for c in chosen if not any(c.startswith(i) for i in ignore)}
-    chosen |= set(A_ENGINE_CODES)
+    chosen |= set(ENGINE_CODES)  # parse and verification failures are always reported
     return frozenset(chosen)
-
-
-A_ENGINE_CODES = ("F2Q001", "F2Q002")
 
 
 # --- the pipeline ------------------------------------------------------------------------------
@@ -128,6 +126,21 @@ def rewrite(paths: Iterable[Path], options: RewriteOptions) -> RewriteResult:
         result.config_edits = _config_edits(paths, analysis, result, options)
     _emit(paths, sources, result, options)
     return result
+
+
+def rewrite_source(
+    source: bytes, path: str = "app.py", enabled: frozenset[str] = frozenset(ALL_CODES)
+) -> FileResult:
+    """Rewrite one module on its own (no project around it): for editors, hooks and tests."""
+    module = Path(path).stem
+    try:
+        facts = A.summarize(path, source, module, frozenset({module}))
+    except (SyntaxError, ValueError, UnicodeDecodeError, RecursionError) as error:
+        result = FileResult(path, source, error=f"cannot parse: {error}")
+        result.findings.append(Finding(path, _line_of(str(error)), 0, "F2Q001", result.error or "", Severity.ERROR))
+        return result
+    analysis = A.decide([facts], {module})
+    return transform_source(path, source, analysis, enabled)
 
 
 def _candidates(sources: list[SourceFile]) -> list[tuple[SourceFile, bytes]]:

@@ -241,7 +241,7 @@ class _ModuleScanner:
                 else:
                     top = alias.name.split(".")[0]
                     into[top] = to_project(top, self.modules)
-                if alias.name.split(".")[0] == "flask":
+                if alias.name.split(".")[0] in ("flask", "quart"):
                     self.facts.uses_flask = True
             return
         base = node.module or ""
@@ -249,10 +249,13 @@ class _ModuleScanner:
             pkg_parts = self.package.split(".") if self.package else []
             pkg_parts = pkg_parts[: len(pkg_parts) - (node.level - 1)] if node.level > 1 else pkg_parts
             base = ".".join([*pkg_parts, base] if base else pkg_parts)
-        if base.split(".")[0] == "flask":
-            self.facts.uses_flask = True
+        if base.split(".")[0] in ("flask", "quart"):
+            self.facts.uses_flask = True  # quart too: a second run must see the same roles
         for alias in node.names:
             if alias.name == "*":
+                if base in ("flask", "quart"):
+                    for name in flask_api.STAR_NAMES:
+                        into.setdefault(name, f"flask.{name}")
                 continue
             dotted = f"{base}.{alias.name}" if base else alias.name
             into[alias.asname or alias.name] = to_project(dotted, self.modules)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,11 +105,21 @@ def _finish_module(module: cst.Module, ctx: FileContext) -> cst.Module:
     body = list(module.body)
     insert_at = _after_imports(body)
     new_statements: list[cst.BaseStatement] = []
+    stdlib_statements: list[cst.BaseStatement] = []
     for target, name in ctx.imports:
         if name is not None and _merge_into_existing(body, target, name):
             continue
         code = f"import {target}\n" if name is None else f"from {target} import {name}\n"
-        new_statements.append(cst.parse_statement(code))
+        statement = cst.parse_statement(code)
+        if target.split(".")[0] in sys.stdlib_module_names:
+            stdlib_statements.append(statement)
+        else:
+            new_statements.append(statement)
+    if stdlib_statements:
+        # Standard-library imports go after the module's own standard-library imports.
+        at = _after_stdlib_imports(body, insert_at)
+        body[at:at] = stdlib_statements
+        insert_at += len(stdlib_statements)
     helpers: list[cst.BaseStatement] = []
     for name, source in ctx.helpers.items():
         if name in ctx.facts.functions or name in ctx.facts.classes:
@@ -150,6 +161,26 @@ def _after_imports(body: list[cst.BaseStatement]) -> int:
     return index
 
 
+def _after_stdlib_imports(body: list[cst.BaseStatement], end: int) -> int:
+    """Index after the last standard-library import before ``end`` (or the block's start)."""
+    start = end
+    while start > 0 and _is_import(body[start - 1]):
+        start -= 1
+    at = start
+    for index in range(start, end):
+        statement = body[index]
+        modules = [
+            cst.Module([]).code_for_node(s.names[0].name if isinstance(s, cst.Import) else s.module)
+            for s in statement.body  # type: ignore[attr-defined]
+            if isinstance(s, cst.Import) or (isinstance(s, cst.ImportFrom) and s.module is not None and not s.relative)
+        ]
+        if modules and all(m.split(".")[0] in sys.stdlib_module_names for m in modules):
+            at = index + 1
+    if at < end and at > start:
+        return at
+    return at if at > start else start
+
+
 def _is_simple(statement: cst.CSTNode) -> bool:
     return isinstance(statement, cst.SimpleStatementLine) and not _is_import(statement)
 
@@ -179,6 +210,10 @@ def _merge_into_existing(body: list[cst.BaseStatement], target: str, name: str) 
             last = names[-1]
             comma = last.comma
             if isinstance(comma, cst.Comma):
+                # One name per line with a trailing comma: the new last line keeps the closing
+                # layout, the old last one takes the separator its neighbours use.
+                if len(names) > 1:
+                    names[-1] = last.with_changes(comma=names[-2].comma)
                 new_alias = cst.ImportAlias(cst.Name(name), comma=comma)
             else:
                 names[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))

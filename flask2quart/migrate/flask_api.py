@@ -65,6 +65,14 @@ ASYNC_FUNCTIONS = frozenset(
     }
 )
 
+#: Names ``from flask import *`` binds that the rewrite cares about.
+STAR_NAMES = frozenset(
+    {
+        "Flask", "Blueprint", "request", "g", "session", "current_app", "abort", "redirect",
+        "url_for", "jsonify", "stream_with_context", "Response", "Request", "get_flashed_messages",
+    }
+) | ASYNC_FUNCTIONS
+
 #: ``request.<name>`` attributes that are awaitables in Quart (async properties).
 REQUEST_ASYNC_PROPERTIES = frozenset({"form", "files", "values", "data", "json"})
 #: ``request.<name>(...)`` methods that are coroutine functions in Quart.

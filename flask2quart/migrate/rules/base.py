@@ -142,6 +142,11 @@ class Rewriter(cst.CSTTransformer):
             self._bind(updated_node)
         for handler in self._leave.get(kind, ()):
             result = handler(original_node, updated)  # type: ignore[arg-type]
+            if isinstance(result, cst.CSTNode) and result is not updated and isinstance(updated, cst.CSTNode):
+                if ctx.value(result) is None:
+                    ctx.set_value(result, ctx.value(updated))
+                if type(result) is type(updated) and ctx.step(result) is V.UNKNOWN:
+                    ctx.set_step(result, ctx.step(updated))
             if not isinstance(result, cst.CSTNode) or type(result) is not type(updated):
                 updated = result
                 break

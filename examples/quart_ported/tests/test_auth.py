@@ -1,0 +1,126 @@
+import pytest
+from quart import g, session
+from linkbox.db import get_db
+
+
+class _F2QLastRequestG:
+    """`g` as the last request through a test client left it (added by flask2quart, F2Q204).
+
+    Flask keeps `g` readable after a request made inside `with client:`; Quart does not, so the
+    request's `g` is captured when Quart sends `request_finished`.
+    """
+
+    def __init__(self, client):
+        self._app = client.app
+        self._g = None
+
+    async def _capture(self, sender, **extra):
+        from quart import g
+
+        self._g = g._get_current_object()
+
+    async def __aenter__(self):
+        from quart import request_finished
+
+        request_finished.connect(self._capture, self._app)
+        return self
+
+    async def __aexit__(self, *exc_info):
+        from quart import request_finished
+
+        request_finished.disconnect(self._capture, self._app)
+
+    def __getattr__(self, name):
+        return getattr(self._g, name)
+
+    def __contains__(self, name):
+        return name in self._g
+
+
+async def test_register(client, app):
+    # the form page renders
+    assert (await client.get("/auth/register")).status_code == 200
+
+    # a valid registration sends the user on to the login form
+    response = await client.post("/auth/register", form={"username": "alice", "password": "secret"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/auth/login"
+
+    # the new account is stored with a hashed password
+    async with app.app_context():
+        user = get_db().execute("SELECT * FROM user WHERE username = 'alice'").fetchone()
+        assert user is not None
+        assert user["password"] != "secret"
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "message"),
+    (
+        ("", "", b"Username is required."),
+        ("   ", "secret", b"Username is required."),
+        ("alice", "", b"Password is required."),
+        ("alice", "abc", b"Password must be at least 4 characters."),
+        ("test", "test", b"The username test is already taken."),
+    ),
+)
+async def test_register_validate_input(client, username, password, message):
+    response = await client.post("/auth/register", form={"username": username, "password": password})
+    assert response.status_code == 200
+    assert message in await response.get_data()
+
+
+async def test_register_then_login(client, auth):
+    await client.post("/auth/register", form={"username": "bob", "password": "hunter2"})
+    response = await auth.login("bob", "hunter2")
+    assert response.headers["Location"] == "/"
+
+
+async def test_login(client, auth):
+    # the form page renders
+    assert (await client.get("/auth/login")).status_code == 200
+
+    # good credentials lead to the link list
+    response = await auth.login()
+    assert response.headers["Location"] == "/"
+
+    # keep the request context around to inspect the session and g
+    async with client, _F2QLastRequestG(client) as _f2q_g:
+        await client.get("/")
+        assert session["user_id"] == 1
+        assert _f2q_g.user["username"] == "test"
+
+
+@pytest.mark.parametrize(
+    ("username", "password"),
+    (("nobody", "test"), ("test", "wrong")),
+)
+async def test_login_validate_input(auth, username, password):
+    response = await auth.login(username, password)
+    assert response.status_code == 200
+    assert b"Unknown username or wrong password." in await response.get_data()
+
+
+async def test_login_redirects_to_next(client):
+    response = await client.post(
+        "/auth/login?next=/create", form={"username": "test", "password": "test"}
+    )
+    assert response.headers["Location"] == "/create"
+
+
+async def test_login_ignores_external_next(client):
+    response = await client.post(
+        "/auth/login?next=//evil.example/", form={"username": "test", "password": "test"}
+    )
+    assert response.headers["Location"] == "/"
+
+
+async def test_logout(client, auth):
+    await auth.login()
+
+    async with client:
+        response = await auth.logout()
+        assert "user_id" not in session
+
+    assert response.headers["Location"] == "/auth/login"
+    response = await client.get("/auth/login")
+    assert b"You have been logged out." in await response.get_data()

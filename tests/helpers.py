@@ -1,0 +1,73 @@
+"""Test helpers shared by the rule tests: run the real rewrite on a small project in a temp dir."""
+
+from __future__ import annotations
+
+import tempfile
+import textwrap
+from pathlib import Path
+
+from flask2quart.findings import Finding
+from flask2quart.migrate import Mode, RewriteOptions, rewrite, select_codes
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for name, source in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(source), encoding="utf-8")
+
+
+def run_rewrite(
+    source: str,
+    *,
+    path: str = "app.py",
+    files: dict[str, str] | None = None,
+    select: tuple[str, ...] = (),
+) -> tuple[str, list[Finding], dict[str, str]]:
+    """Rewrite ``source`` (at ``path``) together with ``files``; return its new text, findings, all files."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        _write(root, {**(files or {}), path: source})
+        options = RewriteOptions(mode=Mode.WRITE, enabled=select_codes(select))
+        result = rewrite([root], options)
+        assert not result.failed, [f.error for f in result.failed]
+        texts = {
+            str(p.relative_to(root)): p.read_text(encoding="utf-8")
+            for p in root.rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts
+        }
+        again = rewrite([root], RewriteOptions(mode=Mode.CHECK, enabled=select_codes(select)))
+        assert not again.changed, f"second run is not a no-op for {[f.path for f in again.changed]}"
+        findings = [
+            Finding(str(Path(f.path).relative_to(root.resolve())), f.line, f.col, f.code, f.message, f.severity)
+            for f in result.findings
+        ]
+        return texts[path], findings, texts
+
+
+def check_noop(source: str, *, path: str = "app.py", files: dict[str, str] | None = None, select: tuple[str, ...] = ()) -> list[Finding]:
+    """The rewrite leaves ``source`` exactly as it was; returns the findings."""
+    source = textwrap.dedent(source)
+    output, findings, _ = run_rewrite(source, path=path, files=files, select=select)
+    assert output == source
+    return findings
+
+
+def check_transformed(
+    source: str,
+    expected: str,
+    *,
+    path: str = "app.py",
+    files: dict[str, str] | None = None,
+    select: tuple[str, ...] = (),
+) -> list[Finding]:
+    """The rewrite turns ``source`` into ``expected`` (which compiles), and a second run is a no-op."""
+    output, findings, _ = run_rewrite(textwrap.dedent(source), path=path, files=files, select=select)
+    expected = textwrap.dedent(expected)
+    assert output == expected, f"--- got ---\n{output}\n--- expected ---\n{expected}"
+    compile(output, path, "exec")
+    return findings
+
+
+def codes(findings: list[Finding]) -> list[str]:
+    return [f.code for f in findings]

@@ -1,0 +1,268 @@
+from tests.helpers import check_noop, check_transformed, codes
+
+
+def test_request_form_is_awaited_with_parentheses():
+    check_transformed(
+        """\
+        from flask import Flask, request
+
+        app = Flask(__name__)
+
+
+        @app.route("/", methods=["POST"])
+        def index():
+            name = request.form["name"]  # keep this comment
+            other = request.form.get("other", "")
+            return name + other
+        """,
+        """\
+        from quart import Quart, request
+
+        app = Quart(__name__)
+
+
+        @app.route("/", methods=["POST"])
+        async def index():
+            name = (await request.form)["name"]  # keep this comment
+            other = (await request.form).get("other", "")
+            return name + other
+        """,
+    )
+
+
+def test_render_template_and_flash_are_awaited():
+    check_transformed(
+        """\
+        import flask
+
+        bp = flask.Blueprint("b", __name__)
+
+
+        @bp.route("/")
+        def page():
+            flask.flash("hi")
+            return flask.render_template("page.html")
+        """,
+        """\
+        import quart
+
+        bp = quart.Blueprint("b", __name__)
+
+
+        @bp.route("/")
+        async def page():
+            await quart.flash("hi")
+            return await quart.render_template("page.html")
+        """,
+    )
+
+
+def test_local_named_request_is_not_flasks():
+    check_transformed(
+        """\
+        from flask import Flask
+
+        app = Flask(__name__)
+
+
+        @app.route("/")
+        def index():
+            request = {"form": 1}
+            return str(request.form)
+        """,
+        """\
+        from quart import Quart
+
+        app = Quart(__name__)
+
+
+        @app.route("/")
+        async def index():
+            request = {"form": 1}
+            return str(request.form)
+        """,
+    )
+
+
+def test_module_without_flask_is_untouched():
+    check_noop(
+        """\
+        def render_template(name):
+            return name
+
+
+        def view(request):
+            return render_template(request.form)
+        """
+    )
+
+
+def test_await_impossible_in_lambda_is_reported():
+    findings = check_transformed(
+        """\
+        from flask import Flask, render_template
+
+        app = Flask(__name__)
+        page = lambda: render_template("x.html")
+        """,
+        """\
+        from quart import Quart, render_template
+
+        app = Quart(__name__)
+        page = lambda: render_template("x.html")
+        """,
+    )
+    assert codes(findings) == ["F2Q104"]
+    assert "lambda" in findings[0].message
+    assert findings[0].line == 4
+
+
+def test_chained_awaits_are_parenthesised():
+    check_transformed(
+        """\
+        from flask import Flask, request
+
+        app = Flask(__name__)
+
+
+        @app.route("/upload", methods=["POST"])
+        def upload():
+            request.files["photo"].save("/tmp/photo")
+            doc = request.files.get("doc")
+            doc.save("/tmp/doc")
+            key = request.get_json(force=True)["key"]
+            raw = request.get_data(as_text=True).strip()
+            if request.form:
+                return key + raw
+            return ""
+        """,
+        """\
+        from quart import Quart, request
+
+        app = Quart(__name__)
+
+
+        @app.route("/upload", methods=["POST"])
+        async def upload():
+            await (await request.files)["photo"].save("/tmp/photo")
+            doc = (await request.files).get("doc")
+            await doc.save("/tmp/doc")
+            key = (await request.get_json(force=True))["key"]
+            raw = (await request.get_data(as_text=True)).strip()
+            if await request.form:
+                return key + raw
+            return ""
+        """,
+    )
+
+
+def test_responses_reads_are_awaited_but_writes_are_not():
+    check_transformed(
+        """\
+        from flask import Flask, current_app, make_response
+
+        app = Flask(__name__)
+
+
+        @app.route("/")
+        def index():
+            resp = make_response("ok")
+            resp.data = b"replaced"
+            body = resp.data
+            return current_app.make_response((body, 200))
+
+
+        @app.after_request
+        def log_size(response):
+            app.logger.info(len(response.get_data()))
+            return response
+        """,
+        """\
+        from quart import Quart, current_app, make_response
+
+        app = Quart(__name__)
+
+
+        @app.route("/")
+        async def index():
+            resp = await make_response("ok")
+            resp.data = b"replaced"
+            body = await resp.get_data()
+            return await current_app.make_response((body, 200))
+
+
+        @app.after_request
+        async def log_size(response):
+            app.logger.info(len(await response.get_data()))
+            return response
+        """,
+    )
+
+
+def test_get_json_without_options_keeps_flasks_415():
+    findings = check_transformed(
+        """\
+        from flask import Flask, request
+
+        app = Flask(__name__)
+
+
+        @app.route("/api", methods=["POST"])
+        def api():
+            return {"name": request.json["name"]}
+        """,
+        """\
+        from quart import Quart, request
+
+
+        async def _f2q_get_json(request, **options):
+            \"\"\"`request.get_json()` as Flask answers it: 415 when the body is not JSON.
+
+            Quart returns None there instead (added by flask2quart, F2Q104).
+            \"\"\"
+            if not (options.get("force") or options.get("silent") or request.is_json):
+                from werkzeug.exceptions import UnsupportedMediaType
+
+                raise UnsupportedMediaType(
+                    "Did not attempt to load JSON data because the request Content-Type was not"
+                    " 'application/json'."
+                )
+            return await request.get_json(**options)
+
+
+        app = Quart(__name__)
+
+
+        @app.route("/api", methods=["POST"])
+        async def api():
+            return {"name": (await _f2q_get_json(request))["name"]}
+        """,
+    )
+    assert findings == []
+
+
+def test_parameter_named_request_shadows_flasks():
+    check_transformed(
+        """\
+        from flask import request
+
+
+        def first_field(request):
+            return request.form["x"]
+
+
+        def current_field():
+            return request.form["x"]
+        """,
+        """\
+        from quart import request
+
+
+        def first_field(request):
+            return request.form["x"]
+
+
+        async def current_field():
+            return (await request.form)["x"]
+        """,
+    )
