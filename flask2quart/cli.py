@@ -150,7 +150,7 @@ def _print_summary(result: RewriteResult, mode: str, *, quiet: bool) -> None:
     print(
         f"{summary['scanned']} files scanned: {summary['changed']} {verb}, "
         f"{summary['unchanged']} unchanged, {summary['failed']} failed; "
-        f"{needs_human} places need a human",
+        f"{needs_human} {'place needs' if needs_human == 1 else 'places need'} a human",
         file=out,
     )
 

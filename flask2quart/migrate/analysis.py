@@ -211,9 +211,7 @@ def _local_names(func: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> s
                 names.add((alias.asname or alias.name).split(".")[0])
         elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
             names.add(node.id)
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            names.add(node.name)
-        elif isinstance(node, ast.MatchAs | ast.MatchStar) and node.name:
+        elif (isinstance(node, ast.ExceptHandler) and node.name) or (isinstance(node, ast.MatchAs | ast.MatchStar) and node.name):
             names.add(node.name)
         stack.extend(ast.iter_child_nodes(node))
     return names - declared_outer
@@ -625,9 +623,12 @@ class _FunctionScanner:
                     return Role.SYNC_HOOK
         if self.class_value is not None:
             klass = self.module.facts.classes.get(self.qual_prefix.rstrip("."))
-            if klass is not None and node.name in flask_api.METHOD_VIEW_METHODS:
-                if any(b.endswith(("flask.views.MethodView", "flask.views.View")) for b in klass.bases):
-                    return Role.VIEW
+            if (
+                klass is not None
+                and node.name in flask_api.METHOD_VIEW_METHODS
+                and any(b[2:] in flask_api.VIEW_BASES for b in klass.bases if b)
+            ):
+                return Role.VIEW
             if node.name.startswith("test") and self.module.facts.is_test:
                 return Role.TEST
             if klass is not None and node.name in ("setUp", "tearDown") and _is_testcase(klass):
@@ -684,7 +685,7 @@ def decide(summaries: Iterable[ModuleFacts], module_names: set[str]) -> ProjectA
             if target in roles and roles[target] in (Role.PLAIN, Role.HOOK):
                 roles[target] = role
     # MethodView subclasses of project view classes.
-    view_classes = {n for n, c in classes.items() if any(b.endswith(tuple(flask_api.VIEW_BASES)) for b in c.bases)}
+    view_classes = {n for n, c in classes.items() if any(b[2:] in flask_api.VIEW_BASES for b in c.bases if b)}
     changed = True
     while changed:
         changed = False

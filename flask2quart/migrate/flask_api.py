@@ -142,7 +142,9 @@ SYNC_ONLY_HOOKS = frozenset(
 METHOD_VIEW_METHODS = frozenset(
     {"get", "post", "put", "patch", "delete", "head", "options", "dispatch_request"}
 )
-VIEW_BASES = frozenset({"flask.views.MethodView", "flask.views.View"})
+VIEW_BASES = frozenset(
+    {"flask.views.MethodView", "flask.views.View", "quart.views.MethodView", "quart.views.View"}
+)
 
 #: Context-manager calls that are async context managers in Quart.
 ASYNC_CONTEXT_METHODS = frozenset({"app_context", "test_request_context", "session_transaction"})

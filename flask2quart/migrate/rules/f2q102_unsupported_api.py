@@ -45,7 +45,7 @@ class UnsupportedApi(Rule):
         attr = updated.attr.value
         if base == V.REQUEST and attr in flask_api.REQUEST_UNSUPPORTED:
             self.ctx.report(original, self.code, flask_api.REQUEST_UNSUPPORTED[attr], Severity.ERROR)
-        elif attr in _APP_ATTRIBUTES and (base == V.APP or self.ctx.facts.uses_flask and base in (None, "k:?")):
+        elif attr in _APP_ATTRIBUTES and (base == V.APP or (self.ctx.facts.uses_flask and base in (None, "k:?"))):
             if attr != "wsgi_app" or _looks_like_app(updated.value):
                 self.ctx.report(original, self.code, _APP_ATTRIBUTES[attr], Severity.ERROR)
         elif V.flask_name(f"{base}.{attr}") in flask_api.UNSUPPORTED_NAMES:

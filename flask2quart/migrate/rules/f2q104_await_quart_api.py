@@ -3,7 +3,7 @@
 ``request.form``/``files``/``values``/``data``/``json`` are async properties and
 ``request.get_json()``/``get_data()`` coroutines; so are ``render_template*``, ``stream_template*``,
 ``flash``, ``make_response``, ``send_file``, ``send_from_directory``, ``FileStorage.save`` and a
-response's ``get_data``/``get_json`` (reference §1.1–1.4). Without ``await`` nothing fails loudly:
+response's ``get_data``/``get_json`` (reference §1.1-1.4). Without ``await`` nothing fails loudly:
 ``if request.form:`` is always true and ``flash()`` does nothing. Chained access gets parentheses:
 ``(await request.form)["x"]``, never ``await request.form["x"]``.
 

@@ -61,10 +61,14 @@ class EnvNames(Rule):
         if method == "from_prefixed_env":
             args = []
             for arg in updated.args:
-                if arg.keyword is not None and arg.keyword.value == "prefix" and isinstance(arg.value, cst.SimpleString):
-                    if arg.value.evaluated_value == "FLASK":
-                        arg = arg.with_changes(value=arg.value.with_changes(value=arg.value.value.replace("FLASK", "QUART")))
-                        self.changed()
+                if (
+                    arg.keyword is not None
+                    and arg.keyword.value == "prefix"
+                    and isinstance(arg.value, cst.SimpleString)
+                    and arg.value.evaluated_value == "FLASK"
+                ):
+                    arg = arg.with_changes(value=arg.value.with_changes(value=arg.value.value.replace("FLASK", "QUART")))
+                    self.changed()
                 args.append(arg)
             return updated.with_changes(args=args)
         return updated

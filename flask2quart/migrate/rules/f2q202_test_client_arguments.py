@@ -178,8 +178,11 @@ def _fix_commas(elements: list[cst.BaseDictElement]) -> list[cst.BaseDictElement
     for index, element in enumerate(elements):
         if index < len(elements) - 1 and element.comma is cst.MaybeSentinel.DEFAULT:
             element = element.with_changes(comma=cst.Comma(whitespace_after=_SPACE))
-        elif index == len(elements) - 1 and isinstance(element.comma, cst.Comma):
-            if "\n" not in cst.Module([]).code_for_node(element.comma):
-                element = element.with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        elif (
+            index == len(elements) - 1
+            and isinstance(element.comma, cst.Comma)
+            and "\n" not in cst.Module([]).code_for_node(element.comma)
+        ):
+            element = element.with_changes(comma=cst.MaybeSentinel.DEFAULT)
         fixed.append(element)
     return fixed

@@ -1,0 +1,209 @@
+from tests.helpers import check_noop, check_transformed, codes
+
+DB = """\
+from flask import request
+
+
+def form_value(name):
+    return request.form.get(name)
+
+
+def log_request():
+    request.get_data()
+
+
+def cleaned(name):
+    return form_value(name).strip()
+
+
+class Repo:
+    def load(self):
+        return request.get_json(force=True)
+
+    def size(self):
+        return 3
+"""
+
+
+def test_helpers_that_await_become_async_themselves():
+    check_transformed(
+        DB,
+        """\
+        from quart import request
+
+
+        async def form_value(name):
+            return (await request.form).get(name)
+
+
+        async def log_request():
+            await request.get_data()
+
+
+        async def cleaned(name):
+            return (await form_value(name)).strip()
+
+
+        class Repo:
+            async def load(self):
+                return await request.get_json(force=True)
+
+            def size(self):
+                return 3
+        """,
+        path="db.py",
+    )
+
+
+def test_calls_from_another_module_are_awaited():
+    check_transformed(
+        """\
+        import db
+        from db import Repo, cleaned, log_request
+        from flask import Blueprint
+
+        bp = Blueprint("views", __name__)
+
+
+        @bp.route("/")
+        def index():
+            log_request()  # result unused: still awaited
+            name = cleaned("name").upper()
+            other = db.form_value("other")
+            repo = Repo()
+            data = repo.load()
+            return name + other + str(data) + str(repo.size())
+        """,
+        """\
+        import db
+        from db import Repo, cleaned, log_request
+        from quart import Blueprint
+
+        bp = Blueprint("views", __name__)
+
+
+        @bp.route("/")
+        async def index():
+            await log_request()  # result unused: still awaited
+            name = (await cleaned("name")).upper()
+            other = await db.form_value("other")
+            repo = Repo()
+            data = await repo.load()
+            return name + other + str(data) + str(repo.size())
+        """,
+        path="views.py",
+        files={"db.py": DB},
+    )
+
+
+def test_calls_where_await_is_impossible_are_reported():
+    findings = check_transformed(
+        """\
+        from db import form_value
+        from flask import Blueprint
+
+        bp = Blueprint("views", __name__)
+        key = lambda: form_value("k")
+
+
+        @bp.url_defaults
+        def add_defaults(endpoint, values):
+            values["x"] = form_value("x")
+        """,
+        """\
+        from db import form_value
+        from quart import Blueprint
+
+        bp = Blueprint("views", __name__)
+        key = lambda: form_value("k")
+
+
+        @bp.url_defaults
+        def add_defaults(endpoint, values):
+            values["x"] = form_value("x")
+        """,
+        path="views.py",
+        files={"db.py": DB},
+    )
+    assert codes(findings) == ["F2Q105", "F2Q105"]
+    assert [f.line for f in findings] == [5, 10]
+    assert "lambda" in findings[0].message
+    assert "synchronously" in findings[1].message
+
+
+def test_test_helper_class_calling_the_client_is_awaited_at_every_call_site():
+    conftest = """\
+    import pytest
+
+    from myapp import create_app
+
+
+    @pytest.fixture
+    def client():
+        return create_app().test_client()
+
+
+    class AuthActions:
+        def __init__(self, client):
+            self._client = client
+
+        def login(self, username="test"):
+            return self._client.post("/auth/login", json={"username": username})
+
+        def logout(self):
+            return self._client.get("/auth/logout")
+
+
+    @pytest.fixture
+    def auth(client):
+        return AuthActions(client)
+    """
+    check_transformed(
+        """\
+        def test_login(auth):
+            response = auth.login()
+            assert response.headers["Location"] == "/"
+
+
+        def test_logout(auth):
+            auth.login()
+            auth.logout()
+
+
+        def test_arithmetic():
+            assert 1 + 1 == 2
+        """,
+        """\
+        async def test_login(auth):
+            response = await auth.login()
+            assert response.headers["Location"] == "/"
+
+
+        async def test_logout(auth):
+            await auth.login()
+            await auth.logout()
+
+
+        def test_arithmetic():
+            assert 1 + 1 == 2
+        """,
+        path="tests/test_auth.py",
+        files={
+            "tests/conftest.py": conftest,
+            "myapp.py": "from flask import Flask\n\n\ndef create_app():\n    return Flask(__name__)\n",
+        },
+    )
+
+
+def test_parameter_shadowing_an_async_helper_is_not_awaited():
+    check_noop(
+        """\
+        import db
+
+
+        def apply(form_value):
+            return form_value("x")
+        """,
+        path="tools.py",
+        files={"db.py": DB},
+    )

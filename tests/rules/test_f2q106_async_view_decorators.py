@@ -1,0 +1,190 @@
+from tests.helpers import check_noop, check_transformed
+
+AUTH = """\
+import functools
+
+from flask import g, redirect, url_for
+
+
+def login_required(view):
+    @functools.wraps(view)
+    def wrapped_view(**kwargs):
+        if g.user is None:
+            return redirect(url_for("auth.login"))
+
+        return view(**kwargs)
+
+    return wrapped_view
+"""
+
+BLOG = """\
+from flask import Blueprint
+
+from auth import login_required
+
+bp = Blueprint("blog", __name__)
+
+
+@bp.route("/create")
+@login_required
+def create():
+    return "form"
+"""
+
+
+def test_login_required_wrapper_awaits_the_view_through_ensure_async():
+    check_transformed(
+        AUTH,
+        """\
+        import functools
+
+        from quart import g, redirect, url_for, current_app
+
+
+        def login_required(view):
+            @functools.wraps(view)
+            async def wrapped_view(**kwargs):
+                if g.user is None:
+                    return redirect(url_for("auth.login"))
+
+                return await current_app.ensure_async(view)(**kwargs)
+
+            return wrapped_view
+        """,
+        path="auth.py",
+        files={"blog.py": BLOG},
+    )
+
+
+def test_decorated_view_in_the_other_module_becomes_async():
+    check_transformed(
+        BLOG,
+        """\
+        from quart import Blueprint
+
+        from auth import login_required
+
+        bp = Blueprint("blog", __name__)
+
+
+        @bp.route("/create")
+        @login_required
+        async def create():
+            return "form"
+        """,
+        path="blog.py",
+        files={"auth.py": AUTH},
+    )
+
+
+def test_method_view_decorators_list_and_existing_current_app_import():
+    check_transformed(
+        """\
+        from functools import wraps
+
+        from flask import current_app, g
+        from flask.views import MethodView
+
+
+        def admin_only(f):
+            @wraps(f)
+            def check(*args, **kwargs):
+                if not g.admin:
+                    return "no", 403
+                return f(*args, **kwargs)
+            return check
+
+
+        class Dashboard(MethodView):
+            decorators = [admin_only]
+
+            def get(self):
+                return current_app.name
+        """,
+        """\
+        from functools import wraps
+
+        from quart import current_app, g
+        from quart.views import MethodView
+
+
+        def admin_only(f):
+            @wraps(f)
+            async def check(*args, **kwargs):
+                if not g.admin:
+                    return "no", 403
+                return await current_app.ensure_async(f)(*args, **kwargs)
+            return check
+
+
+        class Dashboard(MethodView):
+            decorators = [admin_only]
+
+            async def get(self):
+                return current_app.name
+        """,
+    )
+
+
+def test_decorator_applied_only_to_plain_functions_stays_sync():
+    check_transformed(
+        """\
+        from functools import wraps
+
+        from flask import Flask
+
+        app = Flask(__name__)
+
+
+        def timed(fn):
+            @wraps(fn)
+            def inner(*args):
+                return fn(*args)
+            return inner
+
+
+        @timed
+        def compute(x):
+            return x * 2
+        """,
+        """\
+        from functools import wraps
+
+        from quart import Quart
+
+        app = Quart(__name__)
+
+
+        def timed(fn):
+            @wraps(fn)
+            def inner(*args):
+                return fn(*args)
+            return inner
+
+
+        @timed
+        def compute(x):
+            return x * 2
+        """,
+    )
+
+
+def test_already_async_wrapper_is_left_alone():
+    check_noop(
+        '''\
+        """Ported from Flask."""
+        import functools
+
+        from quart import current_app
+
+
+        def login_required(view):
+            @functools.wraps(view)
+            async def wrapped_view(**kwargs):
+                return await current_app.ensure_async(view)(**kwargs)
+
+            return wrapped_view
+        ''',
+        path="auth.py",
+        files={"blog.py": BLOG},
+    )
