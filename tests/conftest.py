@@ -1,0 +1,2 @@
+# Fixture projects are inputs of the rewrite, not part of this suite.
+collect_ignore = ["fixtures"]
