@@ -97,7 +97,7 @@ async def test_create(client, auth, app):
             "url": "https://palletsprojects.com",
             "title": "Pallets",
             "tags": "Python, web",
-            "notes": ""
+            "notes": "",
         },
         follow_redirects=True,
     )
@@ -130,7 +130,7 @@ async def test_update(client, auth, app):
         form={
             "url": "https://flask.palletsprojects.com/en/stable/",
             "title": "Flask",
-            "tags": "web"
+            "tags": "web",
         },
     )
     assert response.headers["Location"] == "/"

@@ -174,15 +174,10 @@ class TestClientArguments(Rule):
 
 
 def _fix_commas(elements: list[cst.BaseDictElement]) -> list[cst.BaseDictElement]:
-    fixed = []
-    for index, element in enumerate(elements):
-        if index < len(elements) - 1 and element.comma is cst.MaybeSentinel.DEFAULT:
-            element = element.with_changes(comma=cst.Comma(whitespace_after=_SPACE))
-        elif (
-            index == len(elements) - 1
-            and isinstance(element.comma, cst.Comma)
-            and "\n" not in cst.Module([]).code_for_node(element.comma)
-        ):
-            element = element.with_changes(comma=cst.MaybeSentinel.DEFAULT)
-        fixed.append(element)
-    return fixed
+    """Every element but the last needs its comma; a trailing comma is kept as written."""
+    return [
+        element.with_changes(comma=cst.Comma(whitespace_after=_SPACE))
+        if index < len(elements) - 1 and element.comma is cst.MaybeSentinel.DEFAULT
+        else element
+        for index, element in enumerate(elements)
+    ]
