@@ -266,3 +266,30 @@ def test_parameter_named_request_shadows_flasks():
             return (await request.form)["x"]
         """,
     )
+
+
+def test_aliased_names_are_awaited():
+    check_transformed(
+        """\
+        import flask as f
+        from flask import request as req
+
+
+        def view():
+            name = req.form["name"]
+            payload = f.request.get_json(silent=True)
+            f.flash("saved")
+            return f.render_template("x.html", name=name, payload=payload)
+        """,
+        """\
+        import quart as f
+        from quart import request as req
+
+
+        async def view():
+            name = (await req.form)["name"]
+            payload = await f.request.get_json(silent=True)
+            await f.flash("saved")
+            return await f.render_template("x.html", name=name, payload=payload)
+        """,
+    )

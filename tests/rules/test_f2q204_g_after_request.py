@@ -1,0 +1,139 @@
+from tests.helpers import check_noop, check_transformed, run_rewrite
+
+HELPER = '''\
+class _F2QLastRequestG:
+    """`g` as the last request through a test client left it (added by flask2quart, F2Q204).
+
+    Flask keeps `g` readable after a request made inside `with client:`; Quart does not, so the
+    request's `g` is captured when Quart sends `request_finished`.
+    """
+
+    def __init__(self, client):
+        self._app = client.app
+        self._g = None
+
+    async def _capture(self, sender, **extra):
+        from quart import g
+
+        self._g = g._get_current_object()
+
+    async def __aenter__(self):
+        from quart import request_finished
+
+        request_finished.connect(self._capture, self._app)
+        return self
+
+    async def __aexit__(self, *exc_info):
+        from quart import request_finished
+
+        request_finished.disconnect(self._capture, self._app)
+
+    def __getattr__(self, name):
+        return getattr(self._g, name)
+
+    def __contains__(self, name):
+        return name in self._g
+'''
+
+
+def test_g_read_after_a_request_in_a_client_block_reads_the_captured_g():
+    check_transformed(
+        '''\
+        """Auth tests."""
+        from flask import g, session
+
+
+        def test_login(client):
+            with client:
+                client.get("/")
+                assert g.user["username"] == "test"  # loaded by before_app_request
+                assert "user" in g
+                assert session["user_id"] == 1
+        ''',
+        '"""Auth tests."""\n'
+        "from quart import g, session\n"
+        "\n\n" + HELPER + "\n\n"
+        '''\
+async def test_login(client):
+    async with client, _F2QLastRequestG(client) as _f2q_g:
+        await client.get("/")
+        assert _f2q_g.user["username"] == "test"  # loaded by before_app_request
+        assert "user" in _f2q_g
+        assert session["user_id"] == 1
+''',
+        path="tests/test_auth.py",
+    )
+
+
+def test_helper_is_added_once_for_several_blocks():
+    output, _, _ = run_rewrite(
+        """\
+        from flask import g
+
+
+        def test_one(client):
+            with client:
+                client.get("/a")
+                assert g.a == 1
+
+
+        def test_two(client):
+            with client:
+                client.get("/b")
+                assert g.b == 2
+        """,
+        path="tests/test_g.py",
+    )
+    assert output.count("class _F2QLastRequestG:") == 1
+    assert output.count("async with client, _F2QLastRequestG(client) as _f2q_g:") == 2
+    assert "assert _f2q_g.a == 1" in output
+    assert "assert _f2q_g.b == 2" in output
+
+
+def test_client_block_without_g_and_app_context_g_are_left_to_other_rules():
+    check_transformed(
+        """\
+        from flask import g, session
+
+
+        def test_session(client):
+            with client:
+                client.get("/")
+                assert session["x"] == 1
+
+
+        def test_app_ctx(app):
+            with app.app_context():
+                g.x = 1
+                assert g.x == 1
+        """,
+        """\
+        from quart import g, session
+
+
+        async def test_session(client):
+            async with client:
+                await client.get("/")
+                assert session["x"] == 1
+
+
+        async def test_app_ctx(app):
+            async with app.app_context():
+                g.x = 1
+                assert g.x == 1
+        """,
+        path="tests/test_session.py",
+    )
+
+
+def test_local_named_g_and_ported_test_are_untouched():
+    check_noop(
+        """\
+        async def test_ported(client):
+            async with client:
+                await client.get("/")
+                g = {"user": None}
+                assert g["user"] is None
+        """,
+        path="tests/test_ported.py",
+    )

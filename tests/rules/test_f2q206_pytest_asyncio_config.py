@@ -1,0 +1,124 @@
+from flask2quart.migrate.rules import PytestAsyncioConfig
+from tests.helpers import run_rewrite
+
+NEW_INI = b"[pytest]\nasyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\n"
+ASYNC_TEST = """\
+def test_index(client):
+    assert client.get("/").status_code == 200
+"""
+
+
+def _plan(root, files):
+    for name, data in files.items():
+        (root / name).write_bytes(data)
+    return PytestAsyncioConfig.plan(root)
+
+
+def test_no_configuration_writes_a_new_pytest_ini(tmp_path):
+    edit = _plan(tmp_path, {})
+    assert edit.path == tmp_path / "pytest.ini"
+    assert edit.before is None
+    assert edit.after == NEW_INI
+
+
+def test_pyproject_section_gets_quoted_values_and_the_rest_is_kept(tmp_path):
+    before = (
+        b'[project]\nname = "x"\n\n'
+        b'[tool.pytest.ini_options]\ntestpaths = ["tests"]  # only these\n\n'
+        b"[tool.ruff]\nline-length = 100\n"
+    )
+    edit = _plan(tmp_path, {"pyproject.toml": before})
+    assert edit.path == tmp_path / "pyproject.toml"
+    assert edit.before == before
+    assert edit.after == (
+        b'[project]\nname = "x"\n\n'
+        b'[tool.pytest.ini_options]\ntestpaths = ["tests"]  # only these\n'
+        b'asyncio_mode = "auto"\nasyncio_default_fixture_loop_scope = "function"\n\n'
+        b"[tool.ruff]\nline-length = 100\n"
+    )
+
+
+def test_section_at_end_of_file_without_final_newline(tmp_path):
+    edit = _plan(tmp_path, {"pyproject.toml": b'[tool.pytest.ini_options]\naddopts = "-ra"'})
+    assert edit.after == (
+        b'[tool.pytest.ini_options]\naddopts = "-ra"\n'
+        b'asyncio_mode = "auto"\nasyncio_default_fixture_loop_scope = "function"\n'
+    )
+
+
+def test_pyproject_without_pytest_section_is_not_used(tmp_path):
+    edit = _plan(tmp_path, {"pyproject.toml": b'[project]\nname = "x"\n'})
+    assert edit.path == tmp_path / "pytest.ini"
+    assert edit.after == NEW_INI
+
+
+def test_setup_cfg_and_tox_ini_sections(tmp_path):
+    setup_cfg = tmp_path / "a"
+    setup_cfg.mkdir()
+    edit = _plan(setup_cfg, {"setup.cfg": b"[metadata]\nname = x\n\n[tool:pytest]\ntestpaths = tests\n"})
+    assert edit.after == (
+        b"[metadata]\nname = x\n\n[tool:pytest]\ntestpaths = tests\n"
+        b"asyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\n"
+    )
+    tox = tmp_path / "b"
+    tox.mkdir()
+    edit = _plan(tox, {"tox.ini": b"[tox]\nenvlist = py311\n\n[pytest]\nfilterwarnings =\n    error\n"})
+    assert edit.path == tox / "tox.ini"
+    assert edit.after == (
+        b"[tox]\nenvlist = py311\n\n[pytest]\nfilterwarnings =\n    error\n"
+        b"asyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\n"
+    )
+
+
+def test_pytest_ini_wins_and_existing_keys_are_kept(tmp_path):
+    edit = _plan(
+        tmp_path,
+        {
+            "pytest.ini": b"[pytest]\nasyncio_mode = strict\n",
+            "pyproject.toml": b"[tool.pytest.ini_options]\n",
+        },
+    )
+    assert edit.path == tmp_path / "pytest.ini"
+    assert edit.after == b"[pytest]\nasyncio_mode = strict\nasyncio_default_fixture_loop_scope = function\n"
+
+
+def test_crlf_file_gets_crlf_lines(tmp_path):
+    edit = _plan(tmp_path, {"pytest.ini": b"[pytest]\r\naddopts = -ra\r\n\r\n"})
+    assert edit.after == (
+        b"[pytest]\r\naddopts = -ra\r\n"
+        b"asyncio_mode = auto\r\nasyncio_default_fixture_loop_scope = function\r\n\r\n"
+    )
+
+
+def test_keys_already_present_need_no_edit(tmp_path):
+    assert _plan(
+        tmp_path,
+        {
+            "pyproject.toml": (
+                b'[tool.pytest.ini_options]\nasyncio_mode = "auto"\n'
+                b'asyncio_default_fixture_loop_scope = "function"\n'
+            )
+        },
+    ) is None
+
+
+def test_rewrite_edits_the_pyproject_when_tests_became_async():
+    pyproject = '[project]\nname = "demo"\n\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\n'
+    _, _, texts = run_rewrite(ASYNC_TEST, path="tests/test_views.py", files={"pyproject.toml": pyproject})
+    assert texts["pyproject.toml"] == (
+        '[project]\nname = "demo"\n\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\n'
+        'asyncio_mode = "auto"\nasyncio_default_fixture_loop_scope = "function"\n'
+    )
+    assert "pytest.ini" not in texts
+
+
+def test_rewrite_writes_pytest_ini_only_when_tests_became_async():
+    _, _, texts = run_rewrite(ASYNC_TEST, path="tests/test_views.py")
+    assert texts["pytest.ini"] == NEW_INI.decode()
+
+    _, _, texts = run_rewrite(
+        "def test_add():\n    assert 1 + 1 == 2\n",
+        path="tests/test_math.py",
+        files={"app.py": "from flask import Flask\n\napp = Flask(__name__)\n"},
+    )
+    assert sorted(texts) == ["app.py", "tests/test_math.py"]
