@@ -8,6 +8,9 @@ from pathlib import Path
 
 from flask2quart.findings import Finding
 from flask2quart.migrate import Mode, RewriteOptions, rewrite, select_codes
+from flask2quart.migrate.flask_api import is_test_module
+
+FLASK_APP = "from flask import Flask\n\napp = Flask(__name__)\n"
 
 
 def _write(root: Path, files: dict[str, str]) -> None:
@@ -25,6 +28,10 @@ def run_rewrite(
     select: tuple[str, ...] = (),
 ) -> tuple[str, list[Finding], dict[str, str]]:
     """Rewrite ``source`` (at ``path``) together with ``files``; return its new text, findings, all files."""
+    if files is None and is_test_module(path):
+        # A test suite is ported as part of a Flask project: nothing is rewritten where no file of
+        # the run mentions Flask (a Django suite's ``client`` fixture is not Flask's).
+        files = {"app.py": FLASK_APP}
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         _write(root, {**(files or {}), path: source})

@@ -113,6 +113,8 @@ def rewrite(paths: Iterable[Path], options: RewriteOptions) -> RewriteResult:
     summaries, unreadable = _summarize_all(candidates, module_names, names, options.jobs)
     analysis = A.decide(summaries, set(names))
     result.files.extend(unreadable)
+    if not any(mentions_flask(data) or b"test_client" in data for _, data in candidates):
+        analysis.modules = {}  # no Flask anywhere: nothing to port, nothing to guess about
     work = [(str(f.path), data) for f, data in candidates if str(f.path) in analysis.modules]
     done = len(unreadable) + (len(sources) - len(candidates))
     total = len(sources)

@@ -48,6 +48,8 @@ class Role(enum.StrEnum):
 
 _ALWAYS_ASYNC = frozenset({Role.VIEW, Role.HOOK, Role.RESPONSE_HOOK, Role.WRAPPER, Role.STREAM})
 _BUILTINS = frozenset(dir(builtins))
+#: Pseudo-attribute in ``param_calls`` for ``with <fixture>:``.
+WITH = "__with__"
 
 
 @dataclass(slots=True)
@@ -65,6 +67,12 @@ class FunctionFacts:
     #: What it returns, when it is a tracked kind (``k:...``) or another project call (``r:...``).
     returns: str | None = None
     is_generator: bool = False
+    #: A ``yield from`` that is not a statement of its own: such a generator cannot turn async.
+    complex_yield_from: bool = False
+    #: What a yield fixture provides (``yield client``).
+    yields: str | None = None
+    #: Has a ``return <value>``: as a generator it could not become an async generator.
+    returns_value: bool = False
     params: tuple[str, ...] = ()
     #: Names bound in its own scope (parameters, assignments, imports, nested defs...).
     local_names: frozenset[str] = frozenset()
@@ -112,6 +120,8 @@ class ProjectAnalysis:
     roles: dict[str, Role]
     #: fixture name -> value of what it provides (``k:test_client``, ``k:obj:...``).
     fixtures: dict[str, str]
+    #: every fixture the project defines (what it gives may be unknown)
+    fixture_names: set[str]
     #: ``module:qualname`` -> value of what it returns.
     returns: dict[str, str]
     #: view decorator ``module:qualname`` -> its wrapper's ``module:qualname``.
@@ -485,6 +495,12 @@ class _FunctionScanner:
             value = self.expr(node.value)
             if self.func is not None and value and value[:2] in ("k:", "r:"):
                 self.func.returns = value
+            if self.func is not None and node.value is not None and self.func.role is not Role.FIXTURE:
+                self.func.returns_value = True
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Yield):
+            value = self.expr(node.value.value)
+            if self.func is not None and value and value[:2] in ("k:", "r:"):
+                self.func.yields = value
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             if self.func is not None:
                 self.module._record_imports(node, {})
@@ -504,6 +520,9 @@ class _FunctionScanner:
     def _is_async_context(self, expr: ast.expr, value: V.Value) -> bool:
         if value == V.TEST_CLIENT:
             return True  # ``with client:`` and ``with app.test_client() as c:``
+        if value and value.startswith("p:") and "|" not in value and self.func is not None:
+            self.func.param_calls.add((value[2:], WITH))  # ``with client:`` on a fixture
+            return False
         if isinstance(expr, ast.Call):
             func = self.expr(expr.func, no_await=True)
             return V.context_manager_is_async(func, in_tests=self.in_tests)
@@ -574,24 +593,31 @@ class _FunctionScanner:
         if facts.role in (Role.TEST, Role.FIXTURE):
             for param in params:
                 if param not in scanner.kinds and param not in ("self", "cls"):
-                    by_name = V.name_value(param, in_tests=True)
-                    scanner.kinds[param] = by_name or f"p:{param}"
+                    scanner.kinds[param] = f"p:{param}"  # what the fixture gives is settled later
         if facts.role is Role.RESPONSE_HOOK and params:
             scanner.kinds[params[0]] = V.RESPONSE
         scanner.scan_body(node.body)
-        facts.is_generator = _is_generator(node)
+        facts.is_generator, facts.complex_yield_from = _generator_shape(node)
         self._find_wrapper(node, scanner)
 
     def _find_wrapper(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scanner: _FunctionScanner) -> None:
-        """A decorator ``def d(view)`` returning an inner ``@functools.wraps(view) def wrapper``."""
+        """A decorator ``def d(view)`` returning an inner ``@functools.wraps(view) def wrapper``.
+
+        A decorator factory (``def permission_required(p): def decorator(f): ...``) counts too: the
+        factory's name is what a view is decorated with.
+        """
+        outer = f"{self.module.facts.module}:{self.qual_prefix}{node.name}"
         for stmt in node.body:
             if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            inner = f"{self.module.facts.module}:{self.qual_prefix}{node.name}.{stmt.name}"
+            if inner in self.module.facts.wrappers:
+                self.module.facts.wrappers.setdefault(outer, self.module.facts.wrappers[inner])
                 continue
             for dec in stmt.decorator_list:
                 func = _decorator_target(dec)[0]
                 value = scanner.resolve(func.id) if isinstance(func, ast.Name) else scanner.expr(func, no_await=True)
                 if value in ("q:functools.wraps", "q:functools.update_wrapper"):
-                    outer = f"{self.module.facts.module}:{self.qual_prefix}{node.name}"
                     self.module.facts.wrappers[outer] = f"{self.qual_prefix}{node.name}.{stmt.name}"
 
     def _role(
@@ -650,16 +676,23 @@ def _mentions_cli(node: ast.expr) -> bool:
     return False
 
 
-def _is_generator(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+def _generator_shape(node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[bool, bool]:
+    """(is a generator, has a ``yield from`` that is not a plain ``yield from x`` statement)."""
+    generator = complex_yield_from = False
+    simple: set[int] = set()
     stack: list[ast.AST] = list(node.body)
     while stack:
         child = stack.pop()
+        if isinstance(child, ast.Expr) and isinstance(child.value, ast.YieldFrom):
+            simple.add(id(child.value))
         if isinstance(child, (ast.Yield, ast.YieldFrom)):
-            return True
+            generator = True
+            if isinstance(child, ast.YieldFrom) and id(child) not in simple:
+                complex_yield_from = True
         if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
             continue
         stack.extend(ast.iter_child_nodes(child))
-    return False
+    return generator, complex_yield_from
 
 
 # --- the whole project ------------------------------------------------------------------------
@@ -717,12 +750,16 @@ def decide(summaries: Iterable[ModuleFacts], module_names: set[str]) -> ProjectA
     _mark_streams(functions, roles)
 
     fixtures: dict[str, str] = {}
+    fixture_names: set[str] = set()
     for facts in modules.values():
         for qual, func in facts.functions.items():
-            if roles[f"{facts.module}:{qual}"] is Role.FIXTURE and func.returns:
-                fixtures.setdefault(qual.rpartition(".")[2], func.returns)
+            if roles[f"{facts.module}:{qual}"] is Role.FIXTURE:
+                fixture_names.add(qual.rpartition(".")[2])
+                provided = func.yields if func.is_generator else func.returns
+                if provided:
+                    fixtures.setdefault(qual.rpartition(".")[2], provided)
 
-    returns = {name: func.returns for name, func in functions.items() if func.returns}
+    returns = {name: func.returns for name, func in functions.items() if func.returns and not func.is_generator}
     for _ in range(5):  # returns of returns (``return helper()``), a few levels deep
         for name, value in list(returns.items()):
             if value.startswith("r:") and value[2:] in returns:
@@ -746,7 +783,10 @@ def decide(summaries: Iterable[ModuleFacts], module_names: set[str]) -> ProjectA
     for name, func in functions.items():
         calls = set(func.calls)
         for param, attr in func.param_calls:
-            value = fixtures.get(param)
+            value = fixtures.get(param) if param in fixture_names else V.name_value(param, in_tests=True)
+            if attr == WITH:
+                func.direct = func.direct or value == V.TEST_CLIENT
+                continue
             step_value = V.attribute_step(value, attr, in_tests=True).value if value else None
             bound = V.bound_method(step_value)
             if bound:
@@ -775,6 +815,7 @@ def decide(summaries: Iterable[ModuleFacts], module_names: set[str]) -> ProjectA
         awaitable_functions=asyncs - generators,
         roles=roles,
         fixtures={k: v for k, v in fixtures.items() if not v.startswith("r:")},
+        fixture_names=fixture_names,
         returns={k: v for k, v in returns.items() if not v.startswith("r:")},
         wrappers=view_wrappers,
         module_names=module_names,
@@ -788,3 +829,6 @@ def _mark_streams(functions: dict[str, FunctionFacts], roles: dict[str, Role]) -
         parent = name.rpartition(".")[0]
         if func.is_generator and parent in roles and roles[parent] is Role.VIEW and roles[name] is Role.PLAIN:
             roles[name] = Role.STREAM
+    for name, func in functions.items():
+        if roles[name] is Role.STREAM and (func.complex_yield_from or func.already_async is False and func.returns_value):
+            roles[name] = Role.PLAIN  # cannot be an async generator: stays a sync generator

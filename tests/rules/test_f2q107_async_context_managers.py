@@ -127,6 +127,7 @@ def test_mixed_with_is_reported_not_split():
                 fh.write("x")
         """,
         path="tests/test_mixed.py",
+        files={"app.py": "from flask import Flask\n\napp = Flask(__name__)\n"},
     )
     assert codes(findings) == ["F2Q107"]
     assert findings[0].line == 2

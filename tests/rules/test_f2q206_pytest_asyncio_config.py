@@ -1,5 +1,5 @@
 from flask2quart.migrate.rules import PytestAsyncioConfig
-from tests.helpers import run_rewrite
+from tests.helpers import FLASK_APP, run_rewrite
 
 NEW_INI = b"[pytest]\nasyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\n"
 ASYNC_TEST = """\
@@ -104,7 +104,7 @@ def test_keys_already_present_need_no_edit(tmp_path):
 
 def test_rewrite_edits_the_pyproject_when_tests_became_async():
     pyproject = '[project]\nname = "demo"\n\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\n'
-    _, _, texts = run_rewrite(ASYNC_TEST, path="tests/test_views.py", files={"pyproject.toml": pyproject})
+    _, _, texts = run_rewrite(ASYNC_TEST, path="tests/test_views.py", files={"pyproject.toml": pyproject, "app.py": FLASK_APP})
     assert texts["pyproject.toml"] == (
         '[project]\nname = "demo"\n\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\n'
         'asyncio_mode = "auto"\nasyncio_default_fixture_loop_scope = "function"\n'

@@ -140,6 +140,11 @@ class Rewriter(cst.CSTTransformer):
             ctx.set_value(updated_node, ctx.value(updated_node.expression))  # type: ignore[attr-defined]
         elif kind in ("Assign", "AnnAssign"):
             self._bind(updated_node)
+        elif kind == "WithItem":
+            asname = updated_node.asname  # type: ignore[attr-defined]
+            value = ctx.value(updated_node.item)  # type: ignore[attr-defined]
+            if asname is not None and isinstance(asname.name, cst.Name) and value in (V.TEST_CLIENT, V.AIOFILE):
+                ctx.scope.kinds[asname.name.value] = value
         for handler in self._leave.get(kind, ()):
             result = handler(original_node, updated)  # type: ignore[arg-type]
             if isinstance(result, cst.CSTNode) and result is not updated and isinstance(updated, cst.CSTNode):
@@ -221,7 +226,10 @@ class Rewriter(cst.CSTTransformer):
             for param in params:
                 if param in scope.kinds:
                     continue
-                kind = ctx.analysis.fixtures.get(param) or V.name_value(param, in_tests=True)
+                if param in ctx.analysis.fixture_names:
+                    kind = ctx.analysis.fixtures.get(param)
+                else:  # a plugin's fixture (pytest-flask's ``client``): known by its name
+                    kind = V.name_value(param, in_tests=True)
                 if kind:
                     scope.kinds[param] = kind
         if scope.role is Role.RESPONSE_HOOK and params:
