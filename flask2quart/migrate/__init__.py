@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..findings import Finding, Severity
 from . import analysis as A
-from .discover import SourceFile, imports_any, iter_files, mentions_flask
+from .discover import SourceFile, imported_modules, iter_files, mentions_flask
 from .engine import FileResult, transform_source, write_atomic
 from .flask_api import is_test_module
 from .rules import ALL_CODES, ENGINE_CODES, PytestAsyncioConfig
@@ -145,22 +145,49 @@ def rewrite_source(
     return transform_source(path, source, analysis, enabled)
 
 
+#: What a test module says when it may use a Flask test client through a fixture.
+_TEST_MARKERS = (b"client", b"app_context", b"test_request_context")
+
+
 def _candidates(sources: list[SourceFile]) -> list[tuple[SourceFile, bytes]]:
-    """Files worth an :mod:`ast` parse: they mention Flask, are tests, or import such a module."""
-    first: list[tuple[SourceFile, bytes]] = []
-    rest: list[tuple[SourceFile, bytes]] = []
+    """Files worth an :mod:`ast` parse; the rest are never parsed.
+
+    A file qualifies if it mentions Flask, if it is a test module that may use a test client, or
+    if it imports (transitively) a module that qualifies: only those can call a function that
+    becomes async.
+    """
+    chosen: list[tuple[SourceFile, bytes]] = []
+    rest: list[tuple[SourceFile, bytes, str]] = []
     for source in sources:
         try:
             data = source.path.read_bytes()
         except OSError:
             data = b""
-        if mentions_flask(data) or is_test_module(source.path.name):
-            first.append((source, data))
+        test_like = is_test_module(source.path.name) and any(m in data for m in _TEST_MARKERS)
+        if mentions_flask(data) or test_like:
+            chosen.append((source, data))
         else:
-            rest.append((source, data))
-    tops = {A.module_name_for(f.path).split(".")[0] for f, _ in first}
-    first.extend((f, data) for f, data in rest if imports_any(data, tops))
-    return first
+            rest.append((source, data, A.module_name_for(source.path)))
+    accepted = {A.module_name_for(f.path) for f, _ in chosen}
+    # pytest hands a conftest's fixtures to every test module below it, with no import.
+    fixture_dirs = {f.path.parent for f, _ in chosen if f.path.name == "conftest.py"}
+    changed = True
+    while changed and rest:
+        changed = False
+        still: list[tuple[SourceFile, bytes, str]] = []
+        for source, data, module in rest:
+            imported = imported_modules(data, module, source.path.name == "__init__.py")
+            gets_fixtures = is_test_module(source.path.name) and not fixture_dirs.isdisjoint(source.path.parents)
+            if gets_fixtures or imported & accepted:
+                chosen.append((source, data))
+                accepted.add(module)
+                if source.path.name == "conftest.py":
+                    fixture_dirs.add(source.path.parent)
+                changed = True
+            else:
+                still.append((source, data, module))
+        rest = still
+    return chosen
 
 
 def _summarize_one(item: tuple[str, bytes, str, frozenset[str]]) -> A.ModuleFacts | tuple[str, str]:

@@ -778,7 +778,10 @@ def decide(summaries: Iterable[ModuleFacts], module_names: set[str]) -> ProjectA
                     fake_links.append((target, fake))
 
     asyncs = {n for n, f in functions.items() if f.already_async or roles[n].always_async}
-    generators = {n for n, f in functions.items() if f.is_generator}
+    # Calls are awaited, and callers coloured, only for functions this rewrite makes async and that
+    # are not generators: the project's own async code already calls its coroutines as it means to
+    # (``asyncio.gather(*(run(x) for x in xs))``), and an async generator is iterated, not awaited.
+    not_awaited = {n for n, f in functions.items() if f.is_generator or f.already_async}
     callees: dict[str, set[str]] = {}
     for name, func in functions.items():
         calls = set(func.calls)
@@ -802,17 +805,17 @@ def decide(summaries: Iterable[ModuleFacts], module_names: set[str]) -> ProjectA
         for name, calls in callees.items():
             if name in asyncs or roles[name].must_stay_sync:
                 continue
-            if any(callee in asyncs and callee not in generators for callee in calls):
+            if any(callee in asyncs and callee not in not_awaited for callee in calls):
                 asyncs.add(name)
                 changed = True
         for target, fake in fake_links:
-            if target in asyncs and fake not in asyncs:
+            if target in asyncs and target not in not_awaited and fake not in asyncs:
                 asyncs.add(fake)
                 changed = True
     return ProjectAnalysis(
         modules=modules,
         async_functions=asyncs,
-        awaitable_functions=asyncs - generators,
+        awaitable_functions=asyncs - not_awaited,
         roles=roles,
         fixtures={k: v for k, v in fixtures.items() if not v.startswith("r:")},
         fixture_names=fixture_names,
@@ -830,5 +833,5 @@ def _mark_streams(functions: dict[str, FunctionFacts], roles: dict[str, Role]) -
         if func.is_generator and parent in roles and roles[parent] is Role.VIEW and roles[name] is Role.PLAIN:
             roles[name] = Role.STREAM
     for name, func in functions.items():
-        if roles[name] is Role.STREAM and (func.complex_yield_from or func.already_async is False and func.returns_value):
+        if roles[name] is Role.STREAM and (func.complex_yield_from or (not func.already_async and func.returns_value)):
             roles[name] = Role.PLAIN  # cannot be an async generator: stays a sync generator

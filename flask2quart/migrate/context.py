@@ -171,8 +171,11 @@ class FileContext:
             if (module, None) not in self.imports:
                 self.imports.append((module, None))
             return module
+        spellings = {f"{module}.{name}"}
+        if module == "quart" or module.startswith("quart."):
+            spellings.add(f"flask{module[len('quart'):]}.{name}")  # rewritten to quart by F2Q101
         for local, target in self.facts.imports.items():
-            if target in (f"{module}.{name}", "flask." + name if module == "quart" else ""):
+            if target in spellings and local == name:
                 return local
         if (module, name) not in self.imports:
             self.imports.append((module, name))

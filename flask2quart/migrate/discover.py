@@ -67,13 +67,35 @@ def mentions_flask(source: bytes) -> bool:
     return _FLASK_RE.search(source) is not None
 
 
-def imports_any(source: bytes, top_level_names: Iterable[str]) -> bool:
-    """Does the module import one of the project's packages (or anything relative)?"""
-    names = sorted(set(top_level_names))
-    if not names:
-        return False
-    pattern = rb"^[ \t]*(?:from[ \t]+(?:\.|(?:%s)\b)|import[ \t]+(?:%s)\b)" % (
-        b"|".join(re.escape(n.encode()) for n in names),
-        b"|".join(re.escape(n.encode()) for n in names),
-    )
-    return re.search(pattern, source, flags=re.MULTILINE) is not None
+_FROM_RE = re.compile(
+    rb"^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(?:\(([^)]*)\)|([^\r\n#;]*))", re.MULTILINE
+)
+_IMPORT_RE = re.compile(rb"^[ \t]*import[ \t]+([\w., \t]+)", re.MULTILINE)
+
+
+def imported_modules(source: bytes, module: str, is_package: bool) -> set[str]:
+    """Dotted names a module imports (``from . import db`` in ``app`` gives ``app`` and ``app.db``).
+
+    A regex over the bytes, not a parse: it may over-approximate, which only costs a parse.
+    """
+    package = module if is_package else module.rpartition(".")[0]
+    names: set[str] = set()
+    for dots, base, parenthesized, plain in _FROM_RE.findall(source):
+        imported = parenthesized or plain
+        base_name = base.decode("ascii", "replace")
+        if dots:
+            parts = package.split(".") if package else []
+            parts = parts[: len(parts) - (len(dots) - 1)] if len(dots) > 1 else parts
+            base_name = ".".join(p for p in [*parts, base_name] if p)
+        if not base_name:
+            continue
+        names.add(base_name)
+        for name in re.split(rb"[\s,()\\]+", imported):
+            if name and name not in (b"as",):
+                names.add(f"{base_name}.{name.decode('ascii', 'replace')}")
+    for group in _IMPORT_RE.findall(source):
+        for part in group.split(b","):
+            dotted = part.strip().split(b" ")[0].decode("ascii", "replace")
+            if dotted:
+                names.add(dotted)
+    return names

@@ -32,6 +32,7 @@ FILES = "k:files"
 FILESTORAGE = "k:filestorage"
 CLI_RUNNER = "k:cli_runner"
 APP = "k:app"
+APP_CONTEXT = "k:app_context"  # ``app.app_context()``/``test_request_context()`` not in a ``with``
 AIOFILE = "k:aiofile"  # what ``await app.open_resource(...)`` gives: an aiofiles file
 G = "k:g"
 
@@ -153,6 +154,10 @@ def call_step(func: Value, *, project_async: frozenset[str] | set[str] = frozens
     base, _, attr = func[2:].rpartition("|")
     if attr == "test_client":
         return Step(TEST_CLIENT)
+    if attr in ("app_context", "test_request_context"):
+        return Step(APP_CONTEXT)
+    if base == APP_CONTEXT and attr in ("push", "pop"):
+        return Step(None, awaits=True)
     if attr == "test_cli_runner":
         return Step(CLI_RUNNER)
     if base == REQUEST and attr in flask_api.REQUEST_ASYNC_METHODS:

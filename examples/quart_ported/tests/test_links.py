@@ -200,7 +200,7 @@ async def test_upload(client, auth, app):
     response = await client.post(
         "/uploads",
         files={"file": FileStorage(io.BytesIO(b"remember the milk"), filename="my notes.txt")},
-        )
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == "/uploads"
 
@@ -223,7 +223,7 @@ async def test_upload(client, auth, app):
 )
 async def test_upload_validate(client, auth, data, message):
     await auth.login()
-    response = await client.post("/uploads", **_f2q_form_files(data), )
+    response = await client.post("/uploads", **_f2q_form_files(data))
     assert response.status_code == 200
     assert message in await response.get_data()
 

@@ -12,6 +12,8 @@ Docs: https://quart.palletsprojects.com/en/latest/reference/source/quart.testing
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import libcst as cst
 
 from ...findings import Severity
@@ -66,84 +68,78 @@ class TestClientArguments(Rule):
             return updated
         if func.rpartition("|")[2] not in flask_api.CLIENT_METHODS:
             return updated
-        args: list[cst.Arg] = []
-        extra: list[cst.Arg] = []
-        content_type: cst.BaseExpression | None = None
-        touched = False
-        has_headers = any(a.keyword is not None and a.keyword.value == "headers" for a in updated.args)
-        form_typed = any(
-            a.keyword is not None
-            and a.keyword.value == "content_type"
-            and isinstance(a.value, cst.SimpleString)
-            and str(a.value.evaluated_value).startswith(_FORM_TYPES)
-            for a in updated.args
+        by_name = {a.keyword.value: a for a in updated.args if a.keyword is not None}
+        content_type = by_name.get("content_type")
+        form_typed = (
+            content_type is not None
+            and isinstance(content_type.value, cst.SimpleString)
+            and str(content_type.value.evaluated_value).startswith(_FORM_TYPES)
         )
+        headers = by_name.get("headers")
+        args: list[cst.Arg] = []
+        touched = False
         for arg in updated.args:
             keyword = arg.keyword.value if arg.keyword is not None else None
-            if keyword == "data":
-                if isinstance(arg.value, cst.Dict):
-                    replacement = self._split_form(arg.value)
-                    # The first new argument takes the old one's place (and its spacing).
-                    replacement[0] = arg.with_changes(keyword=replacement[0].keyword, value=replacement[0].value)
-                    if len(replacement) > 1:
-                        replacement[0] = replacement[0].with_changes(
-                            comma=cst.Comma(whitespace_after=_SPACE), whitespace_after_arg=_NO_SPACE
-                        )
-                        replacement[1] = replacement[1].with_changes(
-                            comma=arg.comma, whitespace_after_arg=arg.whitespace_after_arg
-                        )
-                    args.extend(replacement)
-                    touched = True
-                    self.changed()
-                    continue
-                if form_typed and not isinstance(arg.value, (cst.SimpleString, cst.ConcatenatedString)):
-                    # A form content type says the value is a field/upload mapping.
-                    self.ctx.add_helper(FORM_FILES_HELPER, FORM_FILES_SOURCE)
-                    call = cst.Call(func=cst.Name(FORM_FILES_HELPER), args=[cst.Arg(arg.value)])
-                    args.append(arg.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT, star="**", value=call))
-                    touched = True
-                    self.changed()
-                    continue
-                if not isinstance(arg.value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
-                    self.ctx.report(
-                        original, self.code, "Quart's test client drops a dict passed as `data=`: "
-                        "pass form fields as `form=` and uploads as `files=`", Severity.WARNING,
-                    )
-            elif keyword == "content_type":
-                content_type = arg.value
+            if keyword == "data" and isinstance(arg.value, cst.Dict):
+                args.extend(self._form_and_files(arg))
                 touched = True
-                self.changed()
-                continue
-            elif keyword in _UNSUPPORTED:
-                self.ctx.report(original, self.code, f"Quart's test client has no `{keyword}=`", Severity.ERROR)
-            args.append(arg)
-        if content_type is not None:
-            value = content_type.evaluated_value if isinstance(content_type, cst.SimpleString) else None
-            if not (isinstance(value, str) and value.startswith(_FORM_TYPES)):
-                if has_headers:
-                    self.ctx.report(
-                        original, self.code, "move `content_type=` into the `headers=` mapping", Severity.ERROR
-                    )
+            elif keyword == "data" and form_typed and not isinstance(arg.value, (cst.SimpleString, cst.ConcatenatedString)):
+                # A form content type says the value is a mapping of fields and uploads.
+                self.ctx.add_helper(FORM_FILES_HELPER, FORM_FILES_SOURCE)
+                call = cst.Call(func=cst.Name(FORM_FILES_HELPER), args=[cst.Arg(arg.value)])
+                args.append(arg.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT, star="**", value=call))
+                touched = True
+            elif keyword == "data" and not isinstance(
+                arg.value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
+            ):
+                self.ctx.report(
+                    original, self.code, "Quart's test client drops a dict passed as `data=`: "
+                    "pass form fields as `form=` and uploads as `files=`", Severity.WARNING,
+                )
+                args.append(arg)
+            elif keyword == "content_type":
+                if form_typed:
+                    touched = True  # Quart sets the form content type itself
+                elif headers is None:
+                    header = cst.Dict([cst.DictElement(cst.SimpleString('"Content-Type"'), arg.value)])
+                    args.append(arg.with_changes(keyword=cst.Name("headers"), value=header))
+                    touched = True
+                elif isinstance(headers.value, cst.Dict):
+                    touched = True  # merged into the headers literal below
                 else:
-                    header = cst.Dict([cst.DictElement(cst.SimpleString('"Content-Type"'), content_type)])
-                    extra.append(_kwarg("headers", header))
-        if not touched and not extra:
+                    self.ctx.report(
+                        original, self.code, "Quart's test client has no `content_type=`: add it to "
+                        "`headers`", Severity.ERROR,
+                    )
+                    args.append(arg)
+            elif keyword == "headers" and content_type is not None and not form_typed and isinstance(arg.value, cst.Dict):
+                element = cst.DictElement(cst.SimpleString('"Content-Type"'), content_type.value)
+                args.append(arg.with_changes(value=arg.value.with_changes(elements=_append(arg.value.elements, element))))
+            else:
+                if keyword in _UNSUPPORTED:
+                    self.ctx.report(original, self.code, f"Quart's test client has no `{keyword}=`", Severity.ERROR)
+                args.append(arg)
+        if not touched:
             return updated
-        if extra and args and args[-1].comma is cst.MaybeSentinel.DEFAULT:
-            args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=_SPACE))
-        args.extend(extra)
+        self.changed()
+        last = updated.args[-1]
         args = [
             a.with_changes(comma=cst.Comma(whitespace_after=_SPACE))
             if i < len(args) - 1 and a.comma is cst.MaybeSentinel.DEFAULT
             else a
             for i, a in enumerate(args)
         ]
+        if args and args[-1] is not last:  # the old last argument went: keep the closing layout
+            args[-1] = args[-1].with_changes(comma=last.comma, whitespace_after_arg=last.whitespace_after_arg)
         result = updated.with_changes(args=args)
         self.ctx.set_value(result, self.ctx.value(updated))
         self.ctx.set_step(result, self.ctx.step(updated))
         return result
 
-    def _split_form(self, data: cst.Dict) -> list[cst.Arg]:
+    def _form_and_files(self, arg: cst.Arg) -> list[cst.Arg]:
+        """``data={...}`` -> ``form={...}`` and/or ``files={...}``, in the old argument's place."""
+        data = arg.value
+        assert isinstance(data, cst.Dict)
         form: list[cst.BaseDictElement] = []
         files: list[cst.BaseDictElement] = []
         for element in data.elements:
@@ -153,11 +149,19 @@ class TestClientArguments(Rule):
                 files.append(element.with_changes(value=self._file_storage(element.value)))  # type: ignore[arg-type]
             else:
                 form.append(element)
-        result = []
+        pairs: list[tuple[str, cst.BaseExpression]] = []
         if form or not files:
-            result.append(_kwarg("form", data.with_changes(elements=_fix_commas(form))))
+            pairs.append(("form", data.with_changes(elements=_keep_layout(data.elements, form))))
         if files:
-            result.append(_kwarg("files", cst.Dict(_fix_commas(files))))
+            elements = [
+                e.with_changes(comma=cst.Comma(whitespace_after=_SPACE) if i < len(files) - 1 else cst.MaybeSentinel.DEFAULT)
+                for i, e in enumerate(files)
+            ]
+            pairs.append(("files", cst.Dict(elements)))
+        # The new arguments take the old one's place: the last keeps its comma and spacing.
+        result = [arg.with_changes(keyword=cst.Name(name), value=value) for name, value in pairs]
+        if len(result) == 2:
+            result[0] = result[0].with_changes(comma=cst.Comma(whitespace_after=_SPACE), whitespace_after_arg=_NO_SPACE)
         return result
 
     def _file_storage(self, upload: cst.Tuple) -> cst.Call:
@@ -171,6 +175,26 @@ class TestClientArguments(Rule):
             args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=_SPACE))
             args.append(_kwarg("content_type", rest[0]))
         return cst.Call(func=cst.Name(name), args=args)
+
+
+def _keep_layout(
+    original: Sequence[cst.BaseDictElement], kept: list[cst.BaseDictElement]
+) -> list[cst.BaseDictElement]:
+    """Elements left after some were dropped, with the separators and closing layout as written."""
+    if not kept:
+        return []
+    result = _fix_commas(kept)
+    if kept[-1] is not original[-1]:
+        result[-1] = result[-1].with_changes(comma=original[-1].comma)
+    return result
+
+
+def _append(elements: Sequence[cst.BaseDictElement], element: cst.DictElement) -> list[cst.BaseDictElement]:
+    items = list(elements)
+    if items:
+        last = items[-1]
+        items[-1] = last.with_changes(comma=cst.Comma(whitespace_after=_SPACE)) if last.comma is cst.MaybeSentinel.DEFAULT else last
+    return [*items, element]
 
 
 def _fix_commas(elements: list[cst.BaseDictElement]) -> list[cst.BaseDictElement]:

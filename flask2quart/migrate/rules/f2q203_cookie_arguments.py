@@ -18,6 +18,20 @@ from .base import Rule
 _LIMITS = {"set_cookie": 2, "delete_cookie": 1}
 
 
+def _werkzeug_order(method: str, positional: int, keywords: set[str]) -> bool:
+    """Is this call spelt the Werkzeug >= 2.3 way, ``(key, value="", *, domain=...)``?
+
+    Quart's ``(server_name, key, value="")`` has one more leading argument, which is how a call
+    that was already ported is told apart (a second run must change nothing).
+    """
+    if "server_name" in keywords:
+        return False
+    if "key" in keywords:
+        return positional == 0
+    limit = _LIMITS[method] - (1 if "value" in keywords else 0)
+    return 1 <= positional <= limit
+
+
 class CookieArguments(Rule):
     code = "F2Q203"
     name = "cookie-arguments"
@@ -32,10 +46,9 @@ class CookieArguments(Rule):
             return updated
         positional = [a for a in updated.args if a.keyword is None and not a.star]
         keywords = [a for a in updated.args if a.keyword is not None]
-        if not positional or len(positional) > _LIMITS[method]:
-            return updated  # already (server_name, key, ...) or unknown shape
-        if any(a.keyword.value in ("server_name",) for a in keywords):  # type: ignore[union-attr]
-            return updated
+        names = {a.keyword.value for a in keywords}  # type: ignore[union-attr]
+        if not _werkzeug_order(method, len(positional), names):
+            return updated  # already Quart's (server_name, key, ...) or a shape we do not know
         domain: cst.BaseExpression = cst.SimpleString('"localhost"')
         rest = []
         for arg in keywords:

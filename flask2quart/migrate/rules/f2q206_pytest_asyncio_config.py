@@ -5,8 +5,9 @@ and ``asyncio_default_fixture_loop_scope = "function"`` are added to the project
 configuration (``pyproject.toml`` ``[tool.pytest.ini_options]``, ``pytest.ini``, ``tox.ini``
 ``[pytest]`` or ``setup.cfg`` ``[tool:pytest]``). Without the second, a suite with
 ``filterwarnings = error`` stops on pytest-asyncio's deprecation warning (porting notes T1). With no
-configuration at all, a ``pytest.ini`` is written at the root of the rewritten tree. Existing keys
-are left as they are. Text outside the added lines is kept byte for byte.
+configuration at all, a ``pytest.ini`` is written at the root of the rewritten tree; an existing
+file is never written over. Existing keys are left as they are. Text outside the added lines is kept
+byte for byte.
 
 Docs: https://pytest-asyncio.readthedocs.io/en/stable/reference/configuration.html
 """
@@ -48,8 +49,14 @@ class PytestAsyncioConfig:
                 continue
             raw = path.read_bytes()
             text = raw.decode("utf-8")
-            match = re.search(rf"^{header}[ \t]*\r?$", text, flags=re.MULTILINE)
+            match = re.search(rf"^[ \t]*{header}[ \t]*(?:[#;][^\r\n]*)?\r?$", text, flags=re.MULTILINE)
             if match is None:
+                if name == "pytest.ini":  # pytest reads pytest.ini even without a [pytest] section
+                    newline = "\r\n" if "\r\n" in text else "\n"
+                    sep = "" if not text or text.endswith("\n") else newline
+                    lines = ["[pytest]", *(f"{k} = {v}" for k, v in SETTINGS)]
+                    after = text + sep + newline.join(lines) + newline
+                    return ConfigEdit(path, raw, after.encode("utf-8"))
                 continue
             newline = "\r\n" if "\r\n" in text else "\n"
             section_end = re.search(r"^\[", text[match.end() :], flags=re.MULTILINE)
