@@ -37,6 +37,7 @@ def test_send_file_keywords_are_renamed_and_the_call_awaited():
                 as_attachment=True,
                 cache_timeout=60,
                 add_etags=False,
+                conditional=True,
             )
         """,
     )
@@ -92,7 +93,7 @@ def test_etag_string_is_renamed_and_reported():
 
 
         async def download():
-            return await send_file("a.txt", add_etags="abc123")
+            return await send_file("a.txt", add_etags="abc123", conditional=True)
         """,
     )
     assert codes(findings) == ["F2Q109"]

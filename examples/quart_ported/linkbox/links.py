@@ -309,4 +309,4 @@ async def download(name):
     if not filename or not os.path.isfile(path):
         abort(404, f"File {name} doesn't exist.")
 
-    return await send_file(path, as_attachment=True, attachment_filename=filename)
+    return await send_file(path, as_attachment=True, attachment_filename=filename, conditional=True)

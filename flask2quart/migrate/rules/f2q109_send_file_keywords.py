@@ -2,7 +2,9 @@
 
 Quart kept the pre-2.0 Flask keywords: ``download_name`` is ``attachment_filename``, ``max_age`` is
 ``cache_timeout`` and ``etag`` is ``add_etags``; ``send_from_directory(directory, path=...)`` takes
-``file_name=`` (reference §1.1). Both are coroutines, awaited by F2Q104.
+``file_name=`` (reference §1.1). Quart's ``send_file`` also defaults to ``conditional=False`` where
+Flask's is ``True`` (Range and ``If-None-Match`` answered with 206/304), so ``conditional=True`` is
+made explicit. Both are coroutines, awaited by F2Q104.
 
 Docs: https://quart.palletsprojects.com/en/latest/reference/source/quart.helpers.html
 """
@@ -31,6 +33,27 @@ class SendFileKeywords(Rule):
         if member == "send_from_directory":
             renames["path"] = "file_name"
         args = []
+        names = {a.keyword.value for a in updated.args if a.keyword is not None}
+        if member == "send_file" and "conditional" not in names:
+            # Flask answers Range/If-None-Match by default; Quart only with conditional=True.
+            last = updated.args[-1] if updated.args else None
+            conditional = cst.Arg(
+                cst.Name("True"), keyword=cst.Name("conditional"),
+                equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+            )
+            if last is not None:
+                conditional = conditional.with_changes(comma=last.comma, whitespace_after_arg=last.whitespace_after_arg)
+                # the old last argument takes the separator its neighbours use (one per line...)
+                separator = (
+                    updated.args[-2].comma
+                    if len(updated.args) > 1
+                    else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+                )
+                updated = updated.with_changes(
+                    args=[*updated.args[:-1], last.with_changes(comma=separator, whitespace_after_arg=cst.SimpleWhitespace(""))]
+                )
+            updated = updated.with_changes(args=[*updated.args, conditional])
+            self.changed()
         for arg in updated.args:
             keyword = arg.keyword.value if arg.keyword is not None else None
             if keyword in renames:

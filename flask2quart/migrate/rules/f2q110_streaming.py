@@ -4,7 +4,8 @@ Quart's ``stream_with_context`` wraps an *async* generator function, and a sync 
 a view is iterated in a worker thread, away from the connection objects on ``g`` (reference §1.1).
 A generator function nested in a view, or passed as ``stream_with_context(generate())``, becomes an
 ``async def`` generator decorated with ``@stream_with_context``, and the call site passes
-``generate()`` directly. ``yield from`` (not allowed in async generators) is reported.
+``generate()`` directly. A ``yield from items`` statement becomes a loop (async generators cannot
+delegate); a generator using ``yield from`` inside an expression stays sync and is reported.
 
 Docs: https://quart.palletsprojects.com/en/latest/how_to_guides/streaming_response.html
 """
@@ -39,6 +40,15 @@ class Streaming(Rule):
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
         scope = self.ctx.scope
         qualified = self.ctx.project_qualname(scope.qualname)
+        facts = self.ctx.facts.functions.get(scope.qualname)
+        if facts is not None and facts.complex_yield_from and len(self.ctx.scopes) > 2:
+            outer = self.ctx.scopes[-2]
+            if outer.kind == "function" and outer.role is Role.VIEW:
+                self.ctx.report(
+                    original.name, self.code, f"`{scope.qualname}` uses `yield from` inside an "
+                    "expression, so it stays a sync generator that Quart iterates in a worker thread",
+                    Severity.WARNING,
+                )
         if scope.role is not Role.STREAM:
             return updated
         if qualified not in self.ctx.analysis.stream_wrapped:
@@ -50,11 +60,21 @@ class Streaming(Rule):
         name = self.ctx.require_import("quart", "stream_with_context")
         return updated.with_changes(decorators=[*updated.decorators, cst.Decorator(cst.Name(name))])
 
-    def leave_Yield(self, original: cst.Yield, updated: cst.Yield) -> cst.Yield:
+    def leave_SimpleStatementLine(
+        self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
+    ) -> cst.BaseStatement:
+        """``yield from items`` -> ``for item in items: yield item`` (async generators cannot delegate)."""
         scope = self.ctx.function_scope()
-        if isinstance(updated.value, cst.From) and scope is not None and scope.role is Role.STREAM:
-            self.ctx.report(
-                original, self.code, "`yield from` is not allowed in the async generator this "
-                "stream becomes: loop and yield each item", Severity.ERROR,
-            )
-        return updated
+        if scope is None or scope.role is not Role.STREAM or scope.already_async or len(updated.body) != 1:
+            return updated
+        statement = updated.body[0]
+        if not (isinstance(statement, cst.Expr) and isinstance(statement.value, cst.Yield)):
+            return updated
+        source = statement.value.value
+        if not isinstance(source, cst.From):
+            return updated
+        self.changed()
+        item = cst.Name("_f2q_item")
+        loop = cst.parse_statement("for _f2q_item in _:\n    yield _f2q_item\n")
+        assert isinstance(loop, cst.For)
+        return loop.with_changes(iter=source.item, target=item, leading_lines=updated.leading_lines)

@@ -59,6 +59,11 @@ class EnvNames(Rule):
                 self.ctx.set_step(result, self.ctx.step(updated))
                 return result
         if method == "from_prefixed_env":
+            if not any(a.keyword is not None and a.keyword.value == "prefix" for a in updated.args) and not updated.args:
+                self.ctx.report(
+                    original, self.code, "`from_prefixed_env()` reads QUART_* variables in Quart "
+                    "(FLASK_* in Flask): rename them where the app is deployed", Severity.INFO,
+                )
             args = []
             for arg in updated.args:
                 if (
