@@ -59,11 +59,14 @@ def iter_files(paths: Iterable[Path], exclude: Iterable[str] = (), *, python_onl
                 yield SourceFile(Path(folder) / name, path)
 
 
-_FLASK_RE = re.compile(rb"flask", re.IGNORECASE)
+_FLASK_RE = re.compile(rb"flask|quart", re.IGNORECASE)
 
 
 def mentions_flask(source: bytes) -> bool:
-    """Cheap pre-filter: a module that never says "flask" cannot import or configure it."""
+    """Cheap pre-filter: a module that never says "flask" cannot import or configure it.
+
+    "quart" counts too, so that a second run over ported code sees the same project as the first.
+    """
     return _FLASK_RE.search(source) is not None
 
 

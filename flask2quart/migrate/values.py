@@ -102,6 +102,8 @@ def attribute_step(base: Value, attr: str, *, in_tests: bool) -> Step:
     if base and base.startswith("q:"):
         name = base[2:]
         if ":" in name:  # a project module or class: module members and methods
+            if attr in DISTINCTIVE_METHODS:
+                return Step(f"b:k:?|{attr}")  # ``app.test_client`` on the project's own app
             module, _, qual = name.partition(":")
             return Step(f"q:{module}:{qual + '.' if qual else ''}{attr}")
         value = normalise(f"q:{name}.{attr}")

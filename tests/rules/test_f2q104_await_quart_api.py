@@ -293,3 +293,36 @@ def test_aliased_names_are_awaited():
             return await f.render_template("x.html", name=name, payload=payload)
         """,
     )
+
+
+def test_app_context_push_and_pop_are_awaited():
+    check_transformed(
+        """\
+        from flask import Flask
+
+        app = Flask(__name__)
+
+
+        def run_job():
+            ctx = app.app_context()
+            ctx.push()
+            try:
+                return 1
+            finally:
+                ctx.pop()
+        """,
+        """\
+        from quart import Quart
+
+        app = Quart(__name__)
+
+
+        async def run_job():
+            ctx = app.app_context()
+            await ctx.push()
+            try:
+                return 1
+            finally:
+                await ctx.pop()
+        """,
+    )

@@ -188,3 +188,60 @@ def test_already_async_wrapper_is_left_alone():
         path="auth.py",
         files={"blog.py": BLOG},
     )
+
+
+def test_decorator_factory_gets_an_async_wrapper():
+    check_transformed(
+        """\
+        from functools import wraps
+
+        from flask import Flask, abort, g
+
+        app = Flask(__name__)
+
+
+        def permission_required(permission):
+            def decorator(f):
+                @wraps(f)
+                def decorated(*args, **kwargs):
+                    if permission not in g.permissions:
+                        abort(403)
+                    return f(*args, **kwargs)
+
+                return decorated
+
+            return decorator
+
+
+        @app.route("/admin")
+        @permission_required("admin")
+        def admin():
+            return "ok"
+        """,
+        """\
+        from functools import wraps
+
+        from quart import Quart, abort, g, current_app
+
+        app = Quart(__name__)
+
+
+        def permission_required(permission):
+            def decorator(f):
+                @wraps(f)
+                async def decorated(*args, **kwargs):
+                    if permission not in g.permissions:
+                        abort(403)
+                    return await current_app.ensure_async(f)(*args, **kwargs)
+
+                return decorated
+
+            return decorator
+
+
+        @app.route("/admin")
+        @permission_required("admin")
+        async def admin():
+            return "ok"
+        """,
+    )

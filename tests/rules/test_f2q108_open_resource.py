@@ -142,3 +142,30 @@ def test_already_ported_open_resource_is_not_awaited_twice():
                 return await f.read()
         '''
     )
+
+
+def test_file_read_in_async_code_is_awaited():
+    check_transformed(
+        """\
+        from flask import Flask, current_app
+
+        app = Flask(__name__)
+
+
+        @app.route("/s")
+        def schema():
+            with current_app.open_resource("schema.sql") as f:
+                return f.read()
+        """,
+        """\
+        from quart import Quart, current_app
+
+        app = Quart(__name__)
+
+
+        @app.route("/s")
+        async def schema():
+            async with await current_app.open_resource("schema.sql") as f:
+                return await f.read()
+        """,
+    )

@@ -158,3 +158,74 @@ def test_generators_outside_views_stay_sync():
                 yield from inner
         """
     )
+
+
+def test_yield_from_statement_becomes_a_loop():
+    check_transformed(
+        """\
+        from flask import Flask, stream_with_context
+
+        app = Flask(__name__)
+
+
+        @app.route("/n")
+        def numbers():
+            def generate():
+                # numbers first
+                yield from range(3)
+                yield "done"
+
+            return stream_with_context(generate())
+        """,
+        """\
+        from quart import Quart, stream_with_context
+
+        app = Quart(__name__)
+
+
+        @app.route("/n")
+        async def numbers():
+            @stream_with_context
+            async def generate():
+                # numbers first
+                for _f2q_item in range(3):
+                    yield _f2q_item
+                yield "done"
+
+            return generate()
+        """,
+    )
+
+
+def test_yield_from_in_an_expression_keeps_the_generator_sync_and_is_reported():
+    findings = check_transformed(
+        """\
+        from flask import Flask, Response
+
+        app = Flask(__name__)
+
+
+        @app.route("/n")
+        def numbers():
+            def generate():
+                total = yield from range(3)
+                yield str(total)
+
+            return Response(generate())
+        """,
+        """\
+        from quart import Quart, Response
+
+        app = Quart(__name__)
+
+
+        @app.route("/n")
+        async def numbers():
+            def generate():
+                total = yield from range(3)
+                yield str(total)
+
+            return Response(generate())
+        """,
+    )
+    assert [(f.code, f.line) for f in findings] == [("F2Q110", 8)]

@@ -169,3 +169,27 @@ def test_click_tool_outside_flask_is_untouched():
         """,
         path="tools.py",
     )
+
+
+def test_existing_with_appcontext_import_is_reused():
+    check_transformed(
+        """\
+        import click
+        from flask.cli import with_appcontext
+
+
+        @click.command("a")
+        def a():
+            pass
+        """,
+        """\
+        import click
+        from quart.cli import with_appcontext
+
+
+        @click.command("a")
+        @with_appcontext
+        def a():
+            pass
+        """,
+    )

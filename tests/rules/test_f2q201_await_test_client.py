@@ -132,3 +132,65 @@ def test_already_ported_test_is_untouched():
         """,
         path="tests/test_ported.py",
     )
+
+
+def test_client_bound_by_with_as_is_awaited():
+    check_transformed(
+        """\
+        def test_api(app):
+            with app.test_client() as c:
+                rv = c.get("/")
+                assert rv.json == {"ok": True}
+        """,
+        """\
+        async def test_api(app):
+            async with app.test_client() as c:
+                rv = await c.get("/")
+                assert await rv.get_json() == {"ok": True}
+        """,
+        path="tests/test_api.py",
+    )
+
+
+def test_a_fixture_named_like_a_client_that_is_not_one_is_left_alone():
+    check_noop(
+        """\
+        def test_cache(redis_client):
+            assert redis_client.get("a") == b"1"
+        """,
+        path="tests/test_cache.py",
+        files={
+            "app.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+            "tests/conftest.py": "import fakeredis\nimport pytest\n\n\n@pytest.fixture\ndef redis_client():\n    return fakeredis.FakeRedis()\n",
+        },
+    )
+
+
+def test_yield_fixture_providing_a_client():
+    files = {
+        "app.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+        "tests/conftest.py": "import pytest\n\nfrom app import app as flask_app\n\n\n@pytest.fixture\ndef api():\n    c = flask_app.test_client()\n    yield c\n",
+    }
+    check_transformed(
+        """\
+        def test_home(api):
+            assert api.get("/").status_code == 200
+        """,
+        """\
+        async def test_home(api):
+            assert (await api.get("/")).status_code == 200
+        """,
+        path="tests/test_home.py",
+        files=files,
+    )
+
+
+def test_project_without_flask_is_left_alone():
+    check_noop(
+        """\
+        def test_django_view(client):
+            assert client.get("/").status_code == 200
+        """,
+        path="tests/test_views.py",
+        files={"settings.py": "DEBUG = True\n"},
+    )

@@ -132,3 +132,53 @@ def test_ported_arguments_and_non_client_calls_are_untouched():
         """,
         path="tests/test_ported.py",
     )
+
+
+def test_layout_is_kept_when_arguments_are_dropped_or_split():
+    check_transformed(
+        """\
+        import io
+
+
+        def test_forms(client):
+            client.post("/a", data={"a": "1", "b": None})
+            client.post("/b", data={"a": "1"}, content_type="multipart/form-data")
+            client.post(
+                "/c",
+                data={
+                    "name": "x",
+                    "file": (io.BytesIO(b"abc"), "a.txt"),
+                },
+            )
+        """,
+        """\
+        import io
+        from quart.datastructures import FileStorage
+
+
+        async def test_forms(client):
+            await client.post("/a", form={"a": "1"})
+            await client.post("/b", form={"a": "1"})
+            await client.post(
+                "/c",
+                form={
+                    "name": "x",
+                }, files={"file": FileStorage(io.BytesIO(b"abc"), filename="a.txt")},
+            )
+        """,
+        path="tests/test_forms.py",
+    )
+
+
+def test_content_type_merges_into_a_headers_literal():
+    check_transformed(
+        """\
+        def test_json(client):
+            client.post("/j", data="{}", content_type="application/json", headers={"X-A": "1"})
+        """,
+        """\
+        async def test_json(client):
+            await client.post("/j", data="{}", headers={"X-A": "1", "Content-Type": "application/json"})
+        """,
+        path="tests/test_json.py",
+    )

@@ -92,3 +92,23 @@ def test_old_style_calls_are_untouched():
         """,
         path="tests/test_legacy.py",
     )
+
+
+def test_quart_order_calls_are_left_and_keyword_key_gets_a_server_name():
+    check_transformed(
+        """\
+        def test_cookies(client):
+            client.set_cookie("localhost", "theme", value="dark")
+            client.set_cookie("lang", value="fr")
+            client.set_cookie(key="theme", value="dark")
+            client.get("/")
+        """,
+        """\
+        async def test_cookies(client):
+            client.set_cookie("localhost", "theme", value="dark")
+            client.set_cookie("localhost", "lang", value="fr")
+            client.set_cookie("localhost", key="theme", value="dark")
+            await client.get("/")
+        """,
+        path="tests/test_cookies.py",
+    )

@@ -122,3 +122,18 @@ def test_rewrite_writes_pytest_ini_only_when_tests_became_async():
         files={"app.py": "from flask import Flask\n\napp = Flask(__name__)\n"},
     )
     assert sorted(texts) == ["app.py", "tests/test_math.py"]
+
+
+def test_section_header_with_a_comment_is_found(tmp_path):
+    edit = _plan(tmp_path, {"pytest.ini": b"[pytest]  # project settings\naddopts = -ra\n"})
+    assert edit.path == tmp_path / "pytest.ini"
+    assert edit.after == (
+        b"[pytest]  # project settings\naddopts = -ra\n"
+        b"asyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\n"
+    )
+
+
+def test_pytest_ini_without_a_section_is_appended_to_not_overwritten(tmp_path):
+    edit = _plan(tmp_path, {"pytest.ini": b"# nothing yet\n"})
+    assert edit.before == b"# nothing yet\n"
+    assert edit.after.startswith(b"# nothing yet\n[pytest]\n")
