@@ -155,3 +155,12 @@ def test_python_dash_m_entry_point(project):
     )
     assert proc.returncode == 1
     assert "would change" in proc.stdout
+
+
+def test_diff_of_a_latin1_module_is_shown_in_its_encoding(tmp_path, capsys):
+    path = tmp_path / "app.py"
+    path.write_bytes("# -*- coding: latin-1 -*-\nfrom flask import Flask\n\nNAME = 'caf\xe9'\napp = Flask(__name__)\n".encode("latin-1"))
+    assert main(["rewrite", "--diff", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "+from quart import Quart" in out
+    assert " NAME = 'caf\xe9'" in out

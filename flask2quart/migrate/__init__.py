@@ -8,7 +8,10 @@ or check -> findings. :func:`rewrite` is what the CLI calls, and what tests call
 from __future__ import annotations
 
 import difflib
+import io
 import os
+import re
+import tokenize
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -222,8 +225,6 @@ def _summarize_all(
 
 
 def _line_of(message: str) -> int:
-    import re
-
     match = re.search(r"line (\d+)", message)
     return int(match.group(1)) if match else 1
 
@@ -358,9 +359,18 @@ def _write_tree(paths: list[Path], options: RewriteOptions, changes: dict[Path, 
                 write_atomic(_out_path(given, path, out, single_dir), after)
 
 
+def _decode(data: bytes) -> str:
+    """Text of a module in its own encoding (coding cookie or BOM), for showing a diff."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError:
+        encoding = "utf-8"
+    return data.decode(encoding, errors="replace")
+
+
 def _unified_diff(path: Path, before: bytes | None, after: bytes) -> str:
-    old = (before or b"").decode("utf-8", errors="replace").splitlines(keepends=True)
-    new = after.decode("utf-8", errors="replace").splitlines(keepends=True)
+    old = _decode(before or b"").splitlines(keepends=True)
+    new = _decode(after).splitlines(keepends=True)
     name = os.path.relpath(path)
     lines = difflib.unified_diff(
         old, new, fromfile=name if before is not None else "/dev/null", tofile=name
