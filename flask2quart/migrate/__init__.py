@@ -11,8 +11,8 @@ import difflib
 import io
 import os
 import re
-import tokenize
 import shutil
+import tokenize
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
