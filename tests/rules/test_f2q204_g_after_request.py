@@ -1,39 +1,8 @@
+from flask2quart.migrate.rules.f2q204_g_after_request import HELPER_SOURCE
 from tests.helpers import check_noop, check_transformed, run_rewrite
 
-HELPER = '''\
-class _F2QLastRequestG:
-    """`g` as the last request through a test client left it (added by flask2quart, F2Q204).
-
-    Flask keeps `g` readable after a request made inside `with client:`; Quart does not, so the
-    request's `g` is captured when Quart sends `request_finished`.
-    """
-
-    def __init__(self, client):
-        self._app = client.app
-        self._g = None
-
-    async def _capture(self, sender, **extra):
-        from quart import g
-
-        self._g = g._get_current_object()
-
-    async def __aenter__(self):
-        from quart import request_finished
-
-        request_finished.connect(self._capture, self._app)
-        return self
-
-    async def __aexit__(self, *exc_info):
-        from quart import request_finished
-
-        request_finished.disconnect(self._capture, self._app)
-
-    def __getattr__(self, name):
-        return getattr(self._g, name)
-
-    def __contains__(self, name):
-        return name in self._g
-'''
+# The helper's text is the rule's own: what matters here is where it goes and how it is used.
+HELPER = HELPER_SOURCE.strip("\n") + "\n"
 
 
 def test_g_read_after_a_request_in_a_client_block_reads_the_captured_g():
