@@ -164,3 +164,11 @@ def test_diff_of_a_latin1_module_is_shown_in_its_encoding(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "+from quart import Quart" in out
     assert " NAME = 'caf\xe9'" in out
+
+
+def test_unwritable_out_is_a_clear_error(project, tmp_path, capsys):
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("not a folder")
+    assert main(["rewrite", str(project), "--out", str(blocker / "ported")]) == 2
+    err = capsys.readouterr().err
+    assert "cannot write" in err and "Traceback" not in err

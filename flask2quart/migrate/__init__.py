@@ -320,11 +320,19 @@ def _emit(paths: list[Path], sources: list[SourceFile], result: RewriteResult, o
         return
     if options.mode == Mode.CHECK:
         return
-    if options.out is None:
-        for path, (_, after) in changes.items():
-            write_atomic(path, after)
-        return
-    _write_tree(paths, options, changes)
+    try:
+        if options.out is None:
+            for path, (_, after) in changes.items():
+                write_atomic(path, after)
+        else:
+            _write_tree(paths, options, changes)
+    except OSError as error:
+        # Nothing half-written: each write is atomic. Say which file and stop with an error.
+        where = str(getattr(error, "filename", None) or "")
+        message = f"cannot write {where}: {error.strerror or error}"
+        failed = FileResult(where, b"", error=message)
+        failed.findings.append(Finding(where, 1, 0, "F2Q001", message, Severity.ERROR))
+        result.files.append(failed)
 
 
 def _out_path(given: Path, file: Path, out: Path, single_dir: bool) -> Path:
