@@ -207,3 +207,47 @@ def test_parameter_shadowing_an_async_helper_is_not_awaited():
         path="tools.py",
         files={"db.py": DB},
     )
+
+
+def test_monkeypatched_fake_of_a_function_that_became_async_becomes_async():
+    files = {
+        "myapp/__init__.py": "",
+        "myapp/mail.py": (
+            "from flask import render_template\n\n\n"
+            "def send_welcome(user):\n    return render_template('welcome.txt', user=user)\n"
+        ),
+    }
+    check_transformed(
+        """\
+        from myapp import mail
+
+
+        def test_signup(client, monkeypatch):
+            sent = []
+
+            def fake_send_welcome(user):
+                sent.append(user)
+
+            monkeypatch.setattr("myapp.mail.send_welcome", fake_send_welcome)
+            monkeypatch.setattr(mail, "send_welcome", fake_send_welcome)
+            client.post("/signup", data={"name": "ada"})
+            assert sent == ["ada"]
+        """,
+        """\
+        from myapp import mail
+
+
+        async def test_signup(client, monkeypatch):
+            sent = []
+
+            async def fake_send_welcome(user):
+                sent.append(user)
+
+            monkeypatch.setattr("myapp.mail.send_welcome", fake_send_welcome)
+            monkeypatch.setattr(mail, "send_welcome", fake_send_welcome)
+            await client.post("/signup", form={"name": "ada"})
+            assert sent == ["ada"]
+        """,
+        path="tests/test_signup.py",
+        files=files,
+    )

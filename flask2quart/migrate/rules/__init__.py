@@ -21,6 +21,8 @@ from .f2q111_asyncio_sleep import AsyncioSleep
 from .f2q112_blocking_calls import BlockingCalls
 from .f2q113_env_names import EnvNames
 from .f2q114_cli_app_context import CliAppContext
+from .f2q115_config_differences import ConfigDifferences
+from .f2q116_signal_receivers import SignalReceivers
 from .f2q201_await_test_client import AwaitTestClient
 from .f2q202_test_client_arguments import TestClientArguments
 from .f2q203_cookie_arguments import CookieArguments
@@ -46,6 +48,8 @@ PYTHON_RULES: tuple[type[Rule], ...] = (
     BlockingCalls,
     EnvNames,
     CliAppContext,
+    ConfigDifferences,
+    SignalReceivers,
     AwaitTestClient,
     TestClientArguments,
     CookieArguments,
