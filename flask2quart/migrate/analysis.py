@@ -78,6 +78,8 @@ class FunctionFacts:
     local_names: frozenset[str] = frozenset()
     #: Project functions that are view decorators applied to it: (``module:qualname``).
     decorators: tuple[str, ...] = ()
+    #: Names imported inside the function: local name -> dotted or ``module:qualname``.
+    local_imports: dict[str, str] = field(default_factory=dict)
     #: ``monkeypatch.setattr`` fakes: (target ``module:qualname``, fake name in this scope).
     fakes: tuple[tuple[str, str], ...] = ()
 
@@ -502,8 +504,12 @@ class _FunctionScanner:
             if self.func is not None and value and value[:2] in ("k:", "r:"):
                 self.func.yields = value
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            if self.func is not None:
-                self.module._record_imports(node, {})
+            if self.func is not None:  # ``from .db import get_db`` inside a function
+                bound: dict[str, str] = {}
+                self.module._record_imports(node, bound)
+                self.func.local_imports.update(bound)
+                for name, target in bound.items():
+                    self.kinds[name] = V.normalise("q:" + target)
         else:
             for child in ast.iter_child_nodes(node):
                 if isinstance(child, ast.stmt):

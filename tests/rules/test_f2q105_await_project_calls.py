@@ -251,3 +251,41 @@ def test_monkeypatched_fake_of_a_function_that_became_async_becomes_async():
         path="tests/test_signup.py",
         files=files,
     )
+
+
+def test_helper_imported_inside_the_calling_function_is_awaited():
+    files = {
+        "myapp/__init__.py": "",
+        "myapp/db.py": (
+            "from flask import request\n\n\n"
+            "def payload():\n    return request.get_json(silent=True)\n"
+        ),
+    }
+    check_transformed(
+        """\
+        from flask import Blueprint
+
+        bp = Blueprint("api", __name__)
+
+
+        @bp.route("/echo", methods=["POST"])
+        def echo():
+            from .db import payload  # imported here to avoid a cycle
+
+            return {"echo": payload()}
+        """,
+        """\
+        from quart import Blueprint
+
+        bp = Blueprint("api", __name__)
+
+
+        @bp.route("/echo", methods=["POST"])
+        async def echo():
+            from .db import payload  # imported here to avoid a cycle
+
+            return {"echo": await payload()}
+        """,
+        path="myapp/views.py",
+        files=files,
+    )

@@ -219,6 +219,9 @@ class Rewriter(cst.CSTTransformer):
             already_async=node.asynchronous is not None,
             params=facts.params if facts else (),
         )
+        if facts is not None:
+            for name, target in facts.local_imports.items():
+                scope.kinds[name] = V.normalise("q:" + target)
         params = scope.params
         if class_value and params and not _is_staticmethod(node):
             scope.kinds[params[0]] = class_value
