@@ -1,8 +1,10 @@
-"""Real-world check, as a new user would try it: Flask's own tutorial app ("flaskr", 24 tests),
-taken from Flask 3.1.3's sdist, rewritten with its tests and run under Quart with no manual edit."""
+"""Real-world check, as a new user would try it: Flask's own example apps from Flask 3.1.3's sdist
+(the tutorial "flaskr" with 24 tests, and the JavaScript example with 8), rewritten with their tests
+and run under Quart with no manual edit."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -32,23 +34,35 @@ def _download_sdist(target: Path) -> Path:
     return archives[0]
 
 
-@pytest.mark.slow
-def test_flaskr_and_its_24_tests_pass_under_quart_after_rewrite(tmp_path):
-    archive = _download_sdist(tmp_path / "dl")
+@pytest.fixture(scope="module")
+def flask_examples(tmp_path_factory) -> Path:
+    """``examples/`` of Flask 3.1.3's sdist, as a user gets it from the package index."""
+    root = tmp_path_factory.mktemp("flask-sdist")
+    archive = _download_sdist(root / "dl")
     with tarfile.open(archive) as tar:
-        members = [m for m in tar.getmembers() if m.name.startswith("flask-3.1.3/examples/tutorial/")]
-        tar.extractall(tmp_path, members=members, filter="data")
-    tutorial = tmp_path / "flask-3.1.3" / "examples" / "tutorial"
-    assert main(["rewrite", str(tutorial), "-q"]) == 0
-    assert "from quart import" in (tutorial / "flaskr" / "auth.py").read_text()
+        members = [m for m in tar.getmembers() if m.name.startswith("flask-3.1.3/examples/")]
+        tar.extractall(root, members=members, filter="data")
+    return root / "flask-3.1.3" / "examples"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("example", "tests", "ported_file"),
+    [("tutorial", 24, "flaskr/auth.py"), ("javascript", 8, "js_example/views.py")],
+)
+def test_flask_example_and_its_tests_pass_under_quart_after_rewrite(flask_examples, tmp_path, example, tests, ported_file):
+    app = tmp_path / example
+    shutil.copytree(flask_examples / example, app)
+    assert main(["rewrite", str(app), "-q"]) == 0
+    assert "from quart import" in (app / ported_file).read_text()
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-        cwd=tutorial,
+        cwd=app,
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
     )
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
-    assert "24 passed" in proc.stdout
-    assert main(["rewrite", "--check", "-q", str(tutorial)]) == 0
+    assert f"{tests} passed" in proc.stdout
+    assert main(["rewrite", "--check", "-q", str(app)]) == 0
