@@ -102,6 +102,9 @@ class Rewriter(cst.CSTTransformer):
             self.ctx.non_use.add(id(node.keyword))  # type: ignore[attr-defined]
         elif kind == "Param":
             self.ctx.non_use.add(id(node.name))  # type: ignore[attr-defined]
+        elif kind == "For":  # the loop variable no longer holds what it held before the loop
+            for name in _names_in(node.target):  # type: ignore[attr-defined]
+                self.ctx.scope.kinds.pop(name, None)
         elif kind == "AssignTarget" and isinstance(node.target, cst.Attribute):  # type: ignore[attr-defined]
             self.ctx.stores.add(id(node.target))  # type: ignore[attr-defined]
         elif kind == "FunctionDef":
@@ -140,6 +143,9 @@ class Rewriter(cst.CSTTransformer):
             ctx.set_value(updated_node, ctx.value(updated_node.expression))  # type: ignore[attr-defined]
         elif kind in ("Assign", "AnnAssign"):
             self._bind(updated_node)
+        elif kind == "AugAssign":
+            for name in _names_in(updated_node.target):  # type: ignore[attr-defined]
+                ctx.scope.kinds.pop(name, None)
         elif kind == "WithItem":
             asname = updated_node.asname  # type: ignore[attr-defined]
             value = ctx.value(updated_node.item)  # type: ignore[attr-defined]
@@ -199,6 +205,9 @@ class Rewriter(cst.CSTTransformer):
                     self.ctx.scope.kinds.pop(target.value, None)
                 else:
                     self.ctx.scope.kinds[target.value] = value
+            else:  # ``a, b = ...``: whatever those names held before is gone
+                for name in _names_in(target):
+                    self.ctx.scope.kinds.pop(name, None)
 
     # --- scopes -----------------------------------------------------------------------------
     def _enter_function(self, node: cst.FunctionDef) -> None:
