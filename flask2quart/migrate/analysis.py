@@ -35,6 +35,7 @@ class Role(enum.StrEnum):
     STREAM = "stream"  # a generator streamed as a response: async generator
     TEST = "test"  # async when it awaits something
     FIXTURE = "fixture"  # async when it awaits something
+    RECEIVER = "receiver"  # a signal receiver: async when it awaits; ``response`` is the response
     PLAIN = "plain"  # async when it awaits something
 
     @property
@@ -73,6 +74,8 @@ class FunctionFacts:
     yields: str | None = None
     #: Has a ``return <value>``: as a generator it could not become an async generator.
     returns_value: bool = False
+    #: Reads the body of a parameter called ``response`` (matters once it is a signal receiver).
+    response_reads: bool = False
     params: tuple[str, ...] = ()
     #: Names bound in its own scope (parameters, assignments, imports, nested defs...).
     local_names: frozenset[str] = frozenset()
@@ -436,6 +439,11 @@ class _FunctionScanner:
         elif attr in flask_api.SYNC_ONLY_HOOKS:
             role = Role.SYNC_HOOK
             targets = node.args[:1]
+        elif attr == "connect" and isinstance(node.func.value, (ast.Name, ast.Attribute)):
+            signal = V.flask_name(self.expr(node.func.value, no_await=True))
+            if signal in flask_api.RESPONSE_SIGNALS:
+                role = Role.RECEIVER
+                targets = node.args[:1]
         if role is None:
             return
         for target in targets:
@@ -485,6 +493,14 @@ class _FunctionScanner:
             value = self.expr(node.value)
             if isinstance(node.target, ast.Name) and node.value is not None:
                 self.kinds[node.target.id] = value
+        elif isinstance(node, (ast.For, ast.AsyncFor)):
+            iterable = self.expr(node.iter)
+            names = list(_bound_names(node.target))
+            for name in names:
+                self.kinds.pop(name, None)
+            self.kinds.update(V.loop_bindings(iterable, names))
+            self.scan_body(node.body)
+            self.scan_body(node.orelse)
         elif isinstance(node, (ast.With, ast.AsyncWith)):
             for item in node.items:
                 value = self.expr(item.context_expr)
@@ -602,8 +618,12 @@ class _FunctionScanner:
                     scanner.kinds[param] = f"p:{param}"  # what the fixture gives is settled later
         if facts.role is Role.RESPONSE_HOOK and params:
             scanner.kinds[params[0]] = V.RESPONSE
+        if facts.role is Role.RECEIVER and "response" in params:
+            scanner.kinds["response"] = V.RESPONSE
         scanner.scan_body(node.body)
         facts.is_generator, facts.complex_yield_from = _generator_shape(node)
+        if "response" in params:
+            facts.response_reads = _reads_response_body(node)
         self._find_wrapper(node, scanner)
 
     def _find_wrapper(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scanner: _FunctionScanner) -> None:
@@ -620,11 +640,18 @@ class _FunctionScanner:
             if inner in self.module.facts.wrappers:
                 self.module.facts.wrappers.setdefault(outer, self.module.facts.wrappers[inner])
                 continue
+            wrapper = f"{self.qual_prefix}{node.name}.{stmt.name}"
             for dec in stmt.decorator_list:
                 func = _decorator_target(dec)[0]
                 value = scanner.resolve(func.id) if isinstance(func, ast.Name) else scanner.expr(func, no_await=True)
                 if value in ("q:functools.wraps", "q:functools.update_wrapper"):
-                    self.module.facts.wrappers[outer] = f"{self.qual_prefix}{node.name}.{stmt.name}"
+                    self.module.facts.wrappers[outer] = wrapper
+            returned = {
+                r.value.id for r in node.body if isinstance(r, ast.Return) and isinstance(r.value, ast.Name)
+            }
+            if stmt.name in returned and node.args.args:
+                # ``def plain(f): def inner(*a, **kw): return f(*a, **kw); return inner``: no wraps.
+                self.module.facts.wrappers.setdefault(outer, wrapper)
 
     def _role(
         self,
@@ -640,6 +667,12 @@ class _FunctionScanner:
                 return Role.FIXTURE
             if V.flask_name(value) == "stream_with_context":
                 return Role.STREAM
+            if (
+                attr in ("connect", "connect_via")
+                and isinstance(target, ast.Attribute)
+                and V.flask_name(self.expr(target.value, no_await=True)) in flask_api.RESPONSE_SIGNALS
+            ):
+                return Role.RECEIVER
             if value and (value.startswith("q:click.") or value.endswith(("with_appcontext",))):
                 return Role.CLI
             if attr in ("command", "group") and _mentions_cli(target):
@@ -665,8 +698,12 @@ class _FunctionScanner:
                 return Role.TEST
             if klass is not None and node.name in ("setUp", "tearDown") and _is_testcase(klass):
                 return Role.TEST
+            if node.name in ("setUpClass", "tearDownClass"):
+                return Role.SYNC_HOOK  # unittest calls them without awaiting, even in async cases
         elif self.func is None and node.name.startswith("test") and self.module.facts.is_test:
             return Role.TEST
+        elif self.func is None and node.name in ("setUpModule", "tearDownModule", "setup_module", "teardown_module"):
+            return Role.SYNC_HOOK
         return Role.PLAIN
 
 
@@ -680,6 +717,18 @@ def _mentions_cli(node: ast.expr) -> bool:
             return True
         node = node.value
     return False
+
+
+def _reads_response_body(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """``response.data``/``.get_data()``/``.json``... on the parameter called ``response``."""
+    body_reads = set(flask_api.RESPONSE_PROPERTY_CALLS) | flask_api.RESPONSE_ASYNC_METHODS
+    return any(
+        isinstance(child, ast.Attribute)
+        and isinstance(child.value, ast.Name)
+        and child.value.id == "response"
+        and child.attr in body_reads
+        for child in ast.walk(node)
+    )
 
 
 def _generator_shape(node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[bool, bool]:
@@ -723,6 +772,9 @@ def decide(summaries: Iterable[ModuleFacts], module_names: set[str]) -> ProjectA
         for target, role in facts.registered:
             if target in roles and roles[target] in (Role.PLAIN, Role.HOOK):
                 roles[target] = role
+                if role is Role.RECEIVER and "response" in functions[target].params:
+                    # the receiver's own body was scanned before we knew: settle its reads now
+                    functions[target].direct = functions[target].direct or functions[target].response_reads
     # MethodView subclasses of project view classes.
     view_classes = {n for n, c in classes.items() if any(b[2:] in flask_api.VIEW_BASES for b in c.bases if b)}
     changed = True
@@ -788,9 +840,16 @@ def decide(summaries: Iterable[ModuleFacts], module_names: set[str]) -> ProjectA
     # are not generators: the project's own async code already calls its coroutines as it means to
     # (``asyncio.gather(*(run(x) for x in xs))``), and an async generator is iterated, not awaited.
     not_awaited = {n for n, f in functions.items() if f.is_generator or f.already_async}
+    aliases: dict[str, str] = {}  # ``m:Child.render`` -> ``m:Base.render`` (inherited methods)
     callees: dict[str, set[str]] = {}
     for name, func in functions.items():
         calls = set(func.calls)
+        for call in list(calls):
+            if call not in functions:
+                inherited = _inherited(call, classes, functions)
+                if inherited is not None:
+                    aliases[call] = inherited
+                    calls.add(inherited)
         for param, attr in func.param_calls:
             value = fixtures.get(param) if param in fixture_names else V.name_value(param, in_tests=True)
             if attr == WITH:
@@ -818,10 +877,12 @@ def decide(summaries: Iterable[ModuleFacts], module_names: set[str]) -> ProjectA
             if target in asyncs and target not in not_awaited and fake not in asyncs:
                 asyncs.add(fake)
                 changed = True
+    awaitable = asyncs - not_awaited
+    awaitable |= {alias for alias, target in aliases.items() if target in awaitable}
     return ProjectAnalysis(
         modules=modules,
         async_functions=asyncs,
-        awaitable_functions=asyncs - not_awaited,
+        awaitable_functions=awaitable,
         roles=roles,
         fixtures={k: v for k, v in fixtures.items() if not v.startswith("r:")},
         fixture_names=fixture_names,
@@ -830,6 +891,26 @@ def decide(summaries: Iterable[ModuleFacts], module_names: set[str]) -> ProjectA
         module_names=module_names,
         stream_wrapped=stream_wrapped,
     )
+
+
+def _inherited(call: str, classes: dict[str, ClassFacts], functions: dict[str, FunctionFacts]) -> str | None:
+    """The project method ``self.method()`` reaches through the class's project base classes."""
+    owner, _, method = call.rpartition(".")
+    seen: set[str] = set()
+    todo = [owner]
+    while todo:
+        klass = classes.get(todo.pop(0))
+        if klass is None:
+            continue
+        for base in klass.bases:
+            base_name = V.project_name(base)
+            if base_name is None or base_name in seen:
+                continue
+            seen.add(base_name)
+            if f"{base_name}.{method}" in functions:
+                return f"{base_name}.{method}"
+            todo.append(base_name)
+    return None
 
 
 def _mark_streams(functions: dict[str, FunctionFacts], roles: dict[str, Role]) -> None:

@@ -127,6 +127,9 @@ ASYNC_HOOKS = frozenset(
 #: Hooks whose first positional argument is the response.
 RESPONSE_HOOKS = frozenset({"after_request", "after_app_request"})
 
+#: Signals whose receivers get the response as ``response=``.
+RESPONSE_SIGNALS = frozenset({"request_finished"})
+
 #: Hooks Quart calls without awaiting: they must stay sync (reference §1.7, §2.4).
 SYNC_ONLY_HOOKS = frozenset(
     {

@@ -30,6 +30,8 @@ TEST_RESPONSE = "k:test_response"
 RESPONSE = "k:response"
 FILES = "k:files"
 FILESTORAGE = "k:filestorage"
+FILESTORAGE_LIST = "k:filestorage_list"  # ``files.getlist(name)``, ``files.values()``
+FILESTORAGE_ITEMS = "k:filestorage_items"  # ``files.items()``
 CLI_RUNNER = "k:cli_runner"
 APP = "k:app"
 APP_CONTEXT = "k:app_context"  # ``app.app_context()``/``test_request_context()`` not in a ``with``
@@ -172,6 +174,10 @@ def call_step(func: Value, *, project_async: frozenset[str] | set[str] = frozens
         return Step(None, awaits=True)
     if base == FILES and attr == "get":
         return Step(FILESTORAGE)
+    if base == FILES and attr in ("getlist", "values"):
+        return Step(FILESTORAGE_LIST)
+    if base == FILES and attr == "items":
+        return Step(FILESTORAGE_ITEMS)
     if base == FILESTORAGE and attr == "save":
         return Step(None, awaits=True)
     if base == APP and attr in flask_api.APP_ASYNC_METHODS:
@@ -191,7 +197,16 @@ def bound_method(func: Value) -> str | None:
 
 
 def subscript_value(base: Value) -> Value:
-    return FILESTORAGE if base == FILES else None
+    return FILESTORAGE if base in (FILES, FILESTORAGE_LIST) else None
+
+
+def loop_bindings(iterable: Value, names: list[str]) -> dict[str, Value]:
+    """What ``for <names> in <iterable>`` binds: uploads from ``files.getlist()``/``.items()``."""
+    if iterable == FILESTORAGE_LIST and len(names) == 1:
+        return {names[0]: FILESTORAGE}
+    if iterable == FILESTORAGE_ITEMS and len(names) == 2:
+        return {names[1]: FILESTORAGE}
+    return {}
 
 
 def context_manager_is_async(func: Value, *, in_tests: bool) -> bool:

@@ -75,6 +75,7 @@ class Rewriter(cst.CSTTransformer):
     def __init__(self, ctx: FileContext, rules: list[type[Rule]]) -> None:
         super().__init__()
         self.ctx = ctx
+        self._loops: dict[int, cst.For] = {}  # body id -> loop, until the body is entered
         self._leave: dict[str, list[LeaveHandler]] = {}
         self._visit: dict[str, list[VisitHandler]] = {}
         for rule_class in sorted(rules, key=lambda r: (r.priority, r.code)):
@@ -105,6 +106,12 @@ class Rewriter(cst.CSTTransformer):
         elif kind == "For":  # the loop variable no longer holds what it held before the loop
             for name in _names_in(node.target):  # type: ignore[attr-defined]
                 self.ctx.scope.kinds.pop(name, None)
+            self._loops[id(node.body)] = node  # type: ignore[attr-defined]
+        elif kind == "IndentedBlock" and id(node) in self._loops:
+            # The loop's iterable has been evaluated by now: bind what its items are.
+            loop = self._loops.pop(id(node))
+            names = _names_in(loop.target)
+            self.ctx.scope.kinds.update(V.loop_bindings(self.ctx.value(loop.iter), names))
         elif kind == "AssignTarget" and isinstance(node.target, cst.Attribute):  # type: ignore[attr-defined]
             self.ctx.stores.add(id(node.target))  # type: ignore[attr-defined]
         elif kind == "FunctionDef":
@@ -151,6 +158,8 @@ class Rewriter(cst.CSTTransformer):
             value = ctx.value(updated_node.item)  # type: ignore[attr-defined]
             if asname is not None and isinstance(asname.name, cst.Name) and value in (V.TEST_CLIENT, V.AIOFILE):
                 ctx.scope.kinds[asname.name.value] = value
+        if original_node is not updated_node and kind in ("Name", "Attribute", "Call", "Subscript", "Await"):
+            ctx.set_value(original_node, ctx.value(updated_node))
         for handler in self._leave.get(kind, ()):
             result = handler(original_node, updated)  # type: ignore[arg-type]
             if isinstance(result, cst.CSTNode) and result is not updated and isinstance(updated, cst.CSTNode):
@@ -246,6 +255,8 @@ class Rewriter(cst.CSTTransformer):
                     scope.kinds[param] = kind
         if scope.role is Role.RESPONSE_HOOK and params:
             scope.kinds[params[0]] = V.RESPONSE
+        if scope.role is Role.RECEIVER and "response" in params:
+            scope.kinds["response"] = V.RESPONSE
         ctx.scopes.append(scope)
 
     def _enter_class(self, node: cst.ClassDef) -> None:
