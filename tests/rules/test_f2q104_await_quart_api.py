@@ -326,3 +326,67 @@ def test_app_context_push_and_pop_are_awaited():
                 await ctx.pop()
         """,
     )
+
+
+def test_uploads_saved_in_loops_are_awaited():
+    check_transformed(
+        """\
+        from flask import Flask, request
+
+        app = Flask(__name__)
+
+
+        @app.route("/up", methods=["POST"])
+        def up():
+            for f in request.files.getlist("photos"):
+                f.save("/tmp/" + f.filename)
+            for name, upload in request.files.items():
+                upload.save("/tmp/" + name)
+            return "ok"
+        """,
+        """\
+        from quart import Quart, request
+
+        app = Quart(__name__)
+
+
+        @app.route("/up", methods=["POST"])
+        async def up():
+            for f in (await request.files).getlist("photos"):
+                await f.save("/tmp/" + f.filename)
+            for name, upload in (await request.files).items():
+                await upload.save("/tmp/" + name)
+            return "ok"
+        """,
+    )
+
+
+def test_request_finished_receiver_reading_the_body_becomes_async():
+    check_transformed(
+        """\
+        from flask import Flask, request_finished
+
+        app = Flask(__name__)
+        BODIES = []
+
+
+        def log(sender, response, **extra):
+            BODIES.append(response.get_data(as_text=True))
+
+
+        request_finished.connect(log, app)
+        """,
+        """\
+        from quart import Quart, request_finished
+
+        app = Quart(__name__)
+        BODIES = []
+
+
+        async def log(sender, response, **extra):
+            BODIES.append(await response.get_data(as_text=True))
+
+
+        request_finished.connect(log, app)
+        """,
+    )

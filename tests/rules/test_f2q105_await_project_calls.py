@@ -289,3 +289,40 @@ def test_helper_imported_inside_the_calling_function_is_awaited():
         path="myapp/views.py",
         files=files,
     )
+
+
+def test_inherited_method_called_through_self_is_awaited():
+    check_transformed(
+        """\
+        from flask import Flask, render_template_string
+        from flask.views import MethodView
+
+        app = Flask(__name__)
+
+
+        class Base:
+            def render(self):
+                return render_template_string("b")
+
+
+        class Child(Base, MethodView):
+            def get(self):
+                return self.render()
+        """,
+        """\
+        from quart import Quart, render_template_string
+        from quart.views import MethodView
+
+        app = Quart(__name__)
+
+
+        class Base:
+            async def render(self):
+                return await render_template_string("b")
+
+
+        class Child(Base, MethodView):
+            async def get(self):
+                return await self.render()
+        """,
+    )

@@ -245,3 +245,44 @@ def test_decorator_factory_gets_an_async_wrapper():
             return "ok"
         """,
     )
+
+
+def test_decorator_without_functools_wraps():
+    check_transformed(
+        """\
+        from flask import Flask
+
+        app = Flask(__name__)
+
+
+        def plain(f):
+            def inner(*a, **kw):
+                return f(*a, **kw)
+
+            return inner
+
+
+        @app.route("/d")
+        @plain
+        def d():
+            return "d"
+        """,
+        """\
+        from quart import Quart, current_app
+
+        app = Quart(__name__)
+
+
+        def plain(f):
+            async def inner(*a, **kw):
+                return await current_app.ensure_async(f)(*a, **kw)
+
+            return inner
+
+
+        @app.route("/d")
+        @plain
+        async def d():
+            return "d"
+        """,
+    )

@@ -140,3 +140,39 @@ def test_testcase_without_awaits_is_untouched():
         """,
         path="tests/test_math.py",
     )
+
+
+def test_set_up_class_stays_sync_and_is_reported():
+    findings = check_transformed(
+        """\
+        import unittest
+
+        from app import app
+
+
+        class Api(unittest.TestCase):
+            @classmethod
+            def setUpClass(cls):
+                cls.body = app.test_client().get("/").data
+
+            def test_body(self):
+                self.assertTrue(self.body)
+        """,
+        """\
+        import unittest
+
+        from app import app
+
+
+        class Api(unittest.TestCase):
+            @classmethod
+            def setUpClass(cls):
+                cls.body = app.test_client().get("/").data
+
+            def test_body(self):
+                self.assertTrue(self.body)
+        """,
+        path="test_api.py",
+        files={"app.py": "from flask import Flask\n\napp = Flask(__name__)\n"},
+    )
+    assert sorted({(f.code, f.line) for f in findings}) == [("F2Q103", 8), ("F2Q201", 9)]

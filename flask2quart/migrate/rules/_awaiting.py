@@ -18,7 +18,7 @@ def why_not(ctx: FileContext) -> str:
     if scope.kind == "genexp":
         return "inside a generator expression"
     if scope.role.must_stay_sync:
-        return f"in `{scope.qualname}`, which Quart calls synchronously ({scope.role.value})"
+        return f"in `{scope.qualname}`, which is called synchronously ({scope.role.value})"
     return f"in `{scope.qualname}`, which stays sync"
 
 
