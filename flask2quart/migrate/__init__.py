@@ -50,6 +50,8 @@ class RewriteOptions:
 class RewriteResult:
     files: list[FileResult] = field(default_factory=list)
     config_edits: list[ConfigEdit] = field(default_factory=list)
+    #: Findings about the project rather than one module (its pytest configuration...).
+    project_findings: list[Finding] = field(default_factory=list)
     scanned: int = 0
     diff: str = ""
 
@@ -63,7 +65,7 @@ class RewriteResult:
 
     @property
     def findings(self) -> list[Finding]:
-        return sorted(finding for f in self.files for finding in f.findings)
+        return sorted([*self.project_findings, *(finding for f in self.files for finding in f.findings)])
 
     @property
     def changed_count(self) -> int:
@@ -297,6 +299,15 @@ def _config_edits(
         edit = PytestAsyncioConfig.plan(root)
         if edit is not None:
             edits.append(edit)
+        strict = PytestAsyncioConfig.strict_mode(root)
+        if strict is not None:
+            result.project_findings.append(
+                Finding(
+                    str(strict[0]), strict[1], 1, PytestAsyncioConfig.code,
+                    "asyncio_mode = strict: the tests that became async need @pytest.mark.asyncio "
+                    "(or set asyncio_mode = auto)", Severity.ERROR,
+                )
+            )
     return edits
 
 

@@ -91,6 +91,8 @@ class FunctionFacts:
 class ClassFacts:
     qualname: str
     bases: tuple[str, ...]  # values (``q:...``) of the base expressions
+    #: ``self.<attr> = <tracked kind>`` in its methods (``self.client = app.test_client()``)
+    attrs: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -135,6 +137,8 @@ class ProjectAnalysis:
     module_names: set[str]
     #: generator functions passed as ``stream_with_context(gen())``
     stream_wrapped: set[str] = field(default_factory=set)
+    #: ``module:Class`` -> {attribute: value} set on ``self`` in its methods
+    class_attrs: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def module_for(self, path: str) -> ModuleFacts | None:
         return self.modules.get(path)
@@ -283,6 +287,13 @@ class _ModuleScanner:
         module_scope = _FunctionScanner(self, None, "", frozenset(), None)
         module_scope.scan_body(tree.body)
 
+    def class_of(self, value: V.Value) -> ClassFacts | None:
+        """The facts of this module's class that ``value`` (``k:obj:module:Class``) is an instance of."""
+        prefix = f"k:obj:{self.facts.module}:"
+        if value and value.startswith(prefix):
+            return self.facts.classes.get(value[len(prefix) :])
+        return None
+
     # resolution --------------------------------------------------------------------------------
     def resolve_global(self, name: str) -> V.Value:
         if name in self.top_level:
@@ -359,6 +370,9 @@ class _FunctionScanner:
                 if node.attr not in V.DISTINCTIVE_METHODS:
                     return f"{base}|{node.attr}"
                 base = None
+            klass = self.module.class_of(base)
+            if klass is not None and node.attr in klass.attrs:
+                return klass.attrs[node.attr]
             step = V.attribute_step(base, node.attr, in_tests=self.in_tests)
             if step.awaits and not awaited and not isinstance(node.ctx, ast.Store):
                 self.mark_await(no_await)
@@ -487,6 +501,11 @@ class _FunctionScanner:
             for target in node.targets:
                 if isinstance(target, ast.Name):
                     self.kinds[target.id] = value
+                elif isinstance(target, ast.Attribute) and value and value.startswith("k:") and not value.startswith("k:obj:"):
+                    owner = self.expr(target.value, no_await=True)
+                    klass = self.module.class_of(owner)
+                    if klass is not None:
+                        klass.attrs[target.attr] = value
                 else:
                     self.expr(target)
         elif isinstance(node, ast.AnnAssign):
@@ -890,6 +909,7 @@ def decide(summaries: Iterable[ModuleFacts], module_names: set[str]) -> ProjectA
         wrappers=view_wrappers,
         module_names=module_names,
         stream_wrapped=stream_wrapped,
+        class_attrs={name: dict(klass.attrs) for name, klass in classes.items() if klass.attrs},
     )
 
 

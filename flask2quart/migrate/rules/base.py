@@ -139,7 +139,9 @@ class Rewriter(cst.CSTTransformer):
             ctx.set_value(updated_node, ctx.resolve(updated_node.value))  # type: ignore[attr-defined]
         elif kind == "Attribute":
             base = ctx.value(updated_node.value)  # type: ignore[attr-defined]
-            step = V.attribute_step(base, updated_node.attr.value, in_tests=ctx.in_tests)  # type: ignore[attr-defined]
+            attr = updated_node.attr.value  # type: ignore[attr-defined]
+            known = ctx.analysis.class_attrs.get(base[6:], {}) if base and base.startswith("k:obj:") else {}
+            step = V.Step(known[attr]) if attr in known else V.attribute_step(base, attr, in_tests=ctx.in_tests)
             ctx.set_step(updated_node, step)
             ctx.set_value(updated_node, step.value)
         elif kind == "Call":

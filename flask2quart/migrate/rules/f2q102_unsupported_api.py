@@ -17,6 +17,12 @@ from .. import flask_api
 from .. import values as V
 from .base import Rule
 
+#: App methods Quart made async *and* gave a ``ctx`` first argument (0.23): no mechanical form.
+_DISPATCH_METHODS = frozenset(
+    {"preprocess_request", "full_dispatch_request", "dispatch_request", "process_response", "finalize_request",
+     "handle_exception", "handle_user_exception", "handle_http_exception", "do_teardown_request"}
+)
+
 _APP_ATTRIBUTES = {
     "wsgi_app": "Quart apps are ASGI: wrap `app.asgi_app` with ASGI middleware "
     "(e.g. hypercorn.middleware.ProxyFixMiddleware) instead of `app.wsgi_app`",
@@ -28,6 +34,17 @@ _APP_ATTRIBUTES = {
 class UnsupportedApi(Rule):
     code = "F2Q102"
     name = "unsupported-api"
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        member = V.flask_name(self.ctx.value(updated.func))
+        if member == "send_file" and updated.args and isinstance(updated.args[0].value, cst.Call):
+            opened = updated.args[0].value
+            if isinstance(opened.func, cst.Name) and opened.func.value == "open":
+                self.ctx.report(
+                    original, self.code, "Quart's send_file takes a path or a BytesIO, not an open file: "
+                    "pass the path", Severity.ERROR,
+                )
+        return updated
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
@@ -48,6 +65,11 @@ class UnsupportedApi(Rule):
         elif attr in _APP_ATTRIBUTES and (base == V.APP or (self.ctx.facts.uses_flask and base in (None, "k:?"))):
             if attr != "wsgi_app" or _looks_like_app(updated.value):
                 self.ctx.report(original, self.code, _APP_ATTRIBUTES[attr], Severity.ERROR)
+        elif attr in _DISPATCH_METHODS and _looks_like_app(updated.value):
+            self.ctx.report(
+                original, self.code, f"`{attr}` is async in Quart and takes the request context first "
+                "on 0.23: call the hook functions or go through the test client instead", Severity.ERROR,
+            )
         elif V.flask_name(f"{base}.{attr}") in flask_api.UNSUPPORTED_NAMES:
             self.ctx.report(original, self.code, f"`{attr}`: {flask_api.UNSUPPORTED_NAMES[attr]}", Severity.ERROR)
         return updated

@@ -16,12 +16,25 @@ from __future__ import annotations
 import libcst as cst
 
 from ...findings import Severity
+from .. import values as V
+from ..analysis import Role
 from .base import Rule
 
 
 class AsyncFunctions(Rule):
     code = "F2Q103"
     name = "async-functions"
+
+    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx)
+        self._factories: set[int] = set()  # ids of function scopes that construct the app
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        if V.flask_name(self.ctx.value(updated.func)) == "Flask":
+            scope = self.ctx.enclosing_function()
+            if scope is not None:
+                self._factories.add(id(scope))
+        return updated
 
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
         scope = self.ctx.scope
@@ -36,5 +49,12 @@ class AsyncFunctions(Rule):
                     Severity.ERROR,
                 )
             return updated
+        if id(scope) in self._factories and scope.role is Role.PLAIN:
+            self.ctx.report(
+                original.name, self.code, f"app factory `{scope.qualname}` became async (it awaits "
+                "something, e.g. `async with app.app_context()`): `quart run` and Hypercorn need a sync "
+                "factory, so move that work into an `@app.before_serving` function",
+                Severity.ERROR,
+            )
         self.changed()
         return updated.with_changes(asynchronous=cst.Asynchronous())

@@ -4,7 +4,8 @@ When a helper such as ``get_db()`` in ``db.py`` or ``AuthActions.login()`` in ``
 ``async def`` (because it awaits something, porting notes A7/T9), every call to it in any module is
 awaited, even when the result is unused: an un-awaited coroutine never runs. Where an ``await`` is
 impossible (a lambda, a generator expression, a hook Quart calls synchronously) the call is
-reported instead.
+reported instead, and so is such a function used as a value where something else calls it later
+(a dispatch table, ``map``, ``functools.partial``, a thread target).
 
 Docs: https://docs.python.org/3/library/asyncio-task.html#coroutines
 """
@@ -13,10 +14,16 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ...findings import Severity
 from .. import values as V
 from ._awaiting import await_node
 from .base import Rule
 from .f2q104_await_quart_api import describe
+
+#: Calls that take a function and call it later, where no ``await`` can be added.
+_CALLS_LATER = frozenset(
+    {"q:map", "q:filter", "q:sorted", "q:functools.partial", "q:threading.Thread", "q:threading.Timer", "q:atexit.register"}
+)
 
 
 class AwaitProjectCalls(Rule):
@@ -24,8 +31,34 @@ class AwaitProjectCalls(Rule):
     name = "await-project-calls"
     priority = 90
 
+    def _awaitable(self, node: cst.BaseExpression) -> str | None:
+        if not isinstance(node, (cst.Name, cst.Attribute)):
+            return None
+        target = V.project_name(self.ctx.value(node))
+        return target if target in self.ctx.analysis.awaitable_functions else None
+
+    def _report_value(self, node: cst.CSTNode, target: str) -> None:
+        self.ctx.report(
+            node, self.code, f"`{target.rpartition(':')[2]}` became async but is used as a value here: "
+            "whoever calls it must await the result", Severity.ERROR,
+        )
+
+    def leave_Dict(self, original: cst.Dict, updated: cst.Dict) -> cst.Dict:
+        """A dispatch table of views or helpers: ``HANDLERS = {"a": view_a}``."""
+        for element, old in zip(updated.elements, original.elements, strict=True):
+            if isinstance(element, cst.DictElement):
+                target = self._awaitable(element.value)
+                if target:
+                    self._report_value(old.value, target)  # type: ignore[attr-defined]
+        return updated
+
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         func = self.ctx.value(updated.func)
+        if func in _CALLS_LATER:
+            for arg, old in zip(updated.args, original.args, strict=True):
+                passed = self._awaitable(arg.value)
+                if passed:
+                    self._report_value(old.value, passed)
         target = V.project_name(func) or V.bound_method(func)
         if target is None or target not in self.ctx.analysis.awaitable_functions:
             return updated

@@ -35,6 +35,8 @@ class AsyncContextManagers(Rule):
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
         func = self.ctx.value(updated.func)
+        if func and func.endswith("|test_request_context"):
+            updated = self._request_context_arguments(original, updated)
         if func and func.endswith("|test_request_context") and not _has_path(updated):
             self.changed()
             path = cst.Arg(cst.SimpleString('"/"'))
@@ -68,6 +70,22 @@ class AsyncContextManagers(Rule):
             return updated
         self.changed()
         return updated.with_changes(asynchronous=cst.Asynchronous())
+
+
+    def _request_context_arguments(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        """Quart's ``test_request_context`` takes form fields as ``form=``, and has no ``base_url``."""
+        args = []
+        for arg in updated.args:
+            keyword = arg.keyword.value if arg.keyword is not None else None
+            if keyword == "data" and isinstance(arg.value, cst.Dict):
+                arg = arg.with_changes(keyword=cst.Name("form"))
+                self.changed()
+            elif keyword in ("base_url", "environ_base", "environ_overrides", "content_type"):
+                self.ctx.report(original, self.code, f"Quart's test_request_context has no `{keyword}=`", Severity.ERROR)
+            args.append(arg)
+        result = updated.with_changes(args=args)
+        self.ctx.set_value(result, self.ctx.value(updated))
+        return result
 
 
 def _has_path(call: cst.Call) -> bool:

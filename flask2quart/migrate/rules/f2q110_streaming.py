@@ -5,7 +5,8 @@ a view is iterated in a worker thread, away from the connection objects on ``g``
 A generator function nested in a view, or passed as ``stream_with_context(generate())``, becomes an
 ``async def`` generator decorated with ``@stream_with_context``, and the call site passes
 ``generate()`` directly. A ``yield from items`` statement becomes a loop (async generators cannot
-delegate); a generator using ``yield from`` inside an expression stays sync and is reported.
+delegate); a generator using ``yield from`` inside an expression stays sync and is reported, and so
+is ``g`` read inside a streamed generator (Quart gives it a fresh ``g``).
 
 Docs: https://quart.palletsprojects.com/en/latest/how_to_guides/streaming_response.html
 """
@@ -24,6 +25,23 @@ class Streaming(Rule):
     code = "F2Q110"
     name = "streaming"
     priority = 40
+
+    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx)
+        self._g_reported: set[int] = set()
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.Name:
+        """Quart's ``stream_with_context`` copies the request context with a fresh ``g``."""
+        scope = self.ctx.enclosing_function()
+        if scope is None or scope.role is not Role.STREAM or self.ctx.value(updated) != V.G:
+            return updated
+        if id(scope) not in self._g_reported:
+            self._g_reported.add(id(scope))
+            self.ctx.report(
+                original, self.code, "`g` inside a streamed generator is a fresh `g` in Quart: read what "
+                "you need from `g` in the view and pass it to the generator", Severity.WARNING,
+            )
+        return updated
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         if V.flask_name(self.ctx.value(updated.func)) != "stream_with_context":

@@ -81,7 +81,7 @@ class TestClientArguments(Rule):
         for arg in updated.args:
             keyword = arg.keyword.value if arg.keyword is not None else None
             if keyword == "data" and isinstance(arg.value, cst.Dict):
-                args.extend(self._form_and_files(arg))
+                args.extend(self._form_and_files(arg, original))
                 touched = True
             elif keyword == "data" and form_typed and not isinstance(arg.value, (cst.SimpleString, cst.ConcatenatedString)):
                 # A form content type says the value is a mapping of fields and uploads.
@@ -136,7 +136,7 @@ class TestClientArguments(Rule):
         self.ctx.set_step(result, self.ctx.step(updated))
         return result
 
-    def _form_and_files(self, arg: cst.Arg) -> list[cst.Arg]:
+    def _form_and_files(self, arg: cst.Arg, call: cst.Call) -> list[cst.Arg]:
         """``data={...}`` -> ``form={...}`` and/or ``files={...}``, in the old argument's place."""
         data = arg.value
         assert isinstance(data, cst.Dict)
@@ -145,6 +145,11 @@ class TestClientArguments(Rule):
         for element in data.elements:
             if isinstance(element, cst.DictElement) and isinstance(element.value, cst.Name) and element.value.value == "None":
                 continue  # Werkzeug leaves None values out; Quart would send "None"
+            if isinstance(element, cst.DictElement) and isinstance(element.value, (cst.List, cst.Tuple)) and not _is_upload(element.value):
+                self.ctx.report(
+                    call, self.code, "several values for one field: Quart's test client sends one value "
+                    "(or one file) per key; send them as a urlencoded `data=` string", Severity.ERROR,
+                )
             if isinstance(element, cst.DictElement) and _is_upload(element.value):
                 files.append(element.with_changes(value=self._file_storage(element.value)))  # type: ignore[arg-type]
             else:

@@ -3,7 +3,8 @@
 Flask keeps the last request's ``g`` readable inside ``with client:``; Quart does not (0.22 raises
 "Not within an app context", 0.23 gives a fresh ``g``; porting notes T8). In such a block ``g`` is
 rewritten to read a small capture object, filled from Quart's public ``request_finished`` signal,
-which the rewrite adds to the test module once.
+which the rewrite adds to the test module once. ``g`` read after a request anywhere else in a
+test (a client from a fixture, say) is reported.
 
 Docs: https://quart.palletsprojects.com/en/latest/reference/source/quart.signals.html
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ...findings import Severity
 from .. import values as V
 from .base import Rule
 
@@ -61,16 +63,49 @@ class GAfterRequest(Rule):
     def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx)
         self.blocks: list[tuple[cst.With, str | None, bool]] = []
+        self.requested: set[int] = set()  # ids of scopes that made a test-client request
+        self.reported: set[int] = set()
 
     def visit_With(self, node: cst.With) -> None:
         client = None
         for item in node.items:
             if isinstance(item.item, cst.Name) and self.ctx.resolve(item.item.value) == V.TEST_CLIENT:
                 client = item.item.value
+            elif (  # ``with app.test_client() as c:``
+                isinstance(item.item, cst.Call)
+                and isinstance(item.item.func, cst.Attribute)
+                and item.item.func.attr.value == "test_client"
+                and item.asname is not None
+                and isinstance(item.asname.name, cst.Name)
+            ):
+                client = item.asname.name.value
         self.blocks.append((node, client, False))
 
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        func = self.ctx.value(updated.func)
+        if func and func.startswith(f"b:{V.TEST_CLIENT}|"):
+            self.requested.add(id(self.ctx.enclosing_function()))
+        return updated
+
+    def _outside_block(self, original: cst.Name) -> None:
+        """``g`` after a request, but not in a client block we can rewrite: say so."""
+        scope = self.ctx.enclosing_function()
+        if scope is None or scope.role.value not in ("test", "fixture") or id(scope) not in self.requested:
+            return
+        if id(scope) in self.reported:
+            return
+        self.reported.add(id(scope))
+        self.ctx.report(
+            original, self.code, "`g` read after a test-client request: Quart does not keep the request's "
+            "`g` (use `with client:` so the rewrite can capture it, or read the value another way)",
+            Severity.ERROR,
+        )
+
     def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.Name:
-        if not self.blocks or self.ctx.value(updated) != V.G:
+        if self.ctx.value(updated) != V.G:
+            return updated
+        if not any(client for _, client, _ in self.blocks):
+            self._outside_block(original)
             return updated
         for index in range(len(self.blocks) - 1, -1, -1):
             node, client, _ = self.blocks[index]

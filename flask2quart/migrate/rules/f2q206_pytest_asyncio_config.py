@@ -6,7 +6,8 @@ configuration (``pyproject.toml`` ``[tool.pytest.ini_options]``, ``pytest.ini``,
 ``[pytest]`` or ``setup.cfg`` ``[tool:pytest]``). Without the second, a suite with
 ``filterwarnings = error`` stops on pytest-asyncio's deprecation warning (porting notes T1). With no
 configuration at all, a ``pytest.ini`` is written at the root of the rewritten tree; an existing
-file is never written over. Existing keys are left as they are. Text outside the added lines is kept
+file is never written over. Existing keys are left as they are (an existing ``asyncio_mode = strict`` is reported: async tests would then need
+``@pytest.mark.asyncio``). Text outside the added lines is kept
 byte for byte.
 
 Docs: https://pytest-asyncio.readthedocs.io/en/stable/reference/configuration.html
@@ -39,6 +40,19 @@ class ConfigEdit:
 class PytestAsyncioConfig:
     code = "F2Q206"
     name = "pytest-asyncio-config"
+
+    @staticmethod
+    def strict_mode(root: Path) -> tuple[Path, int] | None:
+        """Where the configuration keeps ``asyncio_mode = strict`` (async tests then need markers)."""
+        for name, _, _ in _CANDIDATES:
+            path = root / name
+            if not path.is_file():
+                continue
+            text = path.read_text(encoding="utf-8", errors="replace")
+            match = re.search(r"^asyncio_mode\s*=\s*[\"']?strict\b", text, flags=re.MULTILINE)
+            if match is not None:
+                return path, text.count("\n", 0, match.start()) + 1
+        return None
 
     @staticmethod
     def plan(root: Path) -> ConfigEdit | None:

@@ -2,7 +2,8 @@
 
 With ``TESTING=True`` Flask re-raises a view's exception in the test; Quart's test client answers a
 500 page instead (reference §1.6, porting notes T11), and 0.23 wraps what does propagate in an
-``ExceptionGroup``. A ``pytest.raises`` block around a test-client request is reported: set
+``ExceptionGroup``. A ``pytest.raises`` (or ``self.assertRaises``) block around a test-client
+request is reported: set
 ``testing=False`` and ``PROPAGATE_EXCEPTIONS=True`` for that test, and expect an ``ExceptionGroup``
 on Quart 0.23.
 
@@ -44,7 +45,10 @@ class TestClientExceptions(Rule):
         for item in updated.items:
             expr = item.item
             func = expr.func if isinstance(expr, cst.Call) else None
-            if func is not None and self.ctx.value(func) == "q:pytest.raises":
+            raises = self.ctx.value(func) == "q:pytest.raises" or (
+                isinstance(func, cst.Attribute) and func.attr.value in ("assertRaises", "assertRaisesRegex")
+            )
+            if func is not None and raises:
                 self.ctx.report(
                     original, self.code,
                     "Quart's test client answers 500 instead of raising the view's exception: run this "
