@@ -324,3 +324,29 @@ def test_route_decorator_of_a_non_flask_framework_is_untouched():
             return "hi"
         """
     )
+
+
+def test_app_factory_that_became_async_is_reported():
+    findings = check_transformed(
+        """\
+        from flask import Flask
+
+
+        def create_app():
+            app = Flask(__name__)
+            with app.app_context():
+                pass
+            return app
+        """,
+        """\
+        from quart import Quart
+
+
+        async def create_app():
+            app = Quart(__name__)
+            async with app.app_context():
+                pass
+            return app
+        """,
+    )
+    assert [(f.code, f.line, f.severity) for f in findings] == [("F2Q103", 4, "error")]

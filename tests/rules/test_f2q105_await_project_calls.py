@@ -326,3 +326,41 @@ def test_inherited_method_called_through_self_is_awaited():
                 return await self.render()
         """,
     )
+
+
+def test_async_function_used_as_a_value_is_reported():
+    findings = check_transformed(
+        """\
+        from flask import Flask, flash
+
+        app = Flask(__name__)
+
+
+        def note(message):
+            flash(message)
+
+
+        HANDLERS = {"note": note}
+
+
+        def note_all(messages):
+            list(map(note, messages))
+        """,
+        """\
+        from quart import Quart, flash
+
+        app = Quart(__name__)
+
+
+        async def note(message):
+            await flash(message)
+
+
+        HANDLERS = {"note": note}
+
+
+        def note_all(messages):
+            list(map(note, messages))
+        """,
+    )
+    assert [(f.code, f.line) for f in findings] == [("F2Q105", 10), ("F2Q105", 14)]

@@ -187,3 +187,26 @@ def test_sync_context_managers_and_ported_blocks_are_untouched():
         """,
         path="tests/test_files.py",
     )
+
+
+def test_request_context_form_data_and_unsupported_arguments():
+    findings = check_transformed(
+        """\
+        from flask import request
+
+
+        def test_form(app):
+            with app.test_request_context("/", method="POST", data={"a": "1"}, base_url="http://x"):
+                assert request.form["a"] == "1"
+        """,
+        """\
+        from quart import request
+
+
+        async def test_form(app):
+            async with app.test_request_context("/", method="POST", form={"a": "1"}, base_url="http://x"):
+                assert (await request.form)["a"] == "1"
+        """,
+        path="tests/test_form.py",
+    )
+    assert [f.code for f in findings] == ["F2Q107"]

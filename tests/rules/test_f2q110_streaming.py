@@ -229,3 +229,36 @@ def test_yield_from_in_an_expression_keeps_the_generator_sync_and_is_reported():
         """,
     )
     assert [(f.code, f.line) for f in findings] == [("F2Q110", 8)]
+
+
+def test_g_in_a_streamed_generator_is_reported():
+    findings = check_transformed(
+        """\
+        from flask import Flask, g, stream_with_context
+
+        app = Flask(__name__)
+
+
+        @app.route("/s")
+        def stream():
+            def generate():
+                yield g.who
+
+            return stream_with_context(generate())
+        """,
+        """\
+        from quart import Quart, g, stream_with_context
+
+        app = Quart(__name__)
+
+
+        @app.route("/s")
+        async def stream():
+            @stream_with_context
+            async def generate():
+                yield g.who
+
+            return generate()
+        """,
+    )
+    assert [(f.code, f.line) for f in findings] == [("F2Q110", 9)]

@@ -106,3 +106,30 @@ def test_local_named_g_and_ported_test_are_untouched():
         """,
         path="tests/test_ported.py",
     )
+
+
+def test_client_bound_by_with_as_and_g_outside_a_block():
+    source = (
+        "from flask import g\n\n\n"
+        "def test_with_as(app):\n"
+        "    with app.test_client() as c:\n"
+        '        c.get("/")\n'
+        '        assert g.user == "x"\n\n\n'
+        "def test_fixture_client(client):\n"
+        '    client.get("/")\n'
+        '    assert g.user == "x"\n'
+    )
+    expected = (
+        "from quart import g\n\n\n"
+        + HELPER
+        + "\n\n"
+        "async def test_with_as(app):\n"
+        "    async with app.test_client() as c, _F2QLastRequestG(c) as _f2q_g:\n"
+        '        await c.get("/")\n'
+        '        assert _f2q_g.user == "x"\n\n\n'
+        "async def test_fixture_client(client):\n"
+        '    await client.get("/")\n'
+        '    assert g.user == "x"\n'
+    )
+    findings = check_transformed(source, expected, path="tests/test_g.py")
+    assert [(f.code, f.line) for f in findings] == [("F2Q204", 12)]

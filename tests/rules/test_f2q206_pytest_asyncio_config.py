@@ -137,3 +137,10 @@ def test_pytest_ini_without_a_section_is_appended_to_not_overwritten(tmp_path):
     edit = _plan(tmp_path, {"pytest.ini": b"# nothing yet\n"})
     assert edit.before == b"# nothing yet\n"
     assert edit.after.startswith(b"# nothing yet\n[pytest]\n")
+
+
+def test_strict_mode_is_reported():
+    pyproject = '[tool.pytest.ini_options]\nasyncio_mode = "strict"\n'
+    findings, texts = run_rewrite(ASYNC_TEST, path="tests/test_views.py", files={"pyproject.toml": pyproject, "app.py": FLASK_APP})[1:]
+    assert texts["pyproject.toml"].startswith(pyproject)
+    assert [(f.code, f.line) for f in findings] == [("F2Q206", 2)]

@@ -100,3 +100,35 @@ def test_raises_without_a_client_is_untouched():
         path="tests/test_parse.py",
     )
     assert findings == []
+
+
+def test_assert_raises_around_a_request_is_reported():
+    findings = check_transformed(
+        """\
+        import unittest
+
+        from app import app
+
+
+        class Crash(unittest.TestCase):
+            def test_crash(self):
+                client = app.test_client()
+                with self.assertRaises(ZeroDivisionError):
+                    client.get("/crash")
+        """,
+        """\
+        import unittest
+
+        from app import app
+
+
+        class Crash(unittest.IsolatedAsyncioTestCase):
+            async def test_crash(self):
+                client = app.test_client()
+                with self.assertRaises(ZeroDivisionError):
+                    await client.get("/crash")
+        """,
+        path="test_crash.py",
+        files={"app.py": "from flask import Flask\n\napp = Flask(__name__)\n"},
+    )
+    assert [f.code for f in findings] == ["F2Q207"]

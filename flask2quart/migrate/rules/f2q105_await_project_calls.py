@@ -22,7 +22,7 @@ from .f2q104_await_quart_api import describe
 
 #: Calls that take a function and call it later, where no ``await`` can be added.
 _CALLS_LATER = frozenset(
-    {"q:map", "q:filter", "q:sorted", "q:functools.partial", "q:threading.Thread", "q:threading.Timer", "q:atexit.register"}
+    {"q:functools.partial", "q:threading.Thread", "q:threading.Timer", "q:atexit.register"}
 )
 
 
@@ -54,7 +54,12 @@ class AwaitProjectCalls(Rule):
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         func = self.ctx.value(updated.func)
-        if func in _CALLS_LATER:
+        builtin = (
+            isinstance(updated.func, cst.Name)
+            and updated.func.value in ("map", "filter", "sorted")
+            and func is None
+        )
+        if func in _CALLS_LATER or builtin:
             for arg, old in zip(updated.args, original.args, strict=True):
                 passed = self._awaitable(arg.value)
                 if passed:
