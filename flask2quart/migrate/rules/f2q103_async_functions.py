@@ -27,13 +27,13 @@ class AsyncFunctions(Rule):
 
     def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx)
-        self._factories: set[int] = set()  # ids of function scopes that construct the app
+        self._factories: set[str] = set()  # functions that construct the app
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
         if V.flask_name(self.ctx.value(updated.func)) == "Flask":
             scope = self.ctx.enclosing_function()
             if scope is not None:
-                self._factories.add(id(scope))
+                self._factories.add(scope.qualname)
         return updated
 
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
@@ -49,7 +49,7 @@ class AsyncFunctions(Rule):
                     Severity.ERROR,
                 )
             return updated
-        if id(scope) in self._factories and scope.role is Role.PLAIN:
+        if scope.qualname in self._factories and scope.role is Role.PLAIN:
             self.ctx.report(
                 original.name, self.code, f"app factory `{scope.qualname}` became async (it awaits "
                 "something, e.g. `async with app.app_context()`): `quart run` and Hypercorn need a sync "

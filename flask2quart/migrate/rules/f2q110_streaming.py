@@ -28,15 +28,15 @@ class Streaming(Rule):
 
     def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx)
-        self._g_reported: set[int] = set()
+        self._g_reported: set[str] = set()
 
     def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.Name:
         """Quart's ``stream_with_context`` copies the request context with a fresh ``g``."""
         scope = self.ctx.enclosing_function()
         if scope is None or scope.role is not Role.STREAM or self.ctx.value(updated) != V.G:
             return updated
-        if id(scope) not in self._g_reported:
-            self._g_reported.add(id(scope))
+        if scope.qualname not in self._g_reported:
+            self._g_reported.add(scope.qualname)
             self.ctx.report(
                 original, self.code, "`g` inside a streamed generator is a fresh `g` in Quart: read what "
                 "you need from `g` in the view and pass it to the generator", Severity.WARNING,

@@ -63,8 +63,9 @@ class GAfterRequest(Rule):
     def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx)
         self.blocks: list[tuple[cst.With, str | None, bool]] = []
-        self.requested: set[int] = set()  # ids of scopes that made a test-client request
-        self.reported: set[int] = set()
+        self.requested: set[str] = set()  # functions that made a test-client request
+        self.reported: set[str] = set()
+        self.contexts = 0  # depth of ``with app.app_context()``/``test_request_context()`` blocks
 
     def visit_With(self, node: cst.With) -> None:
         client = None
@@ -80,21 +81,34 @@ class GAfterRequest(Rule):
             ):
                 client = item.asname.name.value
         self.blocks.append((node, client, False))
+        self.contexts += self._opens_context(node)
+
+    def _opens_context(self, node: cst.With) -> int:
+        return int(
+            any(
+                isinstance(item.item, cst.Call)
+                and isinstance(item.item.func, cst.Attribute)
+                and item.item.func.attr.value in ("app_context", "test_request_context")
+                for item in node.items
+            )
+        )
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
         func = self.ctx.value(updated.func)
         if func and func.startswith(f"b:{V.TEST_CLIENT}|"):
-            self.requested.add(id(self.ctx.enclosing_function()))
+            scope = self.ctx.enclosing_function()
+            if scope is not None:
+                self.requested.add(scope.qualname)
         return updated
 
     def _outside_block(self, original: cst.Name) -> None:
         """``g`` after a request, but not in a client block we can rewrite: say so."""
         scope = self.ctx.enclosing_function()
-        if scope is None or scope.role.value not in ("test", "fixture") or id(scope) not in self.requested:
+        if scope is None or scope.role.value not in ("test", "fixture") or scope.qualname not in self.requested:
             return
-        if id(scope) in self.reported:
-            return
-        self.reported.add(id(scope))
+        if self.contexts or scope.qualname in self.reported:
+            return  # inside ``with app.app_context()``: that context's own ``g``
+        self.reported.add(scope.qualname)
         self.ctx.report(
             original, self.code, "`g` read after a test-client request: Quart does not keep the request's "
             "`g` (use `with client:` so the rewrite can capture it, or read the value another way)",
@@ -117,6 +131,7 @@ class GAfterRequest(Rule):
 
     def leave_With(self, original: cst.With, updated: cst.With) -> cst.With:
         _, client, used = self.blocks.pop()
+        self.contexts -= self._opens_context(original)
         if client is None or not used:
             return updated
         self.ctx.add_helper(HELPER_NAME, HELPER_SOURCE)
