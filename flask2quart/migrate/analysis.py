@@ -343,11 +343,7 @@ class _FunctionScanner:
         scope: _FunctionScanner | None = self
         while scope is not None and scope.func is not None:
             if name in scope.local_names:
-                if name in scope.kinds:
-                    return scope.kinds[name]
-                if name in scope.nested:
-                    return "q:" + scope.nested[name]
-                return V.name_value(name, in_tests=self.in_tests)
+                return V.local_value(name, scope.kinds, scope.nested, in_tests=self.in_tests)
             scope = scope.parent
         if scope is not None and name in scope.kinds:  # module-level assignment
             return scope.kinds[name]

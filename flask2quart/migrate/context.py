@@ -121,11 +121,7 @@ class FileContext:
                     return scope.kinds[name]
                 break
             if name in scope.local_names:
-                if name in scope.kinds:
-                    return scope.kinds[name]
-                if name in scope.nested:
-                    return "q:" + scope.nested[name]
-                return V.name_value(name, in_tests=self.in_tests)
+                return V.local_value(name, scope.kinds, scope.nested, in_tests=self.in_tests)
         qual = f"{self.facts.module}:{name}"
         if name in self.facts.functions or name in self.facts.classes:
             return "q:" + qual

@@ -138,6 +138,15 @@ def name_value(name: str, *, in_tests: bool) -> Value:
     return _client_by_name(name, in_tests)
 
 
+def local_value(name: str, kinds: dict[str, Value], nested: dict[str, str], *, in_tests: bool) -> Value:
+    """What a name bound in a function's own scope holds (both passes resolve locals this way)."""
+    if name in kinds:
+        return kinds[name]
+    if name in nested:
+        return "q:" + nested[name]  # a nested def
+    return name_value(name, in_tests=in_tests)
+
+
 def call_step(func: Value, *, project_async: frozenset[str] | set[str] = frozenset()) -> Step:
     """What ``<func>(...)`` returns and whether it must be awaited.
 
