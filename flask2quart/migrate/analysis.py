@@ -139,6 +139,8 @@ class ProjectAnalysis:
     stream_wrapped: set[str] = field(default_factory=set)
     #: ``module:Class`` -> {attribute: value} set on ``self`` in its methods
     class_attrs: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: every project class, ``module:Class``
+    class_names: set[str] = field(default_factory=set)
 
     def module_for(self, path: str) -> ModuleFacts | None:
         return self.modules.get(path)
@@ -906,6 +908,7 @@ def decide(summaries: Iterable[ModuleFacts], module_names: set[str]) -> ProjectA
         module_names=module_names,
         stream_wrapped=stream_wrapped,
         class_attrs={name: dict(klass.attrs) for name, klass in classes.items() if klass.attrs},
+        class_names=set(classes),
     )
 
 

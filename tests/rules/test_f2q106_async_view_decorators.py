@@ -286,3 +286,47 @@ def test_decorator_without_functools_wraps():
             return "d"
         """,
     )
+
+
+def test_class_based_view_decorator_is_reported():
+    findings = check_transformed(
+        """\
+        from flask import Flask
+
+        app = Flask(__name__)
+
+
+        class require_role:
+            def __init__(self, role):
+                self.role = role
+
+            def __call__(self, view):
+                return view
+
+
+        @app.route("/admin")
+        @require_role("admin")
+        def admin():
+            return "ok"
+        """,
+        """\
+        from quart import Quart
+
+        app = Quart(__name__)
+
+
+        class require_role:
+            def __init__(self, role):
+                self.role = role
+
+            def __call__(self, view):
+                return view
+
+
+        @app.route("/admin")
+        @require_role("admin")
+        async def admin():
+            return "ok"
+        """,
+    )
+    assert [(f.code, f.line) for f in findings] == [("F2Q106", 15)]
