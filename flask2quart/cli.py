@@ -55,6 +55,28 @@ def build_parser() -> argparse.ArgumentParser:
     rw.add_argument("--ignore", type=_codes, default=None, metavar="CODES", help="skip these rule codes/prefixes")
     rw.add_argument("--report", type=Path, metavar="FILE.json", help="also write the summary and findings as JSON")
     rw.add_argument("--quiet", "-q", action="store_true", help="print only errors and the findings")
+
+    sv = commands.add_parser(
+        "serve",
+        help="serve the ported routes on Quart and the rest on the unported Flask app (Hypercorn)",
+        description="Staged migration: one Hypercorn server; a request goes to Quart when Quart's "
+        "url_map matches it, otherwise to the Flask app through a WSGI adapter.",
+    )
+    sv.add_argument("--flask", required=True, metavar="MODULE:APP", help="the unported Flask (WSGI) app")
+    sv.add_argument("--quart", metavar="MODULE:APP", help="the Quart app with the ported routes")
+    sv.add_argument("--bind", "-b", action="append", metavar="HOST:PORT", help="default 127.0.0.1:8000")
+    sv.add_argument("--workers", "-w", type=int, default=1, metavar="N", help="worker processes (default 1)")
+    sv.add_argument("--wsgi-threads", type=int, metavar="N", help="threads for the Flask side per worker")
+    sv.add_argument("--adapter", default="flask2quart", choices=("flask2quart", "a2wsgi", "asgiref"))
+    sv.add_argument("--max-body", type=int, default=16 * 1024 * 1024, metavar="BYTES", help="413 above (Flask side)")
+    sv.add_argument("--quart-prefix", action="append", default=[], metavar="PATH", help="always Quart under PATH")
+    sv.add_argument("--flask-prefix", action="append", default=[], metavar="PATH", help="always Flask under PATH")
+    sv.add_argument("--include-static", action="store_true", help="let Quart's static route own /static")
+    sv.add_argument("--certfile", metavar="FILE")
+    sv.add_argument("--keyfile", metavar="FILE")
+    sv.add_argument("--keep-alive", type=float, metavar="SECONDS")
+    sv.add_argument("--graceful-timeout", type=float, metavar="SECONDS")
+    sv.add_argument("--access-log", action="store_true", help="log each request with the side that served it")
     return parser
 
 
@@ -63,6 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "rewrite":
         return run_rewrite(args)
+    if args.command == "serve":
+        return run_serve(args)
     parser.error(f"unknown command {args.command}")
     return EXIT_ERROR
 
@@ -125,6 +149,38 @@ def run_rewrite(args: argparse.Namespace) -> int:
     if mode in (Mode.CHECK, Mode.DIFF) and result.changed_count:
         return EXIT_CHANGES
     return EXIT_OK
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from .appspec import AppSpecError
+    from .shim.adapters import AdapterError
+    from .shim.serve import ServeOptions, serve
+
+    if args.workers < 1:
+        return _fail("--workers must be at least 1")
+    if args.wsgi_threads is not None and args.wsgi_threads < 1:
+        return _fail("--wsgi-threads must be at least 1")
+    options = ServeOptions(
+        flask=args.flask,
+        quart=args.quart,
+        bind=args.bind or ["127.0.0.1:8000"],
+        workers=args.workers,
+        wsgi_threads=args.wsgi_threads,
+        adapter=args.adapter,
+        max_body=args.max_body if args.max_body > 0 else None,
+        include_static=args.include_static,
+        quart_prefixes=args.quart_prefix,
+        flask_prefixes=args.flask_prefix,
+        certfile=args.certfile,
+        keyfile=args.keyfile,
+        keep_alive=args.keep_alive,
+        graceful_timeout=args.graceful_timeout,
+        access_log=args.access_log,
+    )
+    try:
+        return serve(options)
+    except (AppSpecError, AdapterError) as error:
+        return _fail(str(error))
 
 
 def _relative(path: str) -> str:

@@ -1,0 +1,80 @@
+"""Per-side counters and latency: what share of the traffic the Quart side already serves."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Upper bounds (seconds) of the latency histogram buckets, Prometheus-style.
+BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, float("inf"))
+
+
+@dataclass
+class SideStats:
+    requests: int = 0
+    errors: int = 0  # responses with status >= 500
+    seconds: float = 0.0
+    buckets: list[int] = field(default_factory=lambda: [0] * len(BUCKETS))
+
+    def observe(self, status: int, elapsed: float) -> None:
+        self.requests += 1
+        self.seconds += elapsed
+        if status >= 500:
+            self.errors += 1
+        for index, bound in enumerate(BUCKETS):
+            if elapsed <= bound:
+                self.buckets[index] += 1
+                break
+
+
+class Metrics:
+    """In-process counters of one worker. Cheap enough to run on every request."""
+
+    def __init__(self) -> None:
+        self.sides = {"quart": SideStats(), "flask": SideStats()}
+        self.started = time.time()
+
+    def observe(self, side: str, status: int, elapsed: float) -> None:
+        self.sides[side].observe(status, elapsed)
+
+    def snapshot(self) -> dict[str, Any]:
+        total = sum(s.requests for s in self.sides.values())
+        return {
+            "uptime_seconds": round(time.time() - self.started, 3),
+            "requests": total,
+            "quart_share": round(self.sides["quart"].requests / total, 4) if total else None,
+            "sides": {
+                name: {
+                    "requests": stats.requests,
+                    "errors": stats.errors,
+                    "mean_ms": round(1000 * stats.seconds / stats.requests, 3) if stats.requests else None,
+                }
+                for name, stats in self.sides.items()
+            },
+        }
+
+    def to_json(self) -> bytes:
+        return json.dumps(self.snapshot(), indent=2).encode() + b"\n"
+
+    def to_prometheus(self) -> bytes:
+        lines = [
+            "# HELP flask2quart_requests_total Requests served, by side.",
+            "# TYPE flask2quart_requests_total counter",
+        ]
+        for name, stats in self.sides.items():
+            lines.append(f'flask2quart_requests_total{{side="{name}"}} {stats.requests}')
+        lines += ["# TYPE flask2quart_errors_total counter"]
+        for name, stats in self.sides.items():
+            lines.append(f'flask2quart_errors_total{{side="{name}"}} {stats.errors}')
+        lines += ["# TYPE flask2quart_request_seconds histogram"]
+        for name, stats in self.sides.items():
+            cumulative = 0
+            for bound, count in zip(BUCKETS, stats.buckets, strict=True):
+                cumulative += count
+                label = "+Inf" if bound == float("inf") else repr(bound)
+                lines.append(f'flask2quart_request_seconds_bucket{{side="{name}",le="{label}"}} {cumulative}')
+            lines.append(f'flask2quart_request_seconds_sum{{side="{name}"}} {stats.seconds:.6f}')
+            lines.append(f'flask2quart_request_seconds_count{{side="{name}"}} {stats.requests}')
+        return ("\n".join(lines) + "\n").encode()
