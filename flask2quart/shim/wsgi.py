@@ -11,6 +11,7 @@ backpressure, and stops when the client goes away. docs/shim-adapter.md explains
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import io
 import logging
 import os
@@ -18,11 +19,11 @@ import sys
 import threading
 import weakref
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import quote
 from wsgiref.types import WSGIApplication, WSGIEnvironment
 
+from .pool import LoopThreadPool
 from .threads import default_wsgi_threads
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ class WsgiToAsgi:
         self.threads: int = default_wsgi_threads() if threads is None else threads
         self.max_body = max_body
         self.in_flight = 0
-        self._pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, ThreadPoolExecutor]
+        self._pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LoopThreadPool]
         self._pools = weakref.WeakKeyDictionary()
         self._pid = os.getpid()
 
@@ -101,7 +102,7 @@ class WsgiToAsgi:
         exchange = _Exchange(self.wsgi_application, environ)
         try:
             try:
-                data, more = await loop.run_in_executor(pool, exchange.begin)
+                data, more = await pool.run(exchange.begin)
             except Exception:
                 logger.exception(
                     "WSGI app failed on %s %s", environ["REQUEST_METHOD"], scope["path"]
@@ -157,7 +158,7 @@ class WsgiToAsgi:
         exchange: _Exchange,
         data: bytes,
         loop: asyncio.AbstractEventLoop,
-        pool: ThreadPoolExecutor,
+        pool: LoopThreadPool,
         receive: Receive,
         send: Send,
     ) -> None:
@@ -168,10 +169,10 @@ class WsgiToAsgi:
                 if data:  # awaiting send() before the next pull is the backpressure
                     await send({"type": "http.response.body", "body": data, "more_body": True})
                 if disconnected.done():
-                    await loop.run_in_executor(pool, exchange.close)
+                    await pool.run(exchange.close)
                     return
                 try:
-                    data, more = await loop.run_in_executor(pool, exchange.pull)
+                    data, more = await pool.run(exchange.pull)
                 except Exception:
                     # The status line is out: all that is left is to cut the response short, which
                     # the server does when the app returns without finishing it.
@@ -210,16 +211,16 @@ class WsgiToAsgi:
             return
         pool = self._pools.pop(loop, None)
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            pool.shutdown()
 
-    def _pool(self, loop: asyncio.AbstractEventLoop) -> ThreadPoolExecutor:
+    def _pool(self, loop: asyncio.AbstractEventLoop) -> LoopThreadPool:
         """This loop's pool, created on first use (after a fork the parent's threads are gone)."""
         if os.getpid() != self._pid:
             self._pools = weakref.WeakKeyDictionary()
             self._pid = os.getpid()
         pool = self._pools.get(loop)
         if pool is None:
-            pool = ThreadPoolExecutor(self.threads, thread_name_prefix="flask2quart-wsgi")
+            pool = LoopThreadPool(loop, self.threads)
             self._pools[loop] = pool
         return pool
 
@@ -229,6 +230,7 @@ class _Exchange:
     them in order, so ``close()`` runs once and never while the iterable is being pulled."""
 
     __slots__ = (
+        "_context",
         "_iterable",
         "_iterator",
         "_lock",
@@ -256,45 +258,56 @@ class _Exchange:
         self._iterable: Iterable[bytes] | None = None
         self._iterator: Iterator[bytes] = iter(())
         self._lock = threading.Lock()
+        # One context for every hop of this request: a streamed generator entered in one pool
+        # thread may be resumed in another, and the context variables it set (Flask's request
+        # context in ``stream_with_context``) must be the ones it finds and resets.
+        self._context = contextvars.Context()
 
+    # The lock is taken before the context is entered: two hops never share it at once.
     def begin(self) -> tuple[bytes, bool]:
-        """Call the app and collect the first part of the body: all of it when it is small and
-        has a Content-Length (then ``close()`` too). Returns (body so far, more to come)."""
         with self._lock:
-            if self.closed:
-                raise RuntimeError("request abandoned before the app was called")
-            try:
-                self._iterable = self.app(self.environ, self.start_response)
-                self._iterator = iter(self._iterable)
-                more = self._fill()
-                if not self.status:
-                    raise RuntimeError("the WSGI app did not call start_response")
-            except BaseException:
-                self._close()
-                raise
-            if more:
-                self.headers_sent = True  # the loop sends them as soon as this returns
-            else:
-                self._close()
-            return self._take(), more
+            return self._context.run(self._begin)
 
     def pull(self) -> tuple[bytes, bool]:
-        """The next part of a streamed body. Returns (part, more to come)."""
         with self._lock:
-            if self.closed:
-                return b"", False
-            try:
-                more = self._fill()
-            except BaseException:
-                self._close()
-                raise
-            if not more:
-                self._close()
-            return self._take(), more
+            return self._context.run(self._pull)
 
     def close(self) -> None:
         with self._lock:
+            self._context.run(self._close)
+
+    def _begin(self) -> tuple[bytes, bool]:
+        """Call the app and collect the first part of the body: all of it when it is small and
+        has a Content-Length (then ``close()`` too). Returns (body so far, more to come)."""
+        if self.closed:
+            raise RuntimeError("request abandoned before the app was called")
+        try:
+            self._iterable = self.app(self.environ, self.start_response)
+            self._iterator = iter(self._iterable)
+            more = self._fill()
+            if not self.status:
+                raise RuntimeError("the WSGI app did not call start_response")
+        except BaseException:
             self._close()
+            raise
+        if more:
+            self.headers_sent = True  # the loop sends them as soon as this returns
+        else:
+            self._close()
+        return self._take(), more
+
+    def _pull(self) -> tuple[bytes, bool]:
+        """The next part of a streamed body. Returns (part, more to come)."""
+        if self.closed:
+            return b"", False
+        try:
+            more = self._fill()
+        except BaseException:
+            self._close()
+            raise
+        if not more:
+            self._close()
+        return self._take(), more
 
     def start_response(
         self, status: str, headers: list[tuple[str, str]], exc_info: OptExcInfo | None = None, /
@@ -363,7 +376,7 @@ class _Exchange:
                 logger.exception("close() of the WSGI response failed")
 
 
-def _close_soon(exchange: _Exchange, pool: ThreadPoolExecutor) -> None:
+def _close_soon(exchange: _Exchange, pool: LoopThreadPool) -> None:
     """Close an abandoned exchange without blocking the loop (it may still be running)."""
     try:
         pool.submit(exchange.close)

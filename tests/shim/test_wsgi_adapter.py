@@ -536,7 +536,7 @@ async def test_in_flight_threads_lifespan_and_websocket() -> None:
 
     await adapter({"type": "lifespan"}, receive, send)
     assert [m["type"] for m in sent] == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
-    assert pool._shutdown and not adapter._pools
+    assert pool.closed and not adapter._pools
 
     sent.clear()
     messages[:] = [{"type": "websocket.connect"}]
