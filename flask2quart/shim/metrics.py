@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import time
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,10 +25,7 @@ class SideStats:
         self.seconds += elapsed
         if status >= 500:
             self.errors += 1
-        for index, bound in enumerate(BUCKETS):
-            if elapsed <= bound:
-                self.buckets[index] += 1
-                break
+        self.buckets[bisect_left(BUCKETS, elapsed)] += 1
 
 
 class Metrics:
@@ -42,6 +41,7 @@ class Metrics:
     def snapshot(self) -> dict[str, Any]:
         total = sum(s.requests for s in self.sides.values())
         return {
+            "pid": os.getpid(),  # counters are per worker process
             "uptime_seconds": round(time.time() - self.started, 3),
             "requests": total,
             "quart_share": round(self.sides["quart"].requests / total, 4) if total else None,

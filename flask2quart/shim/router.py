@@ -15,6 +15,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 
 Side = Literal["quart", "flask"]
+CACHE_SIZE = 4096
 
 
 def _normalise_prefixes(prefixes: Iterable[str]) -> tuple[str, ...]:
@@ -39,11 +40,33 @@ class QuartRouteMatcher:
     ) -> None:
         self.url_map = quart_app.url_map
         self.include_static = include_static
+        # Decisions depend on method and path only, unless rules match hosts or subdomains: then
+        # the host is part of the key. Bounded: cleared when full (paths with variables vary).
+        self._host_dependent = bool(self.url_map.host_matching) or any(
+            rule.subdomain for rule in self.url_map.iter_rules()
+        )
+        self._cache: dict[tuple[str, str, str, str], Side] = {}
         self.quart_prefixes = _normalise_prefixes(quart_prefixes)
         self.flask_prefixes = _normalise_prefixes(flask_prefixes)
 
     def side(self, scope: dict[str, Any]) -> Side:
         path: str = scope["path"]
+        key = (
+            scope.get("method", "GET"),
+            scope.get("root_path", ""),
+            path,
+            _host(scope) if self._host_dependent else "",
+        )
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        side = self._decide(scope, path)
+        if len(self._cache) >= CACHE_SIZE:
+            self._cache.clear()
+        self._cache[key] = side
+        return side
+
+    def _decide(self, scope: dict[str, Any], path: str) -> Side:
         # Explicit lists first, longest prefix wins.
         best: tuple[int, Side] | None = None
         for prefix in self.quart_prefixes:

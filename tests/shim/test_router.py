@@ -64,3 +64,24 @@ def test_prefix_lists_override_and_are_segment_aware(quart_app):
     assert matcher.side(scope("/new/old/page")) == "flask"  # the longest prefix wins
     assert matcher.side(scope("/newsletter")) == "flask"
     assert matcher.side(scope("/x")) == "flask"
+
+
+def test_decisions_are_cached_per_method_and_path(quart_app):
+    matcher = QuartRouteMatcher(quart_app)
+    assert matcher.side(scope("/x")) == "quart"
+    assert matcher.side(scope("/x", "DELETE")) == "flask"
+    assert len(matcher._cache) == 2
+    assert matcher.side(scope("/x")) == "quart"  # from the cache, same answer
+    assert len(matcher._cache) == 2
+
+
+def test_host_matching_maps_key_the_cache_by_host():
+    app = Quart(__name__, host_matching=True, static_host="static.example")
+
+    @app.route("/h", host="api.example")
+    async def h():
+        return "h"
+
+    matcher = QuartRouteMatcher(app)
+    assert matcher.side(scope("/h", host="api.example")) == "quart"
+    assert matcher.side(scope("/h", host="www.example")) == "flask"

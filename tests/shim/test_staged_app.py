@@ -217,3 +217,12 @@ def test_bad_app_spec_is_one_line_and_exit_2(tmp_path):
     assert proc.returncode == 2 and "is not a WSGI app" in proc.stderr
 
 
+
+
+def test_two_workers_each_get_connections_and_stop_on_sigterm():
+    with running_server(*APPS, "--workers", "2") as (port, process):
+        pids = {get_json(port, "/_flask2quart/metrics")[1]["pid"] for _ in range(40)}
+        assert len(pids) == 2  # each worker listens on its own SO_REUSEPORT socket
+        assert get_json(port, "/status")[1]["started"] is True  # lifespan ran in the workers
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=15) == 0
