@@ -830,3 +830,12 @@ def test_pool_size_bounds_concurrency_and_lifespan_is_clean() -> None:
         assert stop(small.process) == 0
         log = small.log()
     assert "Lifespan" not in log and "Traceback" not in log, log
+
+
+async def test_get_without_a_body_does_not_wait_for_one() -> None:
+    seen, app = capture_environ()
+    server = FakeServer(b"")
+    await WsgiToAsgi(app)(http_scope("/"), server.receive, server.send)
+    assert server.status == 200 and len(seen) == 1
+    assert len(server.incoming) == 1  # the (empty) request message was never awaited
+    assert seen[0]["wsgi.input"].read() == b""
