@@ -7,12 +7,16 @@ or check -> findings. :func:`rewrite` is what the CLI calls, and what tests call
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import io
+import multiprocessing
 import os
+import pickle
 import re
 import shutil
 import tokenize
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -115,19 +119,20 @@ def rewrite(paths: Iterable[Path], options: RewriteOptions) -> RewriteResult:
     candidates = _candidates(sources)
     module_names = {str(f.path): A.module_name_for(f.path) for f, _ in candidates}
     names = frozenset(module_names.values())
-    summaries, unreadable = _summarize_all(candidates, module_names, names, options.jobs)
-    analysis = A.decide(summaries, set(names))
-    result.files.extend(unreadable)
-    if not any(mentions_flask(data) or b"test_client" in data for _, data in candidates):
-        analysis.modules = {}  # no Flask anywhere: nothing to port, nothing to guess about
-    work = [(str(f.path), data) for f, data in candidates if str(f.path) in analysis.modules]
-    done = len(unreadable) + (len(sources) - len(candidates))
-    total = len(sources)
-    for file_result in _transform_all(work, analysis, options):
-        result.files.append(file_result)
-        done += 1
-        if options.progress:
-            options.progress(done, total)
+    with _workers(options.jobs) as pool:  # one pool for both parallel phases
+        summaries, unreadable = _summarize_all(candidates, module_names, names, pool, options.jobs)
+        analysis = A.decide(summaries, set(names))
+        result.files.extend(unreadable)
+        if not any(mentions_flask(data) or b"test_client" in data for _, data in candidates):
+            analysis.modules = {}  # no Flask anywhere: nothing to port, nothing to guess about
+        work = [(str(f.path), data) for f, data in candidates if str(f.path) in analysis.modules]
+        done = len(unreadable) + (len(sources) - len(candidates))
+        total = len(sources)
+        for file_result in _transform_all(work, analysis, options, pool):
+            result.files.append(file_result)
+            done += 1
+            if options.progress:
+                options.progress(done, total)
     result.files.sort(key=lambda f: f.path)
     if "F2Q206" in options.enabled:
         result.config_edits = _config_edits(paths, analysis, result, options)
@@ -207,13 +212,19 @@ def _summarize_all(
     candidates: list[tuple[SourceFile, bytes]],
     module_names: dict[str, str],
     names: frozenset[str],
+    pool: ProcessPoolExecutor | None,
     jobs: int,
 ) -> tuple[list[A.ModuleFacts], list[FileResult]]:
     items = [(str(f.path), data, module_names[str(f.path)], names) for f, data in candidates]
     summaries: list[A.ModuleFacts] = []
     failed: list[FileResult] = []
     data_by_path = {str(f.path): data for f, data in candidates}
-    for outcome in _map(_summarize_one, items, jobs):
+    outcomes = (
+        pool.map(_summarize_one, items, chunksize=max(1, len(items) // (jobs * 8)))
+        if pool is not None and len(items) > 1
+        else map(_summarize_one, items)
+    )
+    for outcome in outcomes:
         if isinstance(outcome, tuple):
             path, message = outcome
             error = f"cannot parse: {message.splitlines()[0]}"
@@ -231,45 +242,63 @@ def _line_of(message: str) -> int:
     return int(match.group(1)) if match else 1
 
 
-_WORKER_ANALYSIS: A.ProjectAnalysis | None = None
-_WORKER_ENABLED: frozenset[str] = frozenset()
+#: The analysis a worker process received last, by token: unpickled once per worker, not per file.
+_WORKER_STATE: dict[str, tuple[A.ProjectAnalysis, frozenset[str]]] = {}
 
 
-def _init_worker(analysis: A.ProjectAnalysis, enabled: frozenset[str]) -> None:
-    global _WORKER_ANALYSIS, _WORKER_ENABLED
-    _WORKER_ANALYSIS = analysis
-    _WORKER_ENABLED = enabled
-
-
-def _transform_one(item: tuple[str, bytes]) -> FileResult:
-    path, data = item
-    assert _WORKER_ANALYSIS is not None
+def _transform_one(path: str, data: bytes, analysis: A.ProjectAnalysis, enabled: frozenset[str]) -> FileResult:
     try:
-        return transform_source(path, data, _WORKER_ANALYSIS, _WORKER_ENABLED)
+        return transform_source(path, data, analysis, enabled)
     except RecursionError:
         result = FileResult(path, data, error="too deeply nested for the rewriter; left untouched")
         result.findings.append(Finding(path, 1, 0, "F2Q001", result.error or "", Severity.ERROR))
         return result
 
 
+def _transform_batch(task: tuple[str, bytes, list[tuple[str, bytes]]]) -> list[FileResult]:
+    token, state, batch = task
+    if token not in _WORKER_STATE:
+        _WORKER_STATE.clear()
+        _WORKER_STATE[token] = pickle.loads(state)
+    analysis, enabled = _WORKER_STATE[token]
+    return [_transform_one(path, data, analysis, enabled) for path, data in batch]
+
+
 def _transform_all(
-    work: list[tuple[str, bytes]], analysis: A.ProjectAnalysis, options: RewriteOptions
+    work: list[tuple[str, bytes]],
+    analysis: A.ProjectAnalysis,
+    options: RewriteOptions,
+    pool: ProcessPoolExecutor | None,
 ) -> Iterator[FileResult]:
-    if options.jobs <= 1 or len(work) < 2:
-        _init_worker(analysis, options.enabled)
-        yield from map(_transform_one, work)
+    if pool is None or len(work) < 2:
+        for path, data in work:
+            yield _transform_one(path, data, analysis, options.enabled)
         return
-    with ProcessPoolExecutor(
-        max_workers=options.jobs, initializer=_init_worker, initargs=(analysis, options.enabled)
-    ) as pool:
-        yield from pool.map(_transform_one, work, chunksize=max(1, len(work) // (options.jobs * 8)))
+    state = pickle.dumps((analysis, options.enabled), protocol=pickle.HIGHEST_PROTOCOL)
+    token = uuid.uuid4().hex
+    size = max(1, len(work) // (options.jobs * 6))
+    batches = [work[i : i + size] for i in range(0, len(work), size)]
+    for results in pool.map(_transform_batch, [(token, state, batch) for batch in batches]):
+        yield from results
 
 
-def _map(func, items, jobs):  # type: ignore[no-untyped-def]
-    if jobs <= 1 or len(items) < 2:
-        return list(map(func, items))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(func, items, chunksize=max(1, len(items) // (jobs * 8))))
+@contextlib.contextmanager
+def _workers(jobs: int) -> Iterator[ProcessPoolExecutor | None]:
+    if jobs <= 1:
+        yield None
+        return
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=_mp_context()) as pool:
+        yield pool
+
+
+def _mp_context() -> multiprocessing.context.BaseContext:
+    """Workers forked from a clean server process: forking this one, which may run threads (the
+    progress bar's), can deadlock, and Python 3.13 warns about it."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["flask2quart.migrate"])
+        return context
+    return multiprocessing.get_context("spawn")
 
 
 # --- project files -----------------------------------------------------------------------------
