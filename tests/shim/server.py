@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,11 +23,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until_listening(port: int, process: subprocess.Popen[bytes], timeout: float = 20.0) -> None:
+def wait_until_listening(port: int, process: subprocess.Popen[bytes], log: Path, timeout: float = 20.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited early: {process.stdout.read().decode() if process.stdout else ''}")
+            raise RuntimeError(f"server exited early: {log.read_text(errors='replace')}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                 return
@@ -38,15 +39,18 @@ def wait_until_listening(port: int, process: subprocess.Popen[bytes], timeout: f
 @contextmanager
 def running_server(*args: str) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "flask2quart", "serve", "--bind", f"127.0.0.1:{port}", *args],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
+    # The server's output goes to a file: a pipe nobody reads would fill up and stall it.
+    log = Path(tempfile.mkstemp(prefix="flask2quart-serve-", suffix=".log")[1])
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "flask2quart", "serve", "--bind", f"127.0.0.1:{port}", *args],
+            cwd=ROOT,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
     try:
-        wait_until_listening(port, process)
+        wait_until_listening(port, process, log)
         yield port, process
     finally:
         if process.poll() is None:
@@ -56,6 +60,7 @@ def running_server(*args: str) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=5)
+        log.unlink(missing_ok=True)
 
 
 def request(port: int, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None):
