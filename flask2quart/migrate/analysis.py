@@ -145,11 +145,7 @@ class ProjectAnalysis:
     def module_for(self, path: str) -> ModuleFacts | None:
         return self.modules.get(path)
 
-    def is_async(self, module: str, qualname: str) -> bool:
-        return f"{module}:{qualname}" in self.async_functions
 
-    def role(self, module: str, qualname: str) -> Role:
-        return self.roles.get(f"{module}:{qualname}", Role.PLAIN)
 
 
 # --- module names -----------------------------------------------------------------------------
@@ -564,7 +560,7 @@ class _FunctionScanner:
             return False
         if isinstance(expr, ast.Call):
             func = self.expr(expr.func, no_await=True)
-            return V.context_manager_is_async(func, in_tests=self.in_tests)
+            return V.context_manager_is_async(func)
         return False
 
     def klass(self, node: ast.ClassDef) -> None:

@@ -108,8 +108,6 @@ class FileContext:
         scope = self.enclosing_function()
         return scope is not None and (scope.already_async or scope.becomes_async)
 
-    def is_async_function(self, qualified: str) -> bool:
-        return qualified in self.analysis.async_functions
 
     # --- names and values -------------------------------------------------------------------
     def resolve(self, name: str) -> V.Value:

@@ -218,7 +218,7 @@ def loop_bindings(iterable: Value, names: list[str]) -> dict[str, Value]:
     return {}
 
 
-def context_manager_is_async(func: Value, *, in_tests: bool) -> bool:
+def context_manager_is_async(func: Value) -> bool:
     """Is ``with <func>(...)`` an ``async with`` in Quart?"""
     if func and func.startswith("b:"):
         attr = func.rpartition("|")[2]

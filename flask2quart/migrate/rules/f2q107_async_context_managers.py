@@ -25,7 +25,7 @@ def item_is_async(ctx, item: cst.WithItem) -> bool:  # type: ignore[no-untyped-d
     if ctx.value(expr) == V.TEST_CLIENT:
         return True
     if isinstance(expr, cst.Call):
-        return V.context_manager_is_async(ctx.value(expr.func), in_tests=ctx.in_tests)
+        return V.context_manager_is_async(ctx.value(expr.func))
     return False
 
 
