@@ -77,6 +77,30 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--keep-alive", type=float, metavar="SECONDS")
     sv.add_argument("--graceful-timeout", type=float, metavar="SECONDS")
     sv.add_argument("--access-log", action="store_true", help="log each request with the side that served it")
+    pa = commands.add_parser(
+        "parity",
+        help="send the same requests to the Flask app and its Quart port and compare the answers",
+        description=(
+            "Compare a Flask app and its Quart port answer by answer, in-process (--flask/--quart) "
+            "or over the wire (--flask-url/--quart-url). Exit 0: no real difference; 1: real "
+            "differences; 2: usage error."
+        ),
+    )
+    pa.add_argument("--flask", metavar="MODULE:APP", help="the original app, e.g. 'legacy.wsgi:app' or 'legacy:create_app()'")
+    pa.add_argument("--quart", metavar="MODULE:APP", help="the port, e.g. 'ported:create_app()'")
+    pa.add_argument("--cases", action="append", default=[], metavar="FILE", help="cases and rules: FILE.yaml, FILE.json or module:NAME (repeatable)")
+    pa.add_argument("--auto", action="store_true", default=None, help="generate cases from the Flask app's url_map (+ hypothesis variations)")
+    pa.add_argument("--flask-url", metavar="URL", help="compare over the wire: the running original, e.g. http://127.0.0.1:8000")
+    pa.add_argument("--quart-url", metavar="URL", help="compare over the wire: the running port")
+    pa.add_argument("--report", action="append", default=[], type=Path, metavar="FILE", help="also write FILE.json or FILE.html (repeatable)")
+    pa.add_argument("--allow-unsafe", action="store_true", default=None, help="send POST/PUT/PATCH/DELETE over the wire, and generate them under --auto")
+    pa.add_argument("--no-calibrate", action="store_true", help="do not ask the Flask app twice (nothing is classified as noise)")
+    pa.add_argument("--ignore", action="append", default=[], metavar="PATTERN", help="ignore a field everywhere, e.g. 'header:x-request-id' or 'body:$.generated_at' (repeatable)")
+    pa.add_argument("--variations", type=int, default=5, metavar="N", help="hypothesis variations per route that reads its query (default 5)")
+    pa.add_argument("--seed", type=int, default=0, help="seed for --auto's variations (default 0: the same cases every run)")
+    pa.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="per request (default 30)")
+    pa.add_argument("--verbose", "-v", action="store_true", help="list every case, not only the ones that differ")
+    pa.add_argument("--quiet", "-q", action="store_true", help="print only the summary line and errors")
     return parser
 
 
@@ -87,6 +111,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_rewrite(args)
     if args.command == "serve":
         return run_serve(args)
+    if args.command == "parity":
+        return run_parity(args)
     parser.error(f"unknown command {args.command}")
     return EXIT_ERROR
 
@@ -181,6 +207,58 @@ def run_serve(args: argparse.Namespace) -> int:
         return serve(options)
     except (AppSpecError, AdapterError) as error:
         return _fail(str(error))
+
+
+def run_parity(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from .parity.command import ParityCommand, ParityUsageError, print_notes, run_command
+    from .parity.report import print_report
+
+    try:
+        defaults = load_config(Path.cwd()).parity
+    except ConfigError as error:
+        return _fail(str(error))
+    command = ParityCommand(
+        flask=args.flask or _string(defaults.get("flask")),
+        quart=args.quart or _string(defaults.get("quart")),
+        cases=args.cases or ([str(defaults["cases"])] if defaults.get("cases") else []),
+        auto=bool(args.auto if args.auto is not None else defaults.get("auto", False)),
+        flask_url=args.flask_url,
+        quart_url=args.quart_url,
+        reports=args.report,
+        allow_unsafe=bool(args.allow_unsafe if args.allow_unsafe is not None else defaults.get("allow-unsafe", False)),
+        calibrate=not args.no_calibrate,
+        ignore=[*(str(item) for item in defaults.get("ignore", []) or []), *args.ignore],  # type: ignore[union-attr]
+        variations=args.variations,
+        seed=args.seed,
+        timeout=args.timeout,
+    )
+    try:
+        report, notes = run_command(command)
+    except ParityUsageError as error:
+        return _fail(str(error))
+    console = Console(stderr=False, highlight=False)
+    if args.quiet:
+        state = "PASS" if report.passed else "FAIL"
+        print(f"parity {state}: {len(report.cases)} cases, {_verdict_counts(report)}")
+    else:
+        print_notes(notes)
+        print_report(report, console, verbose=args.verbose)
+    for path in args.report:
+        print(f"report written to {path}", file=sys.stderr)
+    return EXIT_OK if report.passed else EXIT_CHANGES
+
+
+def _string(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _verdict_counts(report: object) -> str:
+    from .parity.model import ParityReport, Verdict
+
+    assert isinstance(report, ParityReport)
+    return ", ".join(f"{report.count(verdict)} {verdict}" for verdict in Verdict if report.count(verdict))
 
 
 def _relative(path: str) -> str:

@@ -18,10 +18,13 @@ class Config:
     ignore: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     jobs: int | None = None
+    #: ``[tool.flask2quart.parity]``: defaults for ``flask2quart parity`` and the pytest plugin
+    parity: dict[str, object] = field(default_factory=dict)
     extra: dict[str, object] = field(default_factory=dict)
 
 
-_KEYS = {"select", "ignore", "exclude", "jobs"}
+_KEYS = {"select", "ignore", "exclude", "jobs", "parity"}
+PARITY_KEYS = {"flask", "quart", "cases", "ignore", "auto", "allow-unsafe"}
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -63,4 +66,19 @@ def load_config(start: Path) -> Config:
     jobs = section.get("jobs")
     if jobs is not None and (not isinstance(jobs, int) or jobs < 1):
         raise ConfigError(f"{path}: [tool.flask2quart] jobs must be a positive integer")
-    return Config(path, strings("select"), strings("ignore"), strings("exclude"), jobs)
+    parity = section.get("parity", {})
+    if not isinstance(parity, dict):
+        raise ConfigError(f"{path}: [tool.flask2quart.parity] must be a table")
+    unknown = sorted(set(parity) - PARITY_KEYS)
+    if unknown:
+        raise ConfigError(f"{path}: unknown key(s) in [tool.flask2quart.parity]: {', '.join(unknown)}")
+    for key in ("flask", "quart", "cases"):
+        if key in parity and not isinstance(parity[key], str):
+            raise ConfigError(f"{path}: [tool.flask2quart.parity] {key} must be a string")
+    ignore_patterns = parity.get("ignore", [])
+    if not isinstance(ignore_patterns, list) or not all(isinstance(v, str) for v in ignore_patterns):
+        raise ConfigError(f"{path}: [tool.flask2quart.parity] ignore must be a list of strings")
+    for key in ("auto", "allow-unsafe"):
+        if key in parity and not isinstance(parity[key], bool):
+            raise ConfigError(f"{path}: [tool.flask2quart.parity] {key} must be true or false")
+    return Config(path, strings("select"), strings("ignore"), strings("exclude"), jobs, dict(parity))

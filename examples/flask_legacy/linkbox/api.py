@@ -5,6 +5,7 @@ JavaScript, anonymous requests get a ``401`` JSON response.
 """
 
 import functools
+from datetime import datetime, timezone
 
 import requests
 from flask import Blueprint, abort, current_app, g, jsonify, request, url_for
@@ -105,7 +106,9 @@ def list_links():
     limit = max(1, min(limit, MAX_LIMIT))
 
     links = [link_to_dict(link) for link in query_links(g.user["id"], q, tag, limit)]
-    return jsonify(links=links, count=len(links))
+    # when the list was read: clients show it as "last updated"
+    generated_at = datetime.now(timezone.utc).isoformat()
+    return jsonify(links=links, count=len(links), generated_at=generated_at)
 
 
 @bp.route("/links", methods=("POST",))

@@ -1,0 +1,231 @@
+"""Documented Flask/Quart differences: reported in their own category, never as noise and never
+as silent passes. Each reason says where the difference comes from, so a reader can decide to
+set Quart's config to Flask's values instead (see ``docs/parity.md``).
+
+Also the config diff of the two apps: a setting that differs only because each framework has its
+own default (``MAX_CONTENT_LENGTH``, ``SEND_FILE_MAX_AGE_DEFAULT``...) is known; one the port sets
+differently is real.
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib.metadata
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from .model import Category, ConfigDifference, Difference, ParityRequest, RecordedResponse
+
+_MISSING = object()
+
+HEAD_BODY = (
+    "Quart leaves the body of a HEAD response for the server to drop (Hypercorn does); "
+    "Werkzeug drops it itself"
+)
+EMPTY_CONTENT_LENGTH = (
+    "Quart sends Content-Length: 0 on {status} responses (RFC 9110 says a {status} has no body "
+    "and Werkzeug leaves the header out)"
+)
+FILE_RESPONSE = (
+    "file response (send_file/static): Flask adds Content-Disposition: inline and Accept-Ranges; "
+    "Quart only answers Range requests with Accept-Ranges"
+)
+FILE_CACHING = "file response caching: SEND_FILE_MAX_AGE_DEFAULT is {flask} in Flask, {quart} in Quart"
+BODY_LIMIT = "MAX_CONTENT_LENGTH is {flask} in Flask, {quart} in Quart: the same body is refused by one side only"
+NOT_MODIFIED_TYPE = "Quart keeps Content-Type on 304 responses"
+FILE_ETAG = (
+    "file response ETag: both frameworks build it from mtime, size and a checksum of the file's "
+    "path; same mtime and size here, so the two apps serve the same file from different folders"
+)
+SESSION_VARY = (
+    "Quart {version} does not count reading the session as accessing it, so it leaves out the "
+    "Vary: Cookie that Flask >= 3.1.3 adds (Quart 0.23 adds it too)"
+)
+FILE_HEADERS = frozenset({"header:content-disposition", "header:accept-ranges"})
+CACHING_HEADERS = frozenset({"header:cache-control", "header:expires"})
+
+
+def _quart_marks_session_reads() -> tuple[bool, str]:
+    try:
+        version = importlib.metadata.version("quart")
+    except importlib.metadata.PackageNotFoundError:
+        return True, "?"
+    parts = tuple(int(part) for part in re.findall(r"\d+", version)[:2])
+    return parts >= (0, 23), version
+
+
+def _same_file_etag(flask_etag: Any, quart_etag: Any) -> bool:
+    if not isinstance(flask_etag, str) or not isinstance(quart_etag, str):
+        return False
+    flask_stem, _, _ = flask_etag.strip('"').rpartition("-")
+    quart_stem, _, _ = quart_etag.strip('"').rpartition("-")
+    return bool(flask_stem) and flask_stem == quart_stem
+
+
+def _length_problem(request: ParityRequest, response: RecordedResponse) -> str | None:
+    declared = response.header("content-length")
+    if declared is None or request.method == "HEAD" or response.error is not None:
+        return None
+    if response.status in (204, 304):
+        return None  # handled as a known difference below
+    try:
+        length = int(declared)
+    except ValueError:
+        return f"Content-Length {declared!r} is not a number"
+    if length != len(response.body):
+        return f"Content-Length {length} but the body has {len(response.body)} bytes"
+    return None
+
+
+def framing_differences(
+    request: ParityRequest, flask: RecordedResponse, quart: RecordedResponse, *, in_process: bool
+) -> list[Difference]:
+    """Content-Length is left out of the header comparison; here it is checked for what matters:
+    that it agrees with the body on each side, and the 204/304 case where Quart adds one."""
+    differences: list[Difference] = []
+    if in_process:  # over the wire the server frames the body; httpx has already checked it
+        for label, response in (("flask", flask), ("quart", quart)):
+            problem = _length_problem(request, response)
+            if problem is not None:
+                values = (problem, None) if label == "flask" else (None, problem)
+                differences.append(Difference("header:content-length", *values, Category.REAL, problem))
+    if quart.status in (204, 304) and flask.status == quart.status:
+        flask_length, quart_length = flask.header("content-length"), quart.header("content-length")
+        if quart_length is not None and flask_length is None:
+            reason = EMPTY_CONTENT_LENGTH.format(status=quart.status)
+            differences.append(Difference("header:content-length", None, quart_length, Category.KNOWN, reason))
+    return differences
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "None"
+    if isinstance(value, datetime.timedelta):
+        return f"{value.total_seconds():g} s"
+    if isinstance(value, int) and value >= 1024 * 1024 and value % (1024 * 1024) == 0:
+        return f"{value // (1024 * 1024)} MiB"
+    return repr(value)
+
+
+def _is_file_response(endpoint: str | None, flask: RecordedResponse) -> bool:
+    disposition = flask.header("content-disposition") or ""
+    return (
+        (endpoint is not None and (endpoint == "static" or endpoint.endswith(".static")))
+        or disposition.startswith("inline")
+        or flask.header("accept-ranges") == "bytes"
+    )
+
+
+def classify_known(
+    request: ParityRequest,
+    flask: RecordedResponse,
+    quart: RecordedResponse,
+    differences: list[Difference],
+    *,
+    endpoint: str | None,
+    flask_config: Mapping[str, Any] | None,
+    quart_config: Mapping[str, Any] | None,
+) -> list[Difference]:
+    """Mark the differences that a documented framework difference explains as KNOWN."""
+    flask_config = flask_config or {}
+    quart_config = quart_config or {}
+    limit_flask = flask_config.get("MAX_CONTENT_LENGTH", None)
+    limit_quart = quart_config.get("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)
+    if (
+        quart.status == 413
+        and flask.status != 413
+        and limit_quart is not None
+        and len(request.body) > limit_quart
+        and (limit_flask is None or len(request.body) <= limit_flask)
+    ):
+        reason = BODY_LIMIT.format(flask=_describe(limit_flask), quart=_describe(limit_quart))
+        return [difference.with_category(Category.KNOWN, reason) for difference in differences]
+
+    max_age_flask = flask_config.get("SEND_FILE_MAX_AGE_DEFAULT", _MISSING)
+    max_age_quart = quart_config.get("SEND_FILE_MAX_AGE_DEFAULT", _MISSING)
+    caching_differs = max_age_flask is _MISSING or max_age_quart is _MISSING or max_age_flask != max_age_quart
+    file_response = _is_file_response(endpoint, flask)
+    classified: list[Difference] = []
+    for difference in differences:
+        name = difference.field
+        if difference.category is not Category.REAL:
+            classified.append(difference)
+        elif request.method == "HEAD" and name.startswith("body") and not flask.body:
+            classified.append(difference.with_category(Category.KNOWN, HEAD_BODY))
+        elif file_response and name in FILE_HEADERS:
+            classified.append(difference.with_category(Category.KNOWN, FILE_RESPONSE))
+        elif file_response and name in CACHING_HEADERS and caching_differs:
+            reason = FILE_CACHING.format(
+                flask=_describe(None if max_age_flask is _MISSING else max_age_flask),
+                quart=_describe(None if max_age_quart is _MISSING else max_age_quart),
+            )
+            classified.append(difference.with_category(Category.KNOWN, reason))
+        elif file_response and name == "header:etag" and _same_file_etag(difference.flask, difference.quart):
+            classified.append(difference.with_category(Category.KNOWN, FILE_ETAG))
+        elif name == "header:vary" and _only_cookie_missing(difference.flask, difference.quart):
+            marks, version = _quart_marks_session_reads()
+            if marks:
+                classified.append(difference)
+            else:
+                classified.append(difference.with_category(Category.KNOWN, SESSION_VARY.format(version=version)))
+        elif quart.status == 304 and name == "header:content-type" and difference.flask is None:
+            classified.append(difference.with_category(Category.KNOWN, NOT_MODIFIED_TYPE))
+        else:
+            classified.append(difference)
+    return classified
+
+
+def _only_cookie_missing(flask_vary: Any, quart_vary: Any) -> bool:
+    flask_tokens = flask_vary if isinstance(flask_vary, frozenset) else frozenset()
+    quart_tokens = quart_vary if isinstance(quart_vary, frozenset) else frozenset()
+    return flask_tokens - quart_tokens == {"cookie"} and quart_tokens <= flask_tokens
+
+
+def config_differences(flask_config: Mapping[str, Any], quart_config: Mapping[str, Any]) -> list[ConfigDifference]:
+    """The two apps' settings, key by key. Only differences are listed."""
+    import flask
+    import quart
+
+    flask_defaults = dict(flask.Flask.default_config)
+    quart_defaults = dict(quart.Quart.default_config)
+    found: list[ConfigDifference] = []
+    for key in sorted(set(flask_config) | set(quart_config)):
+        flask_value = flask_config.get(key, _MISSING)
+        quart_value = quart_config.get(key, _MISSING)
+        if flask_value is not _MISSING and quart_value is not _MISSING and _equal(flask_value, quart_value):
+            continue
+        flask_default = flask_defaults.get(key, _MISSING)
+        quart_default = quart_defaults.get(key, _MISSING)
+        flask_is_default = flask_value is _MISSING or _equal(flask_value, flask_default)
+        quart_is_default = quart_value is _MISSING or _equal(quart_value, quart_default)
+        if flask_is_default and quart_is_default:
+            if flask_default is _MISSING:
+                reason = "a Quart-only setting, at its default"
+            elif quart_default is _MISSING:
+                reason = "a Flask-only setting, at its default"
+            else:
+                reason = "each framework's own default"
+            category = Category.KNOWN
+        else:
+            reason = "set differently by the two apps"
+            category = Category.REAL
+        found.append(
+            ConfigDifference(
+                key,
+                None if flask_value is _MISSING else flask_value,
+                None if quart_value is _MISSING else quart_value,
+                category,
+                reason,
+            )
+        )
+    return found
+
+
+def _equal(left: Any, right: Any) -> bool:
+    if left is _MISSING or right is _MISSING:
+        return left is right
+    try:
+        return bool(left == right)
+    except Exception:  # an exotic config value whose __eq__ raises
+        return left is right
