@@ -46,8 +46,11 @@ APP_WIDE_PREFIXES = ("header:", "cookie:", "session:")
 
 @dataclass(slots=True)
 class ParityOptions:
-    #: ask the Flask side twice per safe step to learn what is noise
+    #: ask the Flask side a second time to learn what is noise (safe steps only)
     calibrate: bool = True
+    #: safe steps per endpoint that are always asked twice; after that, a step is asked twice
+    #: only when its answers differ in a field not yet known to be noise
+    calibration_samples: int = 3
     #: send unsafe methods over the wire (in-process, a case that names one is always sent)
     allow_unsafe: bool = False
     expiry_tolerance: float = DEFAULT_EXPIRY_TOLERANCE
@@ -94,6 +97,8 @@ class ParityRunner:
         self._routes: dict[tuple[str, str], tuple[str | None, str | None]] = {}
         #: endpoint -> fields seen to differ between two Flask answers
         self.learned_noise: dict[str | None, set[str]] = {}
+        self._calibrated: dict[str | None, int] = {}
+        self._flattened: dict[int, tuple[RecordedResponse, Flattened]] = {}
         self._adapter = flask_app.url_map.bind("localhost") if flask_app is not None else None
         self.session_cookies = {
             str(app.config.get("SESSION_COOKIE_NAME") or "session")
@@ -172,7 +177,7 @@ class ParityRunner:
 
     # -- sending -----------------------------------------------------------------------------------
 
-    async def send_step(self, conversation: Conversation, request: ParityRequest) -> StepResult:
+    async def send_step(self, conversation: Conversation, case: Case, request: ParityRequest) -> StepResult:
         """Send one request to both sides (and the Flask side again, to calibrate)."""
         if self.over_the_wire and not request.safe and not self.options.allow_unsafe:
             return StepResult(request, skipped=f"{request.method} is unsafe: not sent over the wire without --allow-unsafe")
@@ -183,13 +188,25 @@ class ParityRunner:
         else:
             flask = await self.flask.send(flask_request)
             quart = await self.quart.send(quart_request)
-        again = None
-        if self.options.calibrate and request.safe:
+        step = StepResult(request, flask, quart)
+        if self.options.calibrate and request.safe and self._needs_calibration(case, step):
             # the same cookies the first Flask answer saw; what it sets is not kept
-            again = await self.flask.send(flask_request)
+            step.flask_again = await self.flask.send(flask_request)
+            self.learn_noise(step)
         conversation.flask.update(flask.header_values("set-cookie"))
         conversation.quart.update(quart.header_values("set-cookie"))
-        return StepResult(request, flask, quart, again)
+        return step
+
+    def _needs_calibration(self, case: Case, step: StepResult) -> bool:
+        """The first few safe steps of each endpoint, then only steps whose answers differ in a way
+        that noise could explain (a field not yet known to be noise, or a text line)."""
+        endpoint = self.route_of(step.request)[0]
+        sampled = self._calibrated.get(endpoint, 0)
+        if sampled < self.options.calibration_samples:
+            self._calibrated[endpoint] = sampled + 1
+            return True
+        differences = self.compare_step(case, step, self.noise_for(step.request))
+        return any(difference.category is Category.REAL for difference in differences)
 
     async def record_case(self, case: Case) -> CaseResult:
         result = CaseResult(case)
@@ -201,7 +218,7 @@ class ParityRunner:
                 if result.steps and result.steps[-1].skipped is not None:
                     result.steps.append(StepResult(request, skipped=f"step {index} was not sent"))
                     continue
-                result.steps.append(await self.send_step(conversation, request))
+                result.steps.append(await self.send_step(conversation, case, request))
         except TransportError as error:
             result.error = str(error)
         return result
@@ -209,7 +226,12 @@ class ParityRunner:
     # -- comparing ---------------------------------------------------------------------------------
 
     def flatten(self, response: RecordedResponse) -> Flattened:
-        return flatten(response, self.session_cookies)
+        cached = self._flattened.get(id(response))
+        if cached is not None and cached[0] is response:
+            return cached[1]
+        flattened = flatten(response, self.session_cookies)
+        self._flattened[id(response)] = (response, flattened)
+        return flattened
 
     def calibration_noise(self, step: StepResult) -> set[str]:
         """Fields (not text lines) that differ between the two Flask answers of one step."""
@@ -283,16 +305,13 @@ class ParityRunner:
 
     async def exchange(self, conversation: Conversation, case: Case, request: ParityRequest) -> StepResult:
         """One step of an open-ended conversation (the pytest client): sent, learned from, compared."""
-        step = await self.send_step(conversation, request)
-        self.learn_noise(step)
+        step = await self.send_step(conversation, case, request)
         step.differences = self.compare_step(case, step, self.noise_for(request))
         return step
 
     async def check(self, case: Case) -> CaseResult:
         """Run and compare one case (noise: what this runner has learned so far, this case included)."""
         result = await self.record_case(case)
-        for step in result.steps:
-            self.learn_noise(step)
         self.compare_case(result)
         return result
 
@@ -309,9 +328,6 @@ class ParityRunner:
             report.cases.append(await self.record_case(case))
             if progress is not None:
                 progress(index + 1, len(case_list))
-        for result in report.cases:
-            for step in result.steps:
-                self.learn_noise(step)
         for result in report.cases:
             self.compare_case(result)
         report.noise = self.noise_report()

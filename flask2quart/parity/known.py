@@ -10,6 +10,7 @@ differently is real.
 from __future__ import annotations
 
 import datetime
+import functools
 import importlib.metadata
 import re
 from collections.abc import Mapping
@@ -46,6 +47,7 @@ FILE_HEADERS = frozenset({"header:content-disposition", "header:accept-ranges"})
 CACHING_HEADERS = frozenset({"header:cache-control", "header:expires"})
 
 
+@functools.cache
 def _quart_marks_session_reads() -> tuple[bool, str]:
     try:
         version = importlib.metadata.version("quart")

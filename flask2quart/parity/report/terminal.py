@@ -1,0 +1,233 @@
+"""The parity report on the terminal (``rich``): what a developer reads after ``flask2quart parity``.
+
+Order: a summary line and the verdict counts; the cases that fail the run (errors, then
+differences) with each differing field, the Flask and the Quart value and the reason; the known
+framework differences in their own section; skipped cases; the fields excluded as noise per
+endpoint; the config differences; the normalisations applied; and a one-line result (the last thing
+a CI log shows). The notes of the run (what was left out) are counted; ``verbose`` lists them, and
+also the matching cases and the noise/ignored differences of each case.
+
+Everything the apps sent is printed as :class:`rich.text.Text`, never as markup, so a body
+containing ``[bold]`` prints as it is. Secrets are redacted (see :mod:`.redact`).
+"""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from flask2quart.parity.model import (
+    CaseResult,
+    Category,
+    Difference,
+    ParityReport,
+    Verdict,
+)
+from flask2quart.parity.report.common import (
+    SHOWN_CATEGORIES,
+    VERDICT_ORDER,
+    format_seconds,
+    short_value,
+)
+from flask2quart.parity.report.redact import Redactor
+
+VERDICT_STYLES: dict[Verdict, str] = {
+    Verdict.MATCH: "green",
+    Verdict.KNOWN: "yellow",
+    Verdict.DIFFERENT: "bold red",
+    Verdict.ERROR: "bold magenta",
+    Verdict.SKIPPED: "dim",
+}
+CATEGORY_STYLES: dict[Category, str] = {
+    Category.REAL: "red",
+    Category.KNOWN: "yellow",
+    Category.NOISE: "dim",
+    Category.IGNORED: "dim",
+}
+_INDENT = "    "
+
+
+def _heading(console: Console, title: str) -> None:
+    console.print()
+    console.print(Text(title, style="bold underline"))
+
+
+def _verdict_label(verdict: Verdict) -> Text:
+    return Text(verdict.value.upper(), style=VERDICT_STYLES[verdict])
+
+
+def _case_title(result: CaseResult, redactor: Redactor) -> Text:
+    case = result.case
+    title = Text("  ")
+    title.append_text(_verdict_label(result.verdict))
+    title.append("  ")
+    title.append(case.name, style="bold")
+    details = [f"endpoint {case.endpoint}" if case.endpoint else "", f"from {case.source}"]
+    if result.steps:
+        first = result.steps[0].request
+        details.insert(0, f"{first.method} {redactor.target(first.target)}")
+    title.append(f"  ({', '.join(item for item in details if item)})", style="dim")
+    return title
+
+
+def _difference_line(difference: Difference, *, tag_category: bool) -> Text:
+    line = Text(_INDENT)
+    line.append(difference.field, style="bold")
+    line.append(": flask ")
+    line.append(short_value(difference.flask))
+    line.append(" | quart ")
+    line.append(short_value(difference.quart))
+    if tag_category and difference.category is not Category.REAL:
+        line.append(f" [{difference.category.value}]", style=CATEGORY_STYLES[difference.category])
+    if difference.reason:
+        line.append(f" ({difference.reason})", style="dim")
+    return line
+
+
+def _print_case(
+    console: Console,
+    result: CaseResult,
+    redactor: Redactor,
+    categories: tuple[Category, ...],
+) -> None:
+    console.print(_case_title(result, redactor), soft_wrap=True)
+    if result.error is not None:
+        console.print(
+            Text(f"{_INDENT}error: {redactor.error(result.error)}", style="magenta"), soft_wrap=True
+        )
+    several = len(result.steps) > 1
+    for number, step in enumerate(result.steps, start=1):
+        shown = [redactor.difference(d) for d in step.differences if d.category in categories]
+        if several and (shown or step.skipped):
+            label = f"  step {number}: {step.request.method} {redactor.target(step.request.target)}"
+            console.print(Text(label, style="cyan"), soft_wrap=True)
+        if step.skipped:
+            console.print(Text(f"{_INDENT}skipped: {step.skipped}", style="dim"), soft_wrap=True)
+        for difference in shown:
+            console.print(_difference_line(difference, tag_category=True), soft_wrap=True)
+
+
+def _summary_line(report: ParityReport) -> Text:
+    line = Text("Parity: Flask ")
+    line.append(report.flask_label, style="bold")
+    line.append(" vs Quart ")
+    line.append(report.quart_label, style="bold")
+    count = len(report.cases)
+    line.append(
+        f" ({report.mode}), {count} case{'s' if count != 1 else ''} in "
+        f"{format_seconds(report.elapsed)}: "
+    )
+    line.append(
+        "PASSED" if report.passed else "FAILED", style="bold green" if report.passed else "bold red"
+    )
+    return line
+
+
+def _counts_table(report: ParityReport) -> Table:
+    table = Table(box=box.SIMPLE, show_edge=False, pad_edge=False)
+    table.add_column("Verdict")
+    table.add_column("Cases", justify="right")
+    for verdict in VERDICT_ORDER:
+        count = report.count(verdict)
+        table.add_row(
+            Text(verdict.value, style=VERDICT_STYLES[verdict] if count else "dim"), str(count)
+        )
+    table.add_row(Text("total", style="bold"), str(len(report.cases)))
+    return table
+
+
+def _result_line(report: ParityReport) -> Text:
+    parts = [
+        f"{report.count(verdict)} {verdict.value}"
+        for verdict in (Verdict.DIFFERENT, Verdict.ERROR, Verdict.KNOWN, Verdict.SKIPPED)
+        if report.count(verdict)
+    ]
+    line = Text("Result: ")
+    line.append(
+        "PASSED" if report.passed else "FAILED", style="bold green" if report.passed else "bold red"
+    )
+    matched = report.count(Verdict.MATCH)
+    line.append(
+        f" ({matched} of {len(report.cases)} matched" + "".join(f", {p}" for p in parts) + ")"
+    )
+    return line
+
+
+def print_report(report: ParityReport, console: Console, *, verbose: bool = False) -> None:
+    """Print ``report`` to ``console``. ``verbose`` adds matching cases and noise/ignored fields."""
+    redactor = Redactor.for_report(report)
+    console.print(_summary_line(report), soft_wrap=True)
+    console.print(_counts_table(report))
+
+    failing = [r for r in report.cases if r.verdict is Verdict.ERROR] + [
+        r for r in report.cases if r.verdict is Verdict.DIFFERENT
+    ]
+    every: tuple[Category, ...] = tuple(Category)
+    if failing:
+        _heading(console, "Differences (these fail the run)")
+        for result in failing:
+            _print_case(console, result, redactor, every if verbose else SHOWN_CATEGORIES)
+
+    known = [r for r in report.cases if r.verdict is Verdict.KNOWN]
+    if known:
+        _heading(console, "Known Flask/Quart differences (reported, not failing)")
+        for result in known:
+            _print_case(console, result, redactor, every if verbose else (Category.KNOWN,))
+
+    skipped = [r for r in report.cases if r.verdict is Verdict.SKIPPED]
+    if skipped:
+        _heading(console, "Skipped")
+        for result in skipped:
+            _print_case(console, result, redactor, ())
+
+    if verbose:
+        matching = [r for r in report.cases if r.verdict is Verdict.MATCH]
+        if matching:
+            _heading(console, "Matching")
+            for result in matching:
+                _print_case(console, result, redactor, every)
+
+    if report.noise:
+        _heading(console, "Noise (fields that vary between two answers of the Flask app itself)")
+        for endpoint, fields in report.noise.items():
+            for name in fields:
+                line = Text("  ")
+                line.append(endpoint, style="bold")
+                line.append(f": excluded as noise: {name} (varied between two Flask answers)")
+                console.print(line, soft_wrap=True)
+
+    if report.config:
+        _heading(console, "Config differences (reported, not judged)")
+        for item in (redactor.config(entry) for entry in report.config):
+            line = Text("  ")
+            line.append(item.key, style="bold")
+            line.append(f": flask {short_value(item.flask)} | quart {short_value(item.quart)}")
+            line.append(f" [{item.category.value}]", style=CATEGORY_STYLES[item.category])
+            if item.reason:
+                line.append(f" ({item.reason})", style="dim")
+            console.print(line, soft_wrap=True)
+
+    if report.normalisations:
+        _heading(console, "Normalisations applied before comparing")
+        for sentence in report.normalisations:
+            console.print(Text(f"  - {sentence}"), soft_wrap=True)
+
+    if report.notes:
+        count = len(report.notes)
+        _heading(console, f"Notes: what was left out ({count})")
+        if verbose:
+            for note in report.notes:
+                console.print(Text(f"  - {note}"), soft_wrap=True)
+        else:
+            plural = "s" if count != 1 else ""
+            console.print(
+                Text(
+                    f"  {count} note{plural}: listed in verbose output and in the JSON/HTML reports"
+                ),
+                soft_wrap=True,
+            )
+
+    console.print()
+    console.print(_result_line(report), soft_wrap=True)
