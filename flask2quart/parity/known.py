@@ -43,6 +43,11 @@ SESSION_VARY = (
     "Quart {version} does not count reading the session as accessing it, so it leaves out the "
     "Vary: Cookie that Flask >= 3.1.3 adds (Quart 0.23 adds it too)"
 )
+SESSION_SAVE_VARY = (
+    "Quart {version} reads the session itself when it saves it, which counts as an access: every "
+    "response carries Vary: Cookie, also where the app never touched the session (Flask adds it "
+    "only when the app did)"
+)
 FILE_HEADERS = frozenset({"header:content-disposition", "header:accept-ranges"})
 CACHING_HEADERS = frozenset({"header:cache-control", "header:expires"})
 
@@ -165,12 +170,8 @@ def classify_known(
             classified.append(difference.with_category(Category.KNOWN, reason))
         elif file_response and name == "header:etag" and _same_file_etag(difference.flask, difference.quart):
             classified.append(difference.with_category(Category.KNOWN, FILE_ETAG))
-        elif name == "header:vary" and _only_cookie_missing(difference.flask, difference.quart):
-            marks, version = _quart_marks_session_reads()
-            if marks:
-                classified.append(difference)
-            else:
-                classified.append(difference.with_category(Category.KNOWN, SESSION_VARY.format(version=version)))
+        elif name == "header:vary" and (reason := _vary_cookie_reason(difference.flask, difference.quart)):
+            classified.append(difference.with_category(Category.KNOWN, reason))
         elif quart.status == 304 and name == "header:content-type" and difference.flask is None:
             classified.append(difference.with_category(Category.KNOWN, NOT_MODIFIED_TYPE))
         else:
@@ -178,10 +179,16 @@ def classify_known(
     return classified
 
 
-def _only_cookie_missing(flask_vary: Any, quart_vary: Any) -> bool:
+def _vary_cookie_reason(flask_vary: Any, quart_vary: Any) -> str | None:
+    """Each Quart version differs from Flask 3.1.3 on ``Vary: Cookie`` in its own direction."""
     flask_tokens = flask_vary if isinstance(flask_vary, frozenset) else frozenset()
     quart_tokens = quart_vary if isinstance(quart_vary, frozenset) else frozenset()
-    return flask_tokens - quart_tokens == {"cookie"} and quart_tokens <= flask_tokens
+    marks_reads, version = _quart_marks_session_reads()
+    if flask_tokens - quart_tokens == {"cookie"} and quart_tokens <= flask_tokens and not marks_reads:
+        return SESSION_VARY.format(version=version)
+    if quart_tokens - flask_tokens == {"cookie"} and flask_tokens <= quart_tokens and marks_reads:
+        return SESSION_SAVE_VARY.format(version=version)
+    return None
 
 
 def config_differences(flask_config: Mapping[str, Any], quart_config: Mapping[str, Any]) -> list[ConfigDifference]:

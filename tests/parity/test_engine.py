@@ -1,0 +1,347 @@
+"""The engine with real Flask and Quart apps in-process: one canonical request, lifespan,
+cookies per side, normalisation, noise calibration, known differences and user rules."""
+
+from __future__ import annotations
+
+import itertools
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import flask
+import pytest
+import quart
+
+from flask2quart.parity import (
+    Case,
+    Category,
+    ParityOptions,
+    ParityReport,
+    ParityRequest,
+    ParityRunner,
+    Rules,
+    Verdict,
+)
+
+_counter = itertools.count()
+
+
+def echo_payload(request: Any) -> dict[str, Any]:
+    return {
+        "host": request.host,
+        "url": request.url,
+        "remote_addr": request.remote_addr,
+        "args": sorted(request.args.items(multi=True)),
+        "full_path": request.full_path,
+        "user_agent": request.headers.get("User-Agent"),
+        "content_length": request.content_length,
+    }
+
+
+def make_apps(**changes: Any) -> tuple[flask.Flask, quart.Quart]:
+    """A Flask app and its faithful Quart port; ``changes`` make the port differ on purpose."""
+    flask_app = flask.Flask(f"parity_flask_{next(_counter)}")
+    quart_app = quart.Quart(f"parity_quart_{next(_counter)}")
+    for app in (flask_app, quart_app):
+        app.secret_key = "secret"
+    started: list[str] = []
+
+    @quart_app.before_serving
+    async def startup() -> None:
+        started.append("yes")
+
+    quart_app.config["STARTED"] = started
+
+    @flask_app.get("/echo/<path:rest>")
+    def flask_echo(rest: str) -> Any:
+        return flask.jsonify({**echo_payload(flask.request), "rest": rest})
+
+    @quart_app.get("/echo/<path:rest>")
+    async def quart_echo(rest: str) -> Any:
+        return quart.jsonify({**echo_payload(quart.request), "rest": rest})
+
+    @flask_app.post("/login")
+    def flask_login() -> Any:
+        flask.session["user"] = flask.request.form["user"]
+        return flask.redirect("/me")
+
+    @quart_app.post("/login")
+    async def quart_login() -> Any:
+        form = await quart.request.form
+        quart.session["user"] = form["user"]
+        return quart.redirect(changes.get("login_target", "/me"))
+
+    @flask_app.get("/me")
+    def flask_me() -> Any:
+        return {"user": flask.session.get("user")}
+
+    @quart_app.get("/me")
+    async def quart_me() -> Any:
+        return {"user": quart.session.get("user")}
+
+    @flask_app.get("/stats")
+    def flask_stats() -> Any:
+        now = datetime.now(UTC).isoformat()
+        response = flask.jsonify(total=3, at=now)
+        response.headers["X-Trace"] = uuid.uuid4().hex
+        return response
+
+    @quart_app.get("/stats")
+    async def quart_stats() -> Any:
+        now = datetime.now(UTC).isoformat()
+        response = quart.jsonify(total=changes.get("total", 3), at=now)
+        response.headers["X-Trace"] = uuid.uuid4().hex
+        return response
+
+    @flask_app.get("/page")
+    def flask_page() -> str:
+        return f"<h1>Links</h1>\n<p>rendered at {time.perf_counter_ns()}</p>\n<p>3 links</p>\n"
+
+    @quart_app.get("/page")
+    async def quart_page() -> str:
+        count = changes.get("links", 3)
+        return f"<h1>Links</h1>\n<p>rendered at {time.perf_counter_ns()}</p>\n<p>{count} links</p>\n"
+
+    @flask_app.get("/empty")
+    def flask_empty() -> Any:
+        return "", 204
+
+    @quart_app.get("/empty")
+    async def quart_empty() -> Any:
+        return "", 204
+
+    @flask_app.get("/price")
+    def flask_price() -> Any:
+        return {"price": 10.0}
+
+    @quart_app.get("/price")
+    async def quart_price() -> Any:
+        return {"price": changes.get("price", 10.0)}
+
+    @flask_app.post("/upload")
+    def flask_upload() -> Any:
+        return {"size": len(flask.request.get_data())}
+
+    @quart_app.post("/upload")
+    async def quart_upload() -> Any:
+        return {"size": len(await quart.request.get_data())}
+
+    return flask_app, quart_app
+
+
+async def run(flask_app: Any, quart_app: Any, *requests: ParityRequest | Case, **options: Any) -> ParityReport:
+    cases = [item if isinstance(item, Case) else Case(f"{item.method} {item.target}", [item]) for item in requests]
+    async with ParityRunner.in_process(flask_app, quart_app, ParityOptions(**options)) as runner:
+        return await runner.run(cases)
+
+
+def beyond_vary(differences: list[Any]) -> list[Any]:
+    """Differences other than the Vary: Cookie one each Quart version has its own way (known)."""
+    for difference in differences:
+        if difference.field == "header:vary":
+            assert difference.category is Category.KNOWN and "Vary: Cookie" in difference.reason
+    return [d for d in differences if d.field != "header:vary"]
+
+
+def real(report: ParityReport) -> list[str]:
+    return [d.field for case in report.cases for d in case.differences if d.category is Category.REAL]
+
+
+async def test_one_canonical_request_means_no_test_client_noise() -> None:
+    flask_app, quart_app = make_apps()
+    request = ParityRequest.build(
+        "GET", "/echo/caf%C3%A9/x", query=[("a", "*"), ("a", "2"), ("é", "ü")], headers={"User-Agent": "probe"}
+    )
+    report = await run(flask_app, quart_app, request)
+    step = report.cases[0].steps[0]
+    assert step.flask is not None and step.quart is not None
+    assert step.flask.body == step.quart.body  # host, client address, raw query: byte for byte
+    assert b'"remote_addr":"127.0.0.1"' in step.flask.body
+    assert b'"rest":"caf\\u00e9/x"' in step.flask.body
+    assert beyond_vary(report.cases[0].differences) == []
+
+
+async def test_quart_lifespan_runs_before_the_first_request() -> None:
+    flask_app, quart_app = make_apps()
+    await run(flask_app, quart_app, ParityRequest.build("GET", "/me"))
+    assert quart_app.config["STARTED"] == ["yes"]
+
+
+async def test_each_side_keeps_its_own_cookies_across_steps() -> None:
+    flask_app, quart_app = make_apps()
+    case = Case(
+        "log in, then ask who I am",
+        [ParityRequest.build("POST", "/login", form={"user": "ann"}), ParityRequest.build("GET", "/me")],
+    )
+    report = await run(flask_app, quart_app, case)
+    me = report.cases[0].steps[1]
+    assert me.flask is not None and me.quart is not None
+    assert me.flask.body == me.quart.body == b'{"user":"ann"}\n'
+    assert report.passed, real(report)
+
+
+async def test_a_different_redirect_after_login_is_named() -> None:
+    flask_app, quart_app = make_apps(login_target="/elsewhere")
+    case = Case("login", [ParityRequest.build("POST", "/login", form={"user": "ann"})])
+    report = await run(flask_app, quart_app, case)
+    assert not report.passed
+    assert "header:location" in real(report)
+
+
+async def test_session_cookies_are_compared_by_their_payload() -> None:
+    flask_app, quart_app = make_apps()
+    case = Case("login", [ParityRequest.build("POST", "/login", form={"user": "ann"})])
+    report = await run(flask_app, quart_app, case)
+    fields = {d.field for d in report.cases[0].differences}
+    assert not any(name.startswith(("session:", "cookie:session")) for name in fields)
+
+    quart_app.secret_key = "another secret"  # signature differs, payload does not
+    report = await run(flask_app, quart_app, case)
+    assert report.passed, real(report)
+
+
+async def test_noise_is_learned_from_two_flask_answers_and_reported() -> None:
+    flask_app, quart_app = make_apps()
+    report = await run(flask_app, quart_app, ParityRequest.build("GET", "/stats"), ParityRequest.build("GET", "/page"))
+    assert report.passed, real(report)
+    noisy = {name for fields in report.noise.values() for name in fields}
+    assert {"body:$.at", "header:x-trace"} <= noisy
+    page = report.cases[1].steps[0]
+    assert [(d.field, d.category) for d in beyond_vary(page.differences)] == [("body:line 2", Category.NOISE)]
+
+
+async def test_noise_does_not_hide_a_real_change_next_to_it() -> None:
+    flask_app, quart_app = make_apps(total=4, links=4)
+    report = await run(flask_app, quart_app, ParityRequest.build("GET", "/stats"), ParityRequest.build("GET", "/page"))
+    assert sorted(real(report)) == ["body:$.total", "body:line 3"]
+
+
+async def test_without_calibration_nothing_is_noise() -> None:
+    flask_app, quart_app = make_apps()
+    report = await run(flask_app, quart_app, ParityRequest.build("GET", "/stats"), calibrate=False)
+    assert {"body:$.at", "header:x-trace"} <= set(real(report))
+    assert report.noise == {}
+
+
+async def test_ignore_rules_global_per_route_and_per_case() -> None:
+    flask_app, quart_app = make_apps(total=4, price=10.5)
+    stats, price = ParityRequest.build("GET", "/stats"), ParityRequest.build("GET", "/price")
+    rules = Rules.build(ignore=["header:x-trace"], routes={"/stats": {"ignore": ["$.total"]}})
+    report = await run(flask_app, quart_app, stats, price, rules=rules)
+    assert real(report) == ["body:$.price"]
+    ignored = {d.field: d.reason for d in report.cases[0].differences if d.category is Category.IGNORED}
+    assert ignored["body:$.total"] == "ignored by $.total"
+
+    report = await run(flask_app, quart_app, Case("price", [price], ignore=("body:$.price",)), rules=rules)
+    assert report.passed
+
+
+async def test_custom_comparators() -> None:
+    flask_app, quart_app = make_apps(price=10.004)
+    price = ParityRequest.build("GET", "/price")
+    close = Rules.build(comparators={"body:$.price": "tolerance:0.01"})
+    assert (await run(flask_app, quart_app, price, rules=close)).passed
+    strict = Rules.build(comparators={"body:$.price": lambda flask, quart: flask == quart})
+    assert real(await run(flask_app, quart_app, price, rules=strict)) == ["body:$.price"]
+
+
+async def test_json_types_are_kept_apart() -> None:
+    flask_app, quart_app = make_apps(price=10)  # 10 where Flask says 10.0
+    report = await run(flask_app, quart_app, ParityRequest.build("GET", "/price"))
+    assert real(report) == ["body:$.price"]
+
+
+async def test_known_differences_have_their_own_category() -> None:
+    flask_app, quart_app = make_apps()
+    report = await run(
+        flask_app,
+        quart_app,
+        ParityRequest.build("GET", "/empty"),
+        ParityRequest.build("HEAD", "/me"),
+        ParityRequest.build("POST", "/upload", data=b"x" * (17 * 1024 * 1024)),
+    )
+    assert report.passed
+    by_case = {case.case.name: case for case in report.cases}
+    empty = beyond_vary(by_case["GET /empty"].differences)
+    assert [(d.field, d.category) for d in empty] == [("header:content-length", Category.KNOWN)]
+    head = by_case["HEAD /me"]
+    assert head.verdict is Verdict.KNOWN
+    assert all("HEAD" in d.reason for d in head.differences if d.field.startswith("body"))
+    upload = by_case["POST /upload"]
+    step = upload.steps[0]
+    assert step.flask is not None and step.quart is not None
+    assert (step.flask.status, step.quart.status) == (200, 413)
+    assert upload.verdict is Verdict.KNOWN
+    assert all("MAX_CONTENT_LENGTH" in d.reason for d in upload.differences)
+
+
+async def test_config_differences_are_part_of_the_report() -> None:
+    flask_app, quart_app = make_apps()
+    quart_app.config["FEATURE_X"] = True
+    report = await run(flask_app, quart_app, ParityRequest.build("GET", "/me"))
+    config = {item.key: item for item in report.config}
+    assert config["MAX_CONTENT_LENGTH"].category is Category.KNOWN
+    assert config["SEND_FILE_MAX_AGE_DEFAULT"].category is Category.KNOWN
+    assert config["FEATURE_X"].category is Category.REAL
+    assert "SECRET_KEY" not in config  # same value on both sides
+
+
+async def test_an_app_that_raises_is_an_answer_not_a_crash() -> None:
+    flask_app, quart_app = make_apps()
+
+    @flask_app.get("/boom")
+    def flask_boom() -> str:
+        raise ZeroDivisionError("no")
+
+    @quart_app.get("/boom")
+    async def quart_boom() -> str:
+        return "fine"
+
+    flask_app.testing = True  # exceptions propagate out of the WSGI call
+    report = await run(flask_app, quart_app, ParityRequest.build("GET", "/boom"))
+    fields = real(report)
+    assert "error" in fields and "status" in fields
+
+
+async def test_over_the_wire_unsafe_steps_are_skipped_unless_allowed() -> None:
+    class Recorder:
+        def __init__(self, label: str) -> None:
+            self.label = label
+            self.seen: list[str] = []
+
+        async def start(self) -> None:
+            return None
+
+        async def close(self) -> None:
+            return None
+
+        async def send(self, request: ParityRequest) -> Any:
+            from flask2quart.parity import RecordedResponse
+
+            self.seen.append(request.method)
+            return RecordedResponse(200, (("Content-Type", "text/plain"),), b"ok")
+
+    for allow, expected in ((False, ["GET"]), (True, ["GET", "POST", "GET"])):
+        flask_side, quart_side = Recorder("flask"), Recorder("quart")
+        runner = ParityRunner(
+            flask_side, quart_side, options=ParityOptions(allow_unsafe=allow, calibrate=False), over_the_wire=True
+        )
+        case = Case("flow", [ParityRequest.build("GET", "/"), ParityRequest.build("POST", "/x"), ParityRequest.build("GET", "/y")])
+        async with runner:
+            report = await runner.run([case])
+        assert flask_side.seen == quart_side.seen == expected
+        verdicts = [step.verdict for step in report.cases[0].steps]
+        if not allow:
+            assert verdicts == [Verdict.MATCH, Verdict.SKIPPED, Verdict.SKIPPED]
+            assert "unsafe" in (report.cases[0].steps[1].skipped or "")
+
+
+@pytest.mark.parametrize("calibrate", [True, False])
+async def test_every_case_gets_a_verdict(calibrate: bool) -> None:
+    flask_app, quart_app = make_apps()
+    requests = [ParityRequest.build("GET", path) for path in ("/me", "/price", "/nope", "/empty")]
+    report = await run(flask_app, quart_app, *requests, calibrate=calibrate)
+    assert len(report.cases) == 4
+    assert all(case.verdict in (Verdict.MATCH, Verdict.KNOWN) for case in report.cases)
+    assert report.normalisations and report.mode == "in-process"
