@@ -250,7 +250,12 @@ class ParityRunner:
         request = step.request
         flask_fields, quart_fields = self.flatten(step.flask), self.flatten(step.quart)
         rules = self.scoped_rules(case, request)
+        if request.method == "HEAD":
+            # a HEAD answer has no body to compare field by field: only whether there is one
+            flask_fields, quart_fields = _without_body(flask_fields), _without_body(quart_fields)
         found = field_differences(flask_fields, quart_fields, rules, self.options.expiry_tolerance)
+        if request.method == "HEAD" and step.flask.body != step.quart.body:
+            found.append(Difference("body", _size(step.flask.body), _size(step.quart.body)))
         if flask_fields.text is not None and quart_fields.text is not None:
             again_text = None
             if step.flask_again is not None:
@@ -345,6 +350,15 @@ class ParityRunner:
             if own:
                 noise[str(endpoint or "(no endpoint)")] = own
         return noise
+
+
+def _without_body(flattened: Flattened) -> Flattened:
+    fields = {name: value for name, value in flattened.fields.items() if not name.startswith("body")}
+    return Flattened(fields, None)
+
+
+def _size(body: bytes) -> str:
+    return f"{len(body)} bytes"
 
 
 def normalisation_notes(options: ParityOptions, session_cookies: Iterable[str], calibrated: bool) -> list[str]:

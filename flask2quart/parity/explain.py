@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .model import CaseResult, Category, Difference, StepResult
+from .report.redact import redact_difference
 
 MAX_VALUE = 200
 
@@ -49,7 +50,8 @@ def explain(result: StepResult | CaseResult) -> str | None:
         if step.flask is not None and step.quart is not None:
             statuses = f" (flask {step.flask.status}, quart {step.quart.status})"
         lines.append(f"{where}Flask and Quart answer {step.request.method} {step.request.target} differently{statuses}:")
-        lines.extend(f"  {describe(difference)}" for difference in real)
+        # an assertion message ends up in CI logs: secrets are redacted as in the reports
+        lines.extend(f"  {describe(redact_difference(difference))}" for difference in real)
         known = step.by_category(Category.KNOWN)
         if known:
             lines.append("  known framework differences (not failing): " + ", ".join(d.field for d in known))

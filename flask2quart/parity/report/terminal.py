@@ -155,6 +155,27 @@ def _result_line(report: ParityReport) -> Text:
     return line
 
 
+def _print_known_summary(console: Console, report: ParityReport, examples: int = 3) -> None:
+    """One line per (field, reason) with how often it was seen and a few requests where: the same
+    framework difference on 80 steps is one fact, not 80."""
+    seen: dict[tuple[str, str], list[str]] = {}
+    for result in report.cases:
+        for step in result.steps:
+            for difference in step.by_category(Category.KNOWN):
+                where = f"{step.request.method} {step.request.path}"
+                requests = seen.setdefault((difference.field, difference.reason), [])
+                if where not in requests:
+                    requests.append(where)
+    for (name, reason), requests in seen.items():
+        line = Text("  ")
+        line.append(name, style="bold yellow")
+        line.append(f" on {len(requests)} request{'s' if len(requests) != 1 else ''}")
+        line.append(f" ({', '.join(requests[:examples])}{', ...' if len(requests) > examples else ''})", style="dim")
+        console.print(line, soft_wrap=True)
+        console.print(Text(f"{_INDENT}{reason}"), soft_wrap=True)
+    console.print(Text("  (--verbose lists every step)", style="dim"), soft_wrap=True)
+
+
 def print_report(report: ParityReport, console: Console, *, verbose: bool = False) -> None:
     """Print ``report`` to ``console``. ``verbose`` adds matching cases and noise/ignored fields."""
     redactor = Redactor.for_report(report)
@@ -173,8 +194,11 @@ def print_report(report: ParityReport, console: Console, *, verbose: bool = Fals
     known = [r for r in report.cases if r.verdict is Verdict.KNOWN]
     if known:
         _heading(console, "Known Flask/Quart differences (reported, not failing)")
-        for result in known:
-            _print_case(console, result, redactor, every if verbose else (Category.KNOWN,))
+        if verbose:
+            for result in known:
+                _print_case(console, result, redactor, every)
+        else:
+            _print_known_summary(console, report)
 
     skipped = [r for r in report.cases if r.verdict is Verdict.SKIPPED]
     if skipped:
