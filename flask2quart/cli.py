@@ -234,10 +234,14 @@ def run_parity(args: argparse.Namespace) -> int:
         seed=args.seed,
         timeout=args.timeout,
     )
+    progress = _Progress("comparing") if sys.stderr.isatty() and not args.quiet else None
     try:
-        report, notes = run_command(command)
+        report, notes = run_command(command, progress.update if progress else None)
     except ParityUsageError as error:
         return _fail(str(error))
+    finally:
+        if progress:
+            progress.close()
     console = Console(stderr=False, highlight=False)
     if args.quiet:
         state = "PASS" if report.passed else "FAIL"
@@ -292,13 +296,14 @@ def _print_summary(result: RewriteResult, mode: str, *, quiet: bool) -> None:
 class _Progress:
     """A rich progress bar on a terminal; nothing when output is piped."""
 
-    def __init__(self) -> None:
+    def __init__(self, label: str = "rewriting") -> None:
+        from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
         self._progress = Progress(
-            TextColumn("rewriting"), BarColumn(), MofNCompleteColumn(), transient=True, console=None
+            TextColumn(label), BarColumn(), MofNCompleteColumn(), transient=True, console=Console(stderr=True)
         )
-        self._task = self._progress.add_task("rewrite", total=None)
+        self._task = self._progress.add_task(label, total=None)
         self._progress.start()
 
     def update(self, done: int, total: int) -> None:
