@@ -14,8 +14,10 @@ packages (the mutation tests use it).
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import os
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -58,6 +60,7 @@ def _seeded_app(package: ModuleType, instance: Path) -> Any:
 def load_pair(flask_folder: Path, quart_folder: Path, prefix: str = "linkbox_parity") -> tuple[Any, Any]:
     """(flask_app, quart_app) from two ``linkbox`` package folders, each on a fresh database."""
     instance = Path(tempfile.mkdtemp(prefix=f"{prefix}-"))
+    atexit.register(shutil.rmtree, instance, ignore_errors=True)
     flask_package = _load_package(f"{prefix}_flask", flask_folder)
     quart_package = _load_package(f"{prefix}_quart", quart_folder)
     return _seeded_app(flask_package, instance / "flask"), _seeded_app(quart_package, instance / "quart")

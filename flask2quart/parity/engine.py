@@ -98,6 +98,7 @@ class ParityRunner:
         #: endpoint -> fields seen to differ between two Flask answers
         self.learned_noise: dict[str | None, set[str]] = {}
         self._calibrated: dict[str | None, int] = {}
+        self._app_wide: set[str] | None = None
         self._flattened: dict[int, tuple[RecordedResponse, Flattened]] = {}
         self._adapter = flask_app.url_map.bind("localhost") if flask_app is not None else None
         self.session_cookies = {
@@ -184,7 +185,14 @@ class ParityRunner:
         flask_request = _with_cookies(request, conversation.flask)
         quart_request = _with_cookies(request, conversation.quart)
         if self.over_the_wire:
-            flask, quart = await asyncio.gather(self.flask.send(flask_request), self.quart.send(quart_request))
+            # both requests finish before an error of either is raised: none is left running
+            answers = await asyncio.gather(
+                self.flask.send(flask_request), self.quart.send(quart_request), return_exceptions=True
+            )
+            for answer in answers:
+                if isinstance(answer, BaseException):
+                    raise answer
+            flask, quart = answers
         else:
             flask = await self.flask.send(flask_request)
             quart = await self.quart.send(quart_request)
@@ -290,16 +298,20 @@ class ParityRunner:
         noisy = self.calibration_noise(step)
         if noisy:
             self.learned_noise.setdefault(self.route_of(step.request)[0], set()).update(noisy)
+            self._app_wide = None
 
     def app_wide_noise(self) -> set[str]:
         """Header and cookie fields that are noisy on two endpoints or more (an ``after_request``
         hook's request id...): noise on every endpoint, including steps that were not repeated."""
+        if self._app_wide is not None:
+            return self._app_wide
         seen: dict[str, int] = {}
         for fields in self.learned_noise.values():
             for name in fields:
                 if name.startswith(APP_WIDE_PREFIXES):
                     seen[name] = seen.get(name, 0) + 1
-        return {name for name, count in seen.items() if count >= 2}
+        self._app_wide = {name for name, count in seen.items() if count >= 2}
+        return self._app_wide
 
     def noise_for(self, request: ParityRequest) -> set[str]:
         return self.learned_noise.get(self.route_of(request)[0], set()) | self.app_wide_noise()

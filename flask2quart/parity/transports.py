@@ -11,6 +11,7 @@ import asyncio
 import contextvars
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from .canonical import HOST, build_environ, build_scope
 from .model import ParityRequest, RecordedResponse
@@ -128,7 +129,8 @@ class AsgiTransport:
                     finished.set()
 
         try:
-            await asyncio.wait_for(self.app(scope, receive, send), self.timeout)
+            async with asyncio.timeout(self.timeout):  # no extra task per request, unlike wait_for
+                await self.app(scope, receive, send)
         except TimeoutError:
             return RecordedResponse(504, (), b"", error=f"no answer within {self.timeout:g} s")
         except Exception as error:
@@ -195,7 +197,25 @@ class HttpTransport:
             import httpx
         except ImportError as error:  # pragma: no cover - httpx is a dependency
             raise TransportError("over-the-wire parity needs httpx: pip install httpx") from error
+        await self._probe()
         self._client = httpx.AsyncClient(timeout=self.timeout, follow_redirects=False, trust_env=False)
+
+    async def _probe(self) -> None:
+        """Connect once before the run: a server that is not there is one clear error, not the same
+        failure repeated for every case."""
+        url = urlsplit(self.base_url)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise TransportError(f"{self.label} URL {self.base_url!r}: expected http://HOST[:PORT]")
+        port = url.port or (443 if url.scheme == "https" else 80)
+        try:
+            _, writer = await asyncio.wait_for(asyncio.open_connection(url.hostname, port), self.timeout)
+        except (OSError, TimeoutError) as error:
+            raise TransportError(f"{self.label} ({self.base_url}) is not reachable: {error}") from error
+        writer.close()
+        try:
+            await writer.wait_closed()
+        except OSError:
+            pass
 
     async def close(self) -> None:
         if self._client is not None:
@@ -209,8 +229,9 @@ class HttpTransport:
         if request.header("host") is None:
             headers.append(("Host", HOST))
         url = f"{self.base_url}{request.path}"
+        client = self._client
         try:
-            response = await self._client.request(
+            response = await client.request(
                 request.method,
                 httpx.URL(url, query=request.query_string.encode("latin-1")),
                 headers=headers,
@@ -219,6 +240,6 @@ class HttpTransport:
         except httpx.HTTPError as error:
             raise TransportError(f"{self.label} ({self.base_url}): {type(error).__name__}: {error}") from error
         finally:
-            self._client.cookies.clear()  # the runner keeps each side's cookies itself
+            client.cookies.clear()  # the runner keeps each side's cookies itself
         raw_headers = tuple((name.decode("latin-1"), value.decode("latin-1")) for name, value in response.headers.raw)
         return RecordedResponse(response.status_code, raw_headers, response.content)

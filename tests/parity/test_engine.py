@@ -345,3 +345,40 @@ async def test_every_case_gets_a_verdict(calibrate: bool) -> None:
     assert len(report.cases) == 4
     assert all(case.verdict in (Verdict.MATCH, Verdict.KNOWN) for case in report.cases)
     assert report.normalisations and report.mode == "in-process"
+
+
+async def test_a_side_failing_mid_run_leaves_no_request_of_the_other_side_running() -> None:
+    import asyncio
+
+    from flask2quart.parity import RecordedResponse
+    from flask2quart.parity.transports import TransportError
+
+    finished: list[str] = []
+
+    class Slow:
+        label = "flask"
+
+        async def start(self) -> None:
+            return None
+
+        async def close(self) -> None:
+            return None
+
+        async def send(self, request: ParityRequest) -> RecordedResponse:
+            await asyncio.sleep(0.05)
+            finished.append(request.path)
+            return RecordedResponse(200, (), b"")
+
+    class Broken(Slow):
+        label = "quart"
+
+        async def send(self, request: ParityRequest) -> RecordedResponse:
+            raise TransportError("quart (http://127.0.0.1:9): gone")
+
+    runner = ParityRunner(Slow(), Broken(), options=ParityOptions(calibrate=False), over_the_wire=True)
+    async with runner:
+        report = await runner.run([Case("a", [ParityRequest.build("GET", "/a")])])
+    assert finished == ["/a"]  # the Flask request completed before the case ended
+    assert report.cases[0].verdict is Verdict.ERROR
+    assert report.cases[0].error == "quart (http://127.0.0.1:9): gone"
+    assert not [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
