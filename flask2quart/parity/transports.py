@@ -8,6 +8,7 @@ redirects and never decodes anything but ``Content-Encoding`` (over the wire).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, Protocol
@@ -212,10 +213,8 @@ class HttpTransport:
         except (OSError, TimeoutError) as error:
             raise TransportError(f"{self.label} ({self.base_url}) is not reachable: {error}") from error
         writer.close()
-        try:
+        with contextlib.suppress(OSError):
             await writer.wait_closed()
-        except OSError:
-            pass
 
     async def close(self) -> None:
         if self._client is not None:
