@@ -99,16 +99,23 @@ def cases_from_data(data: Any, source: str) -> CaseFile:
     routes = data.get("routes") or {}
     if not isinstance(routes, Mapping):
         raise CaseFileError(f"{source}: 'routes' must map a route to its rules")
+    route_rules: dict[str, dict[str, Any]] = {}
     for route, settings in routes.items():
+        where = f"{source}: routes.{route}"
         if not isinstance(settings, Mapping):
-            raise CaseFileError(f"{source}: routes.{route} must be a mapping")
-        _no_unknown_keys(settings, ROUTE_KEYS, f"{source}: routes.{route}")
+            raise CaseFileError(f"{where} must be a mapping")
+        _no_unknown_keys(settings, ROUTE_KEYS, where)
+        route_rules[str(route)] = {
+            "ignore": _strings(settings.get("ignore"), f"{where}.ignore"),
+            "only": _strings(settings.get("only"), f"{where}.only"),
+            "compare": _mapping(settings.get("compare"), f"{where}.compare"),
+        }
     try:
         rules = Rules.build(
             ignore=_strings(data.get("ignore"), f"{source}: ignore"),
             only=_strings(data.get("only"), f"{source}: only"),
             comparators=_mapping(data.get("compare"), f"{source}: compare"),
-            routes={str(route): dict(settings) for route, settings in routes.items()},
+            routes=route_rules,
         )
     except RuleError as error:
         raise CaseFileError(f"{source}: {error}") from error
@@ -140,7 +147,7 @@ def _case(raw: Any, where: str, source: str) -> Case:
 def _request(raw: Any, where: str) -> ParityRequest:
     if isinstance(raw, str):
         method, _, target = raw.strip().partition(" ")
-        if not target.strip().startswith("/"):
+        if not target.strip().startswith("/") or not method.isalpha():
             raise CaseFileError(f"{where}: {raw!r} is not 'METHOD /path'")
         return ParityRequest.build(method, target.strip())
     if not isinstance(raw, Mapping):
@@ -161,12 +168,18 @@ def _request(raw: Any, where: str) -> ParityRequest:
     form = raw.get("form")
     if form is not None and not isinstance(form, Mapping):
         raise CaseFileError(f"{where}: 'form' must be a mapping")
+    headers = {str(k): str(v) for k, v in _mapping(raw.get("headers"), f"{where}: headers").items()}
+    if "json" in raw and raw["json"] is None:  # `json: null` sends a JSON null, not "no body"
+        if data is not None or form is not None:
+            raise CaseFileError(f"{where}: give at most one of json=, form= and data=")
+        data = "null"
+        headers.setdefault("Content-Type", "application/json")
     try:
         return ParityRequest.build(
             method,
             path,
             query=query,
-            headers={str(k): str(v) for k, v in _mapping(raw.get("headers"), f"{where}: headers").items()},
+            headers=headers,
             json=raw.get("json"),
             form=form,
             data=data,

@@ -6,6 +6,7 @@ timestamp, so two apps signing the same session a second apart give different va
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 import time
 import zlib
@@ -29,9 +30,12 @@ _CANONICAL_NAMES = {
 @dataclass(frozen=True, slots=True)
 class SetCookie:
     name: str
+    #: the value without the quotes Werkzeug puts around some values (what is compared)
     value: str
     #: attribute name (canonical case) -> value ("" for flags such as HttpOnly)
     attributes: dict[str, str] = field(default_factory=dict)
+    #: the value exactly as sent, quotes included (what a browser sends back)
+    raw_value: str = ""
 
     def expires_at(self, now: float) -> float | None:
         """When the cookie expires (epoch seconds), from Max-Age first, as browsers do."""
@@ -53,8 +57,8 @@ class SetCookie:
 def parse_set_cookie(header: str) -> SetCookie:
     """Parse one ``Set-Cookie`` value. Lenient the way browsers are: unknown attributes are kept."""
     first, *rest = header.split(";")
-    name, _, value = first.partition("=")
-    value = value.strip()
+    name, _, raw_value = first.partition("=")
+    raw_value = value = raw_value.strip()
     if len(value) >= 2 and value[0] == value[-1] == '"':
         value = value[1:-1]
     attributes: dict[str, str] = {}
@@ -66,7 +70,7 @@ def parse_set_cookie(header: str) -> SetCookie:
         attributes[canonical] = attribute_value.strip() if has_value else ""
         if key.lower() in _FLAG_ATTRIBUTES:
             attributes[canonical] = ""
-    return SetCookie(name.strip(), value, attributes)
+    return SetCookie(name.strip(), value, attributes, raw_value)
 
 
 class CookieJar:
@@ -84,7 +88,7 @@ class CookieJar:
             if expires is not None and expires <= now:
                 self._cookies.pop((cookie.name, path), None)
             else:
-                self._cookies[(cookie.name, path)] = (cookie.value, expires)
+                self._cookies[(cookie.name, path)] = (cookie.raw_value, expires)
 
     def header_for(self, path: str) -> str | None:
         now = time.time()
@@ -115,10 +119,13 @@ def decode_session(value: str) -> Any:
     parts = payload.split(".")
     if len(parts) != 3:
         raise ValueError("not a signed session cookie")
-    raw = base64.urlsafe_b64decode(parts[0] + "=" * (-len(parts[0]) % 4))
-    if compressed:
-        raw = zlib.decompress(raw)
-    data = json.loads(raw)
+    try:
+        raw = base64.urlsafe_b64decode(parts[0] + "=" * (-len(parts[0]) % 4))
+        if compressed:
+            raw = zlib.decompress(raw)
+        data = json.loads(raw)
+    except (binascii.Error, zlib.error, UnicodeDecodeError) as error:
+        raise ValueError(f"not a signed session cookie: {error}") from error
     return _untag(data)
 
 

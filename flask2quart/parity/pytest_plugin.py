@@ -55,15 +55,17 @@ def parity_apps(pytestconfig: pytest.Config) -> tuple[Any, Any]:
     fixture to build the apps yourself."""
     flask_spec = _setting(pytestconfig, "--parity-flask", "parity_flask")
     quart_spec = _setting(pytestconfig, "--parity-quart", "parity_quart")
+    # pytest.fail without a traceback: a configuration problem is one line, not a stack of frames
     if flask_spec is None or quart_spec is None:
-        raise pytest.UsageError(
+        pytest.fail(
             "the `parity` fixture needs both apps: set parity_flask and parity_quart in the ini file, "
-            "pass --parity-flask/--parity-quart, or override the `parity_apps` fixture"
+            "pass --parity-flask/--parity-quart, or override the `parity_apps` fixture",
+            pytrace=False,
         )
     try:
         return load_app(flask_spec), load_app(quart_spec)
     except AppSpecError as error:
-        raise pytest.UsageError(f"parity: {error}") from error
+        pytest.fail(f"parity: {error}", pytrace=False)
 
 
 @pytest.fixture(scope="session")
@@ -72,7 +74,7 @@ def parity_session(pytestconfig: pytest.Config, parity_apps: tuple[Any, Any]) ->
     try:
         rules = Rules.build(ignore=pytestconfig.getini("parity_ignore"))
     except RuleError as error:
-        raise pytest.UsageError(f"parity_ignore: {error}") from error
+        pytest.fail(f"parity_ignore: {error}", pytrace=False)
     options = ParityOptions(calibrate=bool(pytestconfig.getini("parity_calibrate")), rules=rules)
     flask_app, quart_app = parity_apps
     session = ParitySession(flask_app, quart_app, options=options).start()

@@ -60,8 +60,10 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
         else:
             out.append(re.escape(rest[index]))
             index += 1
-    # a pattern covers what is below it: members, items, cookie attributes
-    return re.compile("".join(out) + r"(?:[.\[;].*)?", re.DOTALL)
+    # a pattern covers what is below it: members, items, cookie attributes; a bare kind
+    # (``body``, ``session``, ``header``...) covers every field of that kind
+    below = r"(?:[.\[;].*)?" if colon else r"(?:[:.\[;].*)?"
+    return re.compile("".join(out) + below, re.DOTALL)
 
 
 def matches(pattern: str, field_name: str) -> bool:
@@ -107,6 +109,8 @@ def resolve_comparator(spec: str | Comparator) -> Comparator:
     """``"casefold"``, ``"set"``, ``"present"``, ``"tolerance:0.01"`` or ``"package.module:function"``."""
     if callable(spec):
         return spec
+    if not isinstance(spec, str):
+        raise RuleError(f"comparator {spec!r}: expected a name such as 'tolerance:0.01' or 'module:function'")
     name, _, argument = spec.partition(":")
     if name in BUILTIN_COMPARATORS:
         try:
