@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import itertools
 import types
-import zlib
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import Any
