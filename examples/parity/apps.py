@@ -15,32 +15,20 @@ packages (the mutation tests use it).
 from __future__ import annotations
 
 import atexit
-import importlib.util
 import os
 import shutil
 import sqlite3
-import sys
 import tempfile
 from pathlib import Path
-from types import ModuleType
 from typing import Any
+
+from examples.packages import load_package
 
 EXAMPLES = Path(__file__).resolve().parent.parent
 SEED = EXAMPLES / "flask_legacy" / "tests" / "data.sql"
 
 
-def _load_package(name: str, folder: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        name, folder / "__init__.py", submodule_search_locations=[str(folder)]
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def _seeded_app(package: ModuleType, instance: Path) -> Any:
+def _seeded_app(package: Any, instance: Path) -> Any:
     instance.mkdir(parents=True, exist_ok=True)
     database = instance / "linkbox.sqlite"
     app = package.create_app(
@@ -61,8 +49,8 @@ def load_pair(flask_folder: Path, quart_folder: Path, prefix: str = "linkbox_par
     """(flask_app, quart_app) from two ``linkbox`` package folders, each on a fresh database."""
     instance = Path(tempfile.mkdtemp(prefix=f"{prefix}-"))
     atexit.register(shutil.rmtree, instance, ignore_errors=True)
-    flask_package = _load_package(f"{prefix}_flask", flask_folder)
-    quart_package = _load_package(f"{prefix}_quart", quart_folder)
+    flask_package = load_package(f"{prefix}_flask", flask_folder)
+    quart_package = load_package(f"{prefix}_quart", quart_folder)
     return _seeded_app(flask_package, instance / "flask"), _seeded_app(quart_package, instance / "quart")
 
 

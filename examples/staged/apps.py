@@ -11,11 +11,11 @@ the other) and the sqlite database. Serve with (from the repository root)::
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 from pathlib import Path
-from types import ModuleType
+
+from examples.packages import load_package
 
 HERE = Path(__file__).resolve().parent
 EXAMPLES = HERE.parent
@@ -27,19 +27,8 @@ CONFIG = {
 }
 
 
-def _load_package(name: str, folder: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        name, folder / "__init__.py", submodule_search_locations=[str(folder)]
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-linkbox_flask = _load_package("linkbox_flask", EXAMPLES / "flask_legacy" / "linkbox")
-linkbox_quart = _load_package("linkbox_quart", EXAMPLES / "quart_ported" / "linkbox")
+linkbox_flask = load_package("linkbox_flask", EXAMPLES / "flask_legacy" / "linkbox")
+linkbox_quart = load_package("linkbox_quart", EXAMPLES / "quart_ported" / "linkbox")
 
 INSTANCE.mkdir(parents=True, exist_ok=True)
 Path(CONFIG["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)

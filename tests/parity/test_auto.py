@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import importlib.util
 import os
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from flask import Blueprint, Flask, abort, jsonify, request
 from flask.views import MethodView
 from werkzeug.routing import BaseConverter
 
+from examples.packages import load_package
 from flask2quart.parity.auto import AutoNote, _sample_from_regex, generate_cases
 from flask2quart.parity.model import Case, ParityRequest
 
@@ -505,16 +505,7 @@ def test_thirty_rules_are_fast(tmp_path: Path) -> None:
 
 
 def _load_linkbox(name: str) -> ModuleType:
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(
-        name, LINKBOX / "__init__.py", submodule_search_locations=[str(LINKBOX)]
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_package(name, LINKBOX)
 
 
 def test_linkbox(tmp_path: Path) -> None:
