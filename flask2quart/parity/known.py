@@ -35,9 +35,9 @@ FILE_RESPONSE = (
 FILE_CACHING = "file response caching: SEND_FILE_MAX_AGE_DEFAULT is {flask} in Flask, {quart} in Quart"
 BODY_LIMIT = "MAX_CONTENT_LENGTH is {flask} in Flask, {quart} in Quart: the same body is refused by one side only"
 NOT_MODIFIED_TYPE = "Quart keeps Content-Type on 304 responses"
-FILE_ETAG = (
-    "file response ETag: both frameworks build it from mtime, size and a checksum of the file's "
-    "path; same mtime and size here, so the two apps serve the same file from different folders"
+FILE_COPY = (
+    "file response: ETag and Last-Modified are built from the file's mtime (and, for the ETag, its "
+    "path); the two apps serve two copies of the same bytes, from different folders"
 )
 SESSION_VARY = (
     "Quart {version} does not count reading the session as accessing it, so it leaves out the "
@@ -62,12 +62,17 @@ def _quart_marks_session_reads() -> tuple[bool, str]:
     return parts >= (0, 23), version
 
 
-def _same_file_etag(flask_etag: Any, quart_etag: Any) -> bool:
-    if not isinstance(flask_etag, str) or not isinstance(quart_etag, str):
+def _etag_size(etag: Any) -> str | None:
+    parts = etag.strip('"').split("-") if isinstance(etag, str) else []
+    return parts[-2] if len(parts) >= 3 else None
+
+
+def _copies_of_one_file(request: ParityRequest, flask: RecordedResponse, quart: RecordedResponse) -> bool:
+    """Same size in both ETags (``mtime-size-checksum``) and, when there is a body, the same bytes."""
+    size = _etag_size(flask.header("etag"))
+    if size is None or size != _etag_size(quart.header("etag")):
         return False
-    flask_stem, _, _ = flask_etag.strip('"').rpartition("-")
-    quart_stem, _, _ = quart_etag.strip('"').rpartition("-")
-    return bool(flask_stem) and flask_stem == quart_stem
+    return request.method == "HEAD" or flask.body == quart.body
 
 
 def _length_problem(request: ParityRequest, response: RecordedResponse) -> str | None:
@@ -168,8 +173,12 @@ def classify_known(
                 quart=_describe(None if max_age_quart is _MISSING else max_age_quart),
             )
             classified.append(difference.with_category(Category.KNOWN, reason))
-        elif file_response and name == "header:etag" and _same_file_etag(difference.flask, difference.quart):
-            classified.append(difference.with_category(Category.KNOWN, FILE_ETAG))
+        elif (
+            file_response
+            and name in ("header:etag", "header:last-modified")
+            and _copies_of_one_file(request, flask, quart)
+        ):
+            classified.append(difference.with_category(Category.KNOWN, FILE_COPY))
         elif name == "header:vary" and (reason := _vary_cookie_reason(difference.flask, difference.quart)):
             classified.append(difference.with_category(Category.KNOWN, reason))
         elif quart.status == 304 and name == "header:content-type" and difference.flask is None:

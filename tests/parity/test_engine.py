@@ -382,3 +382,23 @@ async def test_a_side_failing_mid_run_leaves_no_request_of_the_other_side_runnin
     assert report.cases[0].verdict is Verdict.ERROR
     assert report.cases[0].error == "quart (http://127.0.0.1:9): gone"
     assert not [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+
+
+@pytest.mark.parametrize("same_bytes", [True, False])
+async def test_two_copies_of_a_static_file(tmp_path: Any, same_bytes: bool) -> None:
+    """Two checkouts serve copies of one file (other folder, other mtime): known, as long as the
+    bytes are the same."""
+    import os
+
+    flask_static, quart_static = tmp_path / "flask", tmp_path / "quart"
+    for folder, text in ((flask_static, "body{color:red}\n"), (quart_static, "body{color:red}\n" if same_bytes else "body{color:blu}\n")):
+        folder.mkdir()
+        (folder / "site.css").write_text(text)
+    os.utime(quart_static / "site.css", (1_700_000_000, 1_700_000_000))
+    flask_app = flask.Flask(f"static_flask_{next(_counter)}", static_folder=str(flask_static), static_url_path="/static")
+    quart_app = quart.Quart(f"static_quart_{next(_counter)}", static_folder=str(quart_static), static_url_path="/static")
+    report = await run(flask_app, quart_app, ParityRequest.build("GET", "/static/site.css"))
+    categories = {d.field: d.category for d in report.cases[0].differences}
+    assert categories["header:etag"] is (Category.KNOWN if same_bytes else Category.REAL)
+    assert categories["header:last-modified"] is (Category.KNOWN if same_bytes else Category.REAL)
+    assert report.passed is same_bytes
