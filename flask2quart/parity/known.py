@@ -169,8 +169,8 @@ def classify_known(
             classified.append(difference.with_category(Category.KNOWN, FILE_RESPONSE))
         elif file_response and name in CACHING_HEADERS and caching_differs:
             reason = FILE_CACHING.format(
-                flask=_describe(None if max_age_flask is _MISSING else max_age_flask),
-                quart=_describe(None if max_age_quart is _MISSING else max_age_quart),
+                flask="unknown (app not loaded)" if max_age_flask is _MISSING else _describe(max_age_flask),
+                quart="unknown (app not loaded)" if max_age_quart is _MISSING else _describe(max_age_quart),
             )
             classified.append(difference.with_category(Category.KNOWN, reason))
         elif (
