@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -395,7 +395,3 @@ def _label(transport: Transport, app: Any) -> str:
     if app is not None:
         return f"{type(app).__name__} {getattr(app, 'name', '')}".strip()
     return transport.label
-
-
-def cases_from_requests(requests: Sequence[ParityRequest], source: str = "python") -> list[Case]:
-    return [Case(f"{request.method} {request.target}", [request], source=source) for request in requests]
