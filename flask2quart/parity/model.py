@@ -164,6 +164,10 @@ class Case:
     #: the url_map endpoint of the first step, filled in by the runner for grouping
     endpoint: str | None = None
 
+    @property
+    def safe(self) -> bool:
+        return all(step.safe for step in self.steps)
+
 
 @dataclass(slots=True)
 class StepResult:
