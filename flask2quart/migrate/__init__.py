@@ -27,8 +27,9 @@ from . import analysis as A
 from .discover import SourceFile, imported_modules, iter_files, mentions_flask
 from .engine import FileResult, transform_source, write_atomic
 from .flask_api import is_test_module
-from .rules import ALL_CODES, ENGINE_CODES, PytestAsyncioConfig
+from .rules import ALL_CODES, ENGINE_CODES, ProjectDependencies, PytestAsyncioConfig
 from .rules.f2q206_pytest_asyncio_config import ConfigEdit
+from .rules.f2q401_dependencies import quart_requirement
 
 __all__ = ["RewriteOptions", "RewriteResult", "rewrite", "rewrite_source", "select_codes"]
 
@@ -134,7 +135,7 @@ def rewrite(paths: Iterable[Path], options: RewriteOptions) -> RewriteResult:
             if options.progress:
                 options.progress(done, total)
     result.files.sort(key=lambda f: f.path)
-    if "F2Q206" in options.enabled:
+    if {"F2Q206", "F2Q401"} & options.enabled:
         result.config_edits = _config_edits(paths, analysis, result, options)
     _emit(paths, sources, result, options)
     return result
@@ -307,7 +308,8 @@ def _mp_context() -> multiprocessing.context.BaseContext:
 def _config_edits(
     paths: list[Path], analysis: A.ProjectAnalysis, result: RewriteResult, options: RewriteOptions
 ) -> list[ConfigEdit]:
-    """pytest-asyncio settings for each PATH folder whose tests became async."""
+    """Project files of each PATH folder: pytest-asyncio settings where tests became async
+    (F2Q206), dependencies naming Quart where code was ported (F2Q401)."""
     async_tests = {
         facts.path
         for facts in analysis.modules.values()
@@ -318,26 +320,44 @@ def _config_edits(
         and not _in_testcase(facts, qual)
     }
     failed = {f.path for f in result.failed}
-    edits = []
+    changed = [f.path for f in result.changed]
+    edits: dict[Path, ConfigEdit] = {}
     for given in paths:
         root = given.resolve()
         if not root.is_dir():
             continue
-        if not any(p.startswith(str(root) + os.sep) and p not in failed for p in async_tests):
-            continue
-        edit = PytestAsyncioConfig.plan(root)
-        if edit is not None:
-            edits.append(edit)
-        strict = PytestAsyncioConfig.strict_mode(root)
-        if strict is not None:
-            result.project_findings.append(
-                Finding(
-                    str(strict[0]), strict[1], 1, PytestAsyncioConfig.code,
-                    "asyncio_mode = strict: the tests that became async need @pytest.mark.asyncio "
-                    "(or set asyncio_mode = auto)", Severity.ERROR,
+        inside = str(root) + os.sep
+        async_here = any(p.startswith(inside) and p not in failed for p in async_tests)
+        if async_here and "F2Q206" in options.enabled:
+            edit = PytestAsyncioConfig.plan(root)
+            if edit is not None:
+                edits[edit.path.resolve()] = edit
+            strict = PytestAsyncioConfig.strict_mode(root)
+            if strict is not None:
+                result.project_findings.append(
+                    Finding(
+                        str(strict[0]), strict[1], 1, PytestAsyncioConfig.code,
+                        "asyncio_mode = strict: the tests that became async need @pytest.mark.asyncio "
+                        "(or set asyncio_mode = auto)", Severity.ERROR,
+                    )
                 )
-            )
-    return edits
+        if "F2Q401" in options.enabled and any(p.startswith(inside) for p in changed):
+            current = {path: edit.after for path, edit in edits.items()}
+            planned, pinned = ProjectDependencies.plan(root, async_tests=async_here, current=current)
+            for edit in planned:
+                key = edit.path.resolve()
+                earlier = edits.get(key)
+                # one edit per file: the dependency change goes on top of the pytest settings
+                edits[key] = ConfigEdit(edit.path, earlier.before if earlier else edit.before, edit.after)
+            for path in pinned:
+                result.project_findings.append(
+                    Finding(
+                        str(path), 1, 1, ProjectDependencies.code,
+                        "requirements pinned with --hash still name Flask: replace it with "
+                        f"{quart_requirement(None)} and regenerate the hashes", Severity.ERROR,
+                    )
+                )
+    return list(edits.values())
 
 
 def _in_testcase(facts: A.ModuleFacts, qual: str) -> bool:

@@ -31,6 +31,7 @@ from .f2q205_unittest_async import UnittestAsync
 from .f2q206_pytest_asyncio_config import PytestAsyncioConfig
 from .f2q207_test_client_exceptions import TestClientExceptions
 from .f2q208_cli_runner_in_async_tests import CliRunnerInAsyncTests
+from .f2q401_dependencies import ProjectDependencies
 
 #: Rules that transform Python modules, in code order.
 PYTHON_RULES: tuple[type[Rule], ...] = (
@@ -70,6 +71,10 @@ ALL_CODES: dict[str, str] = {
     **ENGINE_CODES,
     **{rule.code: rule.name for rule in PYTHON_RULES},
     PytestAsyncioConfig.code: PytestAsyncioConfig.name,
+    ProjectDependencies.code: ProjectDependencies.name,
 }
 
-__all__ = ["ALL_CODES", "ENGINE_CODES", "PYTHON_RULES", "PytestAsyncioConfig", "Rule"]
+#: Rules that edit project files (not Python modules).
+PROJECT_RULES = (PytestAsyncioConfig, ProjectDependencies)
+
+__all__ = ["ALL_CODES", "ENGINE_CODES", "PROJECT_RULES", "PYTHON_RULES", "ProjectDependencies", "PytestAsyncioConfig", "Rule"]

@@ -5,12 +5,12 @@ from __future__ import annotations
 import inspect
 import sys
 
-from . import ENGINE_CODES, PYTHON_RULES, PytestAsyncioConfig
+from . import ENGINE_CODES, PROJECT_RULES, PYTHON_RULES
 
 
 def _sections() -> list[tuple[str, str, str]]:
     rules: list[tuple[str, str, str]] = []
-    for rule in (*PYTHON_RULES, PytestAsyncioConfig):
+    for rule in (*PYTHON_RULES, *PROJECT_RULES):
         module = sys.modules[rule.__module__]
         doc = inspect.cleandoc(module.__doc__ or "")
         rules.append((rule.code, rule.name, doc))
@@ -24,7 +24,8 @@ def rules_markdown() -> str:
         "Every rewrite rule of `flask2quart rewrite`, one module each under",
         "`flask2quart/migrate/rules/`. Codes are stable: use them with `--select`/`--ignore`",
         "(prefixes work: `F2Q2` is every test-suite rule) and in `[tool.flask2quart]`.",
-        "`F2Q1xx` port application code, `F2Q2xx` port test suites. This page is generated from the",
+        "`F2Q1xx` port application code, `F2Q2xx` port test suites, `F2Q4xx` edit project files.",
+        "This page is generated from the",
         "rules' docstrings by `python -m flask2quart.migrate.rules.catalog`.",
         "",
         "| code | name | summary |",
