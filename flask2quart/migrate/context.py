@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from ..findings import Severity
+from . import flask_api
 from . import values as V
 from .analysis import ModuleFacts, ProjectAnalysis, Role
 
@@ -171,6 +172,14 @@ class FileContext:
         for local, target in self.facts.imports.items():
             if target in spellings and local == name:
                 return local
+            # ``from flask_login import LoginManager``, rewritten to ``quart_auth.QuartAuth``
+            flask_module, _, flask_name = target.rpartition(".")
+            if (
+                flask_api.EXTENSION_MODULES.get(flask_module) == module
+                and flask_api.EXTENSION_RENAMES.get(flask_name, flask_name) == name
+                and local == flask_name
+            ):
+                return name
         if (module, name) not in self.imports:
             self.imports.append((module, name))
         return name

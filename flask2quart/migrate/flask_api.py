@@ -164,6 +164,11 @@ BLOCKING_CALL_PREFIXES = (
 )
 BLOCKING_CALLS = frozenset({"os.system", "os.popen"})
 
+#: Flask extension module -> the Quart port's module, filled in by the extension rules (F2Q3xx).
+EXTENSION_MODULES: dict[str, str] = {}
+#: Extension names spelt differently in the Quart port (``LoginManager`` -> ``QuartAuth``).
+EXTENSION_RENAMES: dict[str, str] = {}
+
 #: Test-suite receivers that hold a test client when nothing better is known: ``client``,
 #: ``self.client``, ``self._client``, ``test_client``, ``api_client``...
 CLIENT_NAME_RE = re.compile(r"^_?(?:[a-z0-9_]*_)?client$")
