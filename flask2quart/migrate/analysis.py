@@ -141,6 +141,9 @@ class ProjectAnalysis:
     class_attrs: dict[str, dict[str, str]] = field(default_factory=dict)
     #: every project class, ``module:Class``
     class_names: set[str] = field(default_factory=set)
+    #: Project classes built on an extension base whose Quart port is async (``forms:LoginForm`` ->
+    #: ``flask_wtf.FlaskForm``): built with ``await Class.create_form()``.
+    extension_classes: dict[str, str] = field(default_factory=dict)
 
     def module_for(self, path: str) -> ModuleFacts | None:
         return self.modules.get(path)
@@ -419,6 +422,13 @@ class _FunctionScanner:
         step = V.call_step(func)
         if step.awaits and not awaited:
             self.mark_await(no_await)
+        elif (
+            isinstance(node.func, ast.Attribute)
+            and node.func.attr in flask_api.EXTENSION_ASYNC_METHOD_NAMES
+            and not project
+            and not awaited
+        ):
+            self.mark_await(no_await)  # ``form.validate_on_submit()`` on a form of unknown class
         if func and V.is_project(func):
             qual = project or ""
             if qual.rpartition(":")[2][:1].isupper() and "." not in qual.rpartition(":")[2]:
@@ -849,6 +859,7 @@ def decide(summaries: Iterable[ModuleFacts], module_names: set[str]) -> ProjectA
                     fake_links.append((target, fake))
 
     asyncs = {n for n, f in functions.items() if f.already_async or roles[n].always_async}
+    asyncs |= _extension_async_members(classes)
     # Calls are awaited, and callers coloured, only for functions this rewrite makes async and that
     # are not generators: the project's own async code already calls its coroutines as it means to
     # (``asyncio.gather(*(run(x) for x in xs))``), and an async generator is iterated, not awaited.
@@ -905,7 +916,36 @@ def decide(summaries: Iterable[ModuleFacts], module_names: set[str]) -> ProjectA
         stream_wrapped=stream_wrapped,
         class_attrs={name: dict(klass.attrs) for name, klass in classes.items() if klass.attrs},
         class_names=set(classes),
+        extension_classes=extension_classes(classes),
     )
+
+
+def extension_classes(classes: dict[str, ClassFacts]) -> dict[str, str]:
+    """Project classes built on an extension base with an async Quart port -> that base."""
+    found: dict[str, str] = {}
+    changed = True
+    while changed:
+        changed = False
+        for name, klass in classes.items():
+            if name in found:
+                continue
+            for base in klass.bases:
+                origin = base[2:] if base.startswith("q:") and base[2:] in flask_api.EXTENSION_ASYNC_BASES else None
+                origin = origin or found.get(base[2:]) if base else None
+                if origin:
+                    found[name] = origin
+                    changed = True
+                    break
+    return found
+
+
+def _extension_async_members(classes: dict[str, ClassFacts]) -> set[str]:
+    """The constructor (the class itself) and the awaited methods of those classes."""
+    members: set[str] = set()
+    for name, origin in extension_classes(classes).items():
+        members.add(name)
+        members.update(f"{name}.{method}" for method in flask_api.EXTENSION_ASYNC_BASES[origin][1])
+    return members
 
 
 def _inherited(call: str, classes: dict[str, ClassFacts], functions: dict[str, FunctionFacts]) -> str | None:

@@ -164,6 +164,15 @@ BLOCKING_CALL_PREFIXES = (
 )
 BLOCKING_CALLS = frozenset({"os.system", "os.popen"})
 
+#: Extension base classes whose Quart port is async: a project class deriving from one is built with
+#: ``await Class.<constructor>(...)`` and these methods of it are awaited (quart-wtforms' QuartForm).
+EXTENSION_ASYNC_BASES: dict[str, tuple[str, frozenset[str]]] = {
+    base: ("create_form", frozenset({"validate", "validate_on_submit"}))
+    for base in ("flask_wtf.FlaskForm", "flask_wtf.form.FlaskForm", "flask_wtf.Form")
+}
+#: Method names only such an extension has: awaited whatever the receiver is known to be.
+EXTENSION_ASYNC_METHOD_NAMES = frozenset({"validate_on_submit"})
+
 #: Flask extension module -> the Quart port's module, filled in by the extension rules (F2Q3xx).
 EXTENSION_MODULES: dict[str, str] = {}
 #: Extension names spelt differently in the Quart port (``LoginManager`` -> ``QuartAuth``).

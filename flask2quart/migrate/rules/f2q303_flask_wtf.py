@@ -1,0 +1,107 @@
+"""F2Q303: Flask-WTF becomes quart-wtforms.
+
+Flask-WTF reads ``request.form`` synchronously when a form is built; Quart's request body is a
+coroutine, so quart-wtforms (import name ``quart_wtf``; never the stale ``quart-wtf``
+distribution, which pins Quart < 0.19) builds a submitted form with ``await Form.create_form()``
+and makes ``validate()``/``validate_on_submit()`` coroutines. This rule:
+
+- moves ``flask_wtf``, ``flask_wtf.csrf`` and ``flask_wtf.file`` imports to ``quart_wtf``
+  (``FlaskForm``/``Form`` -> ``QuartForm``; ``CSRFProtect``, ``CSRFError``, ``generate_csrf``,
+  ``FileField``, ``FileRequired``, ``FileAllowed``, ``FileSize`` keep their names);
+- builds every project form class (any class derived from ``FlaskForm``, across modules) with
+  ``await MyForm.create_form(...)`` (same arguments: ``formdata``, ``obj``, ``prefix``, ``data``,
+  ``meta``, field defaults) and awaits ``form.validate()``/``form.validate_on_submit()`` (the
+  project analysis makes helpers that do so async, and awaits their callers);
+- turns ``form.is_submitted()`` into the ``form.is_submitted`` property;
+- reports what has no counterpart (``RecaptchaField``, ``Recaptcha``) and a form class that
+  overrides ``validate``: it becomes ``async def`` and its ``super().validate()`` must be awaited.
+
+``WTF_CSRF_*`` configuration keys are the same in both.
+
+Docs: https://quart-wtf.readthedocs.io/ and https://flask-wtf.readthedocs.io/en/latest/form/
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from ...findings import Severity
+from .. import values as V
+from ._awaiting import await_node
+from ._extensions import ExtensionImports
+from .base import awaited
+
+_RENAMES = {"FlaskForm": "QuartForm", "Form": "QuartForm"}
+
+
+class FlaskWtf(ExtensionImports):
+    code = "F2Q303"
+    name = "flask-wtf"
+    # before F2Q105 (90), which would otherwise await the class call itself
+    priority = 45
+    modules = {  # noqa: RUF012 - class-level tables of a rule
+        "flask_wtf": "quart_wtf",
+        "flask_wtf.form": "quart_wtf",
+        "flask_wtf.csrf": "quart_wtf.csrf",
+        "flask_wtf.file": "quart_wtf",
+    }
+    renames = _RENAMES
+    unsupported = {  # noqa: RUF012
+        "RecaptchaField": "quart-wtforms has no reCAPTCHA field: validate the token in the view",
+        "Recaptcha": "quart-wtforms has no reCAPTCHA validator: validate the token in the view",
+        "RecaptchaWidget": "quart-wtforms has no reCAPTCHA widget",
+    }
+
+    def _form_class(self, value: V.Value) -> str | None:
+        name = V.project_name(value)
+        return name if name in self.ctx.analysis.extension_classes else None
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        func = updated.func
+        form_class = self._form_class(self.ctx.value(func))
+        if form_class is not None and isinstance(func, (cst.Name, cst.Attribute)):
+            if id(original) in self.ctx.awaited:
+                return updated
+            if not self.ctx.can_await():
+                return await_node(self, original, updated, f"building `{form_class.rpartition(':')[2]}`")
+            self.changed()
+            built = updated.with_changes(func=cst.Attribute(value=func, attr=cst.Name("create_form")))
+            result = awaited(built)
+            self.ctx.set_value(result, self.ctx.value(updated))
+            return result
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value == "is_submitted"
+            and not updated.args
+            and self._form_class(_instance_class(self.ctx.value(func.value))) is not None
+        ):
+            self.changed()
+            return func  # a property in quart-wtforms
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value == "validate_on_submit"
+            and V.bound_method(self.ctx.value(func)) is None
+        ):
+            # a form of unknown class: the method name is Flask-WTF's alone
+            return await_node(self, original, updated, "`validate_on_submit()`")
+        return updated
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        scopes = self.ctx.scopes  # [-1] is the function being entered
+        scope = scopes[-2] if len(scopes) > 1 else scopes[-1]
+        if scope.kind != "class" or node.name.value not in ("validate", "validate_on_submit"):
+            return
+        owner = (scope.class_value or "")[len("k:obj:"):]
+        if owner in self.ctx.analysis.extension_classes:
+            self.ctx.report(
+                node, self.code,
+                f"`{node.name.value}` overrides quart-wtforms' coroutine: it becomes `async def`; "
+                "await the `super()` call in it", Severity.ERROR,
+            )
+
+
+def _instance_class(value: V.Value) -> V.Value:
+    """``k:obj:forms:LoginForm`` -> ``q:forms:LoginForm``."""
+    if value and value.startswith("k:obj:"):
+        return "q:" + value[len("k:obj:"):]
+    return None
