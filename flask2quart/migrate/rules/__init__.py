@@ -31,6 +31,7 @@ from .f2q205_unittest_async import UnittestAsync
 from .f2q206_pytest_asyncio_config import PytestAsyncioConfig
 from .f2q207_test_client_exceptions import TestClientExceptions
 from .f2q208_cli_runner_in_async_tests import CliRunnerInAsyncTests
+from .f2q303_flask_wtf import FlaskWtf
 from .f2q401_dependencies import ProjectDependencies
 
 #: Rules that transform Python modules, in code order.
@@ -58,6 +59,7 @@ PYTHON_RULES: tuple[type[Rule], ...] = (
     UnittestAsync,
     TestClientExceptions,
     CliRunnerInAsyncTests,
+    FlaskWtf,
 )
 
 #: Codes the engine reports itself (not rules): a file it could not read or parse, and output
