@@ -7,6 +7,7 @@ Exit codes (as ruff and black): 0 done or nothing to do; 1 ``--check``/``--diff`
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
@@ -14,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .config import ConfigError, load_config
+from .config import HTTP_CLIENTS, ConfigError, load_config
 from .findings import Finding, Severity
 from .migrate import Mode, RewriteOptions, RewriteResult, rewrite, select_codes
 from .migrate.discover import DiscoveryError
@@ -54,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
     rw.add_argument("--select", type=_codes, default=None, metavar="CODES", help="only these rule codes/prefixes")
     rw.add_argument("--ignore", type=_codes, default=None, metavar="CODES", help="skip these rule codes/prefixes")
     rw.add_argument("--report", type=Path, metavar="FILE.json", help="also write the summary and findings as JSON")
+    rw.add_argument(
+        "--http-client", choices=HTTP_CLIENTS, default=None,
+        help="blocking requests calls in async code: run-sync (a worker thread, the default) or aiohttp "
+        "(a generated requests-compatible module on one shared aiohttp session)",
+    )
     rw.add_argument("--quiet", "-q", action="store_true", help="print only errors and the findings")
 
     sv = commands.add_parser(
@@ -101,7 +107,34 @@ def build_parser() -> argparse.ArgumentParser:
     pa.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="per request (default 30)")
     pa.add_argument("--verbose", "-v", action="store_true", help="list every case, not only the ones that differ")
     pa.add_argument("--quiet", "-q", action="store_true", help="print only the summary line and errors")
+    _add_check_parser(commands)
     return parser
+
+
+def _add_check_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    ck = commands.add_parser(
+        "check",
+        help="readiness report: what the rewrite does, what needs a human, blocking calls; changes nothing",
+        description=(
+            "Report, per file and per route, what `rewrite` would do automatically, what needs a human "
+            "(rule codes), the blocking calls left on the event loop, and the readiness figure: the share "
+            "of routes that port with no manual work. Writes nothing. Exit 0: passed; 1: below "
+            "--fail-under (at 100, the default: anything needs a human); 2: usage error or unreadable file."
+        ),
+    )
+    ck.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    ck.add_argument("--format", choices=("table", "json", "markdown"), default=None, help="default: config, else table")
+    ck.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the report to FILE (stdout: the summary line)")
+    ck.add_argument(
+        "--fail-under", type=float, default=None, metavar="PCT",
+        help="exit 1 when fewer than PCT%% of routes port with no manual work (default 100: and nothing "
+        "outside routes needs a human)",
+    )
+    ck.add_argument("--select", type=_codes, default=None, metavar="CODES", help="only these rule codes/prefixes")
+    ck.add_argument("--ignore", type=_codes, default=None, metavar="CODES", help="skip these rule codes/prefixes")
+    ck.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="also skip these files/folders (repeatable)")
+    ck.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default: config, else 1; 0 = all CPUs)")
+    ck.add_argument("--http-client", choices=HTTP_CLIENTS, default=None, help="as for rewrite: how requests calls are ported")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -113,6 +146,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_serve(args)
     if args.command == "parity":
         return run_parity(args)
+    if args.command == "check":
+        return run_check(args)
     parser.error(f"unknown command {args.command}")
     return EXIT_ERROR
 
@@ -154,6 +189,7 @@ def run_rewrite(args: argparse.Namespace) -> int:
         enabled=enabled,
         exclude=config.exclude,
         progress=progress.update if progress else None,
+        http_client=args.http_client or config.http_client or "run-sync",
     )
     try:
         result = rewrite(args.paths, options)
@@ -175,6 +211,70 @@ def run_rewrite(args: argparse.Namespace) -> int:
     if mode in (Mode.CHECK, Mode.DIFF) and result.changed_count:
         return EXIT_CHANGES
     return EXIT_OK
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """``flask2quart check``: the readiness report (see docs/check.md)."""
+    from .readiness import CheckOptions, check, render_json, render_markdown, render_terminal
+
+    common = Path(os.path.commonpath([str(p.resolve()) for p in args.paths]))
+    try:
+        config = load_config(common if common.exists() else Path.cwd())
+    except ConfigError as error:
+        return _fail(str(error))
+    try:
+        enabled = select_codes(
+            args.select if args.select is not None else list(config.select),
+            args.ignore if args.ignore is not None else list(config.ignore),
+        )
+    except ValueError as error:
+        return _fail(str(error))
+    jobs = args.jobs if args.jobs is not None else (config.jobs or 1)
+    if jobs < 0:
+        return _fail("--jobs must be 0 (all CPUs) or a positive number")
+    fail_under = args.fail_under if args.fail_under is not None else config.check_fail_under
+    if not 0 <= fail_under <= 100:
+        return _fail(f"--fail-under must be between 0 and 100, not {fail_under:g}")
+    output_format = args.format or config.check_format
+    progress = _Progress("checking") if sys.stderr.isatty() else None
+    options = CheckOptions(
+        jobs=jobs or os.cpu_count() or 1,
+        enabled=enabled,
+        exclude=(*config.exclude, *args.exclude),
+        http_client=args.http_client or config.http_client or "run-sync",
+        fail_under=fail_under,
+        progress=progress.update if progress else None,
+    )
+    try:
+        report = check(args.paths, options)
+    except DiscoveryError as error:
+        return _fail(str(error))
+    finally:
+        if progress:
+            progress.close()
+    if output_format == "table":
+        from rich.console import Console
+
+        if args.output is None:
+            render_terminal.render(report, Console(highlight=False, width=None if sys.stdout.isatty() else 120))
+            text = None
+        else:
+            console = Console(record=True, width=120, file=io.StringIO(), highlight=False, color_system=None)
+            render_terminal.render(report, console)
+            text = console.export_text()
+    else:
+        text = (render_json if output_format == "json" else render_markdown).render(report)
+    if args.output is not None:
+        try:
+            args.output.write_text(text or "", encoding="utf-8")
+        except OSError as error:
+            return _fail(f"cannot write {args.output}: {error.strerror or error}")
+        print(render_terminal.summary_line(report))
+    elif text is not None:
+        sys.stdout.write(text)
+    if report.failed:
+        return EXIT_ERROR
+    return EXIT_OK if report.passed else EXIT_CHANGES
 
 
 def run_serve(args: argparse.Namespace) -> int:

@@ -21,9 +21,16 @@ class Config:
     #: ``[tool.flask2quart.parity]``: defaults for ``flask2quart parity`` and the pytest plugin
     parity: dict[str, object] = field(default_factory=dict)
     extra: dict[str, object] = field(default_factory=dict)
+    #: ``http-client``: how F2Q117 ports ``requests`` calls (``run-sync`` or ``aiohttp``)
+    http_client: str | None = None
+    #: ``[tool.flask2quart.check]``: ``fail-under`` (percent) and ``format`` for ``flask2quart check``
+    check_fail_under: float = 100.0
+    check_format: str = "table"
 
 
-_KEYS = {"select", "ignore", "exclude", "jobs", "parity"}
+_KEYS = {"select", "ignore", "exclude", "jobs", "parity", "http-client", "check"}
+CHECK_FORMATS = ("table", "json", "markdown")
+HTTP_CLIENTS = ("run-sync", "aiohttp")
 PARITY_KEYS = {"flask", "quart", "cases", "ignore", "auto", "allow-unsafe"}
 
 
@@ -81,4 +88,27 @@ def load_config(start: Path) -> Config:
     for key in ("auto", "allow-unsafe"):
         if key in parity and not isinstance(parity[key], bool):
             raise ConfigError(f"{path}: [tool.flask2quart.parity] {key} must be true or false")
-    return Config(path, strings("select"), strings("ignore"), strings("exclude"), jobs, dict(parity))
+    http_client = section.get("http-client")
+    if http_client is not None and http_client not in HTTP_CLIENTS:
+        raise ConfigError(f"{path}: [tool.flask2quart] http-client must be one of: {', '.join(HTTP_CLIENTS)}")
+    fail_under, check_format = _check_section(path, section.get("check", {}))
+    return Config(
+        path, strings("select"), strings("ignore"), strings("exclude"), jobs, dict(parity), http_client=http_client,
+        check_fail_under=fail_under, check_format=check_format,
+    )
+
+
+def _check_section(path: Path, check: object) -> tuple[float, str]:
+    """``[tool.flask2quart.check]``: ``fail-under = 90``, ``format = "markdown"``."""
+    if not isinstance(check, dict):
+        raise ConfigError(f"{path}: [tool.flask2quart.check] must be a table")
+    unknown = sorted(set(check) - {"fail-under", "format"})
+    if unknown:
+        raise ConfigError(f"{path}: unknown key(s) in [tool.flask2quart.check]: {', '.join(unknown)}")
+    fail_under = check.get("fail-under", 100.0)
+    if isinstance(fail_under, bool) or not isinstance(fail_under, int | float) or not 0 <= fail_under <= 100:
+        raise ConfigError(f"{path}: [tool.flask2quart.check] fail-under must be a number from 0 to 100")
+    check_format = check.get("format", "table")
+    if check_format not in CHECK_FORMATS:
+        raise ConfigError(f"{path}: [tool.flask2quart.check] format must be one of: {', '.join(CHECK_FORMATS)}")
+    return float(fail_under), check_format

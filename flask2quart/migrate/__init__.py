@@ -27,9 +27,11 @@ from . import analysis as A
 from .discover import SourceFile, imported_modules, iter_files, mentions_flask
 from .engine import FileResult, transform_source, write_atomic
 from .flask_api import is_test_module
-from .rules import ALL_CODES, ENGINE_CODES, ProjectDependencies, PytestAsyncioConfig
+from .rules import ALL_CODES, ENGINE_CODES, ProjectDependencies, PytestAsyncioConfig, SyncHttpClient
 from .rules.f2q206_pytest_asyncio_config import ConfigEdit
 from .rules.f2q401_dependencies import quart_requirement
+from .rules.f2q402_launch_commands import LaunchCommands, LaunchPlan
+from .rules.f2q403_flaskenv import FlaskEnvFiles, RenamedFile
 
 __all__ = ["RewriteOptions", "RewriteResult", "rewrite", "rewrite_source", "select_codes"]
 
@@ -49,6 +51,9 @@ class RewriteOptions:
     exclude: tuple[str, ...] = ()
     #: Called after each file is processed: (done, total). For progress bars.
     progress: Callable[[int, int], None] | None = None
+    #: How F2Q117 ports blocking ``requests`` calls: ``"run-sync"`` (a worker thread) or
+    #: ``"aiohttp"`` (a generated requests-compatible module on one shared aiohttp session).
+    http_client: str = "run-sync"
 
 
 @dataclass
@@ -59,6 +64,8 @@ class RewriteResult:
     project_findings: list[Finding] = field(default_factory=list)
     scanned: int = 0
     diff: str = ""
+    #: The whole-project analysis the rewrite used (roles, async functions): for ``check``.
+    analysis: A.ProjectAnalysis | None = None
 
     @property
     def changed(self) -> list[FileResult]:
@@ -91,6 +98,9 @@ class RewriteResult:
         return {
             "summary": self.summary(),
             "changed": sorted(f.path for f in self.changed) + sorted(str(e.path) for e in self.config_edits),
+            "renamed": [
+                {"from": str(e.source), "to": str(e.path)} for e in self.config_edits if isinstance(e, RenamedFile)
+            ],
             "failed": [{"path": f.path, "error": f.error} for f in self.failed],
             "findings": [f.to_json() for f in self.findings],
         }
@@ -122,10 +132,15 @@ def rewrite(paths: Iterable[Path], options: RewriteOptions) -> RewriteResult:
     names = frozenset(module_names.values())
     with _workers(options.jobs) as pool:  # one pool for both parallel phases
         summaries, unreadable = _summarize_all(candidates, module_names, names, pool, options.jobs)
+        if "F2Q117" not in options.enabled:
+            _ignore_http_calls(summaries)
         analysis = A.decide(summaries, set(names))
+        result.analysis = analysis
         result.files.extend(unreadable)
         if not any(mentions_flask(data) or b"test_client" in data for _, data in candidates):
             analysis.modules = {}  # no Flask anywhere: nothing to port, nothing to guess about
+        if options.http_client == "aiohttp" and "F2Q117" in options.enabled:
+            result.project_findings.extend(SyncHttpClient.plan(analysis))
         work = [(str(f.path), data) for f, data in candidates if str(f.path) in analysis.modules]
         done = len(unreadable) + (len(sources) - len(candidates))
         total = len(sources)
@@ -135,10 +150,21 @@ def rewrite(paths: Iterable[Path], options: RewriteOptions) -> RewriteResult:
             if options.progress:
                 options.progress(done, total)
     result.files.sort(key=lambda f: f.path)
-    if {"F2Q206", "F2Q401"} & options.enabled:
+    if {"F2Q206", "F2Q401", "F2Q402", "F2Q403"} & options.enabled:
         result.config_edits = _config_edits(paths, analysis, result, options)
+    generated = SyncHttpClient.module_edit(analysis)  # the http_client module (--http-client aiohttp)
+    if generated is not None:
+        result.config_edits.append(generated[0])
+        result.project_findings.append(generated[1])
     _emit(paths, sources, result, options)
     return result
+
+
+def _ignore_http_calls(summaries: list[A.ModuleFacts]) -> None:
+    """F2Q117 is off: a blocking HTTP call makes no function async."""
+    for facts in summaries:
+        for func in facts.functions.values():
+            func.sync_http_calls = ()
 
 
 def rewrite_source(
@@ -152,20 +178,24 @@ def rewrite_source(
         result = FileResult(path, source, error=f"cannot parse: {error}")
         result.findings.append(Finding(path, _line_of(str(error)), 0, "F2Q001", result.error or "", Severity.ERROR))
         return result
+    if "F2Q117" not in enabled:
+        _ignore_http_calls([facts])
     analysis = A.decide([facts], {module})
     return transform_source(path, source, analysis, enabled)
 
 
 #: What a test module says when it may use a Flask test client through a fixture.
 _TEST_MARKERS = (b"client", b"app_context", b"test_request_context")
+#: A module that may make blocking HTTP calls: a helper the app calls becomes async (F2Q117).
+_SYNC_HTTP_RE = re.compile(rb"\b(?:import requests|from requests|urlopen)\b")
 
 
 def _candidates(sources: list[SourceFile]) -> list[tuple[SourceFile, bytes]]:
     """Files worth an :mod:`ast` parse; the rest are never parsed.
 
-    A file qualifies if it mentions Flask, if it is a test module that may use a test client, or
-    if it imports (transitively) a module that qualifies: only those can call a function that
-    becomes async.
+    A file qualifies if it mentions Flask, if it is a test module that may use a test client, if
+    it may make blocking HTTP calls, or if it imports (transitively) a module that qualifies: only
+    those can call a function that becomes async.
     """
     chosen: list[tuple[SourceFile, bytes]] = []
     rest: list[tuple[SourceFile, bytes, str]] = []
@@ -175,7 +205,7 @@ def _candidates(sources: list[SourceFile]) -> list[tuple[SourceFile, bytes]]:
         except OSError:
             data = b""
         test_like = is_test_module(source.path.name) and any(m in data for m in _TEST_MARKERS)
-        if mentions_flask(data) or test_like:
+        if mentions_flask(data) or test_like or _SYNC_HTTP_RE.search(data):
             chosen.append((source, data))
         else:
             rest.append((source, data, A.module_name_for(source.path)))
@@ -309,7 +339,8 @@ def _config_edits(
     paths: list[Path], analysis: A.ProjectAnalysis, result: RewriteResult, options: RewriteOptions
 ) -> list[ConfigEdit]:
     """Project files of each PATH folder: pytest-asyncio settings where tests became async
-    (F2Q206), dependencies naming Quart where code was ported (F2Q401)."""
+    (F2Q206), launch commands starting Hypercorn (F2Q402), ``.quartenv`` and env files (F2Q403),
+    dependencies naming Quart where code was ported (F2Q401, told what F2Q402 did)."""
     async_tests = {
         facts.path
         for facts in analysis.modules.values()
@@ -341,9 +372,28 @@ def _config_edits(
                         "(or set asyncio_mode = auto)", Severity.ERROR,
                     )
                 )
-        if "F2Q401" in options.enabled and any(p.startswith(inside) for p in changed):
+        flask_here = {p for p in analysis.modules if p.startswith(inside)}
+        launch = LaunchPlan()
+        if flask_here and "F2Q402" in options.enabled:
+            launch = LaunchCommands.plan(root, flask_here, options.exclude)
+            for edit in launch.edits:
+                edits[edit.path.resolve()] = edit
+            result.project_findings.extend(launch.findings)
+        if flask_here and "F2Q403" in options.enabled:
+            env_edits, env_findings = FlaskEnvFiles.plan(root, options.exclude)
+            for edit in env_edits:
+                edits[edit.path.resolve()] = edit
+            result.project_findings.extend(env_findings)
+        aiohttp = options.http_client == "aiohttp" and "F2Q117" in options.enabled and any(
+            target.split(".")[0] == "requests" for p in flask_here for target in analysis.modules[p].imports.values()
+        )
+        if "F2Q401" in options.enabled and (launch.moved or any(p.startswith(inside) for p in changed)):
             current = {path: edit.after for path, edit in edits.items()}
-            planned, pinned = ProjectDependencies.plan(root, async_tests=async_here, current=current)
+            planned, pinned, found = ProjectDependencies.plan(
+                root, async_tests=async_here, current=current, server_moved=launch.moved > 0,
+                gunicorn_left=launch.gunicorn_left > 0, add_aiohttp=aiohttp,
+            )
+            result.project_findings.extend(found)
             for edit in planned:
                 key = edit.path.resolve()
                 earlier = edits.get(key)
@@ -353,8 +403,9 @@ def _config_edits(
                 result.project_findings.append(
                     Finding(
                         str(path), 1, 1, ProjectDependencies.code,
-                        "requirements pinned with --hash still name Flask: replace it with "
-                        f"{quart_requirement(None)} and regenerate the hashes", Severity.ERROR,
+                        "requirements pinned with --hash name what the port replaces (Flask: "
+                        f"{quart_requirement(None)}, its extensions, gunicorn): edit them and regenerate "
+                        "the hashes", Severity.ERROR,
                     )
                 )
     return list(edits.values())
@@ -370,11 +421,16 @@ def _in_testcase(facts: A.ModuleFacts, qual: str) -> bool:
 
 
 def _emit(paths: list[Path], sources: list[SourceFile], result: RewriteResult, options: RewriteOptions) -> None:
-    changes: dict[Path, tuple[bytes | None, bytes]] = {
+    # path -> (before, after); before None: a new file, after None: the file goes (a rename's source)
+    changes: dict[Path, tuple[bytes | None, bytes | None]] = {
         Path(f.path): (f.before, f.after) for f in result.changed if f.after is not None
     }
     for edit in result.config_edits:
-        changes[edit.path.resolve()] = (edit.before, edit.after)
+        if isinstance(edit, RenamedFile):
+            changes[edit.source.resolve()] = (edit.before, None)
+            changes[edit.path.resolve()] = (None, edit.after)
+        else:
+            changes[edit.path.resolve()] = (edit.before, edit.after)
     if options.mode == Mode.DIFF:
         result.diff = "".join(_unified_diff(path, before, after) for path, (before, after) in sorted(changes.items()))
         return
@@ -383,7 +439,11 @@ def _emit(paths: list[Path], sources: list[SourceFile], result: RewriteResult, o
     try:
         if options.out is None:
             for path, (_, after) in changes.items():
-                write_atomic(path, after)
+                if after is not None:
+                    write_atomic(path, after)
+            for path, (_, after) in changes.items():
+                if after is None:  # after the new file is written: a failed write loses nothing
+                    path.unlink(missing_ok=True)
         else:
             _write_tree(paths, options, changes)
     except OSError as error:
@@ -403,7 +463,9 @@ def _out_path(given: Path, file: Path, out: Path, single_dir: bool) -> Path:
     return out / rel if single_dir else out / root.name / rel
 
 
-def _write_tree(paths: list[Path], options: RewriteOptions, changes: dict[Path, tuple[bytes | None, bytes]]) -> None:
+def _write_tree(
+    paths: list[Path], options: RewriteOptions, changes: dict[Path, tuple[bytes | None, bytes | None]]
+) -> None:
     """``--out``: every file of each PATH, rewritten or copied; the PATHs themselves untouched."""
     out = options.out
     assert out is not None
@@ -413,13 +475,15 @@ def _write_tree(paths: list[Path], options: RewriteOptions, changes: dict[Path, 
         for source in iter_files([given], options.exclude, python_only=False):
             target = _out_path(given, source.path, out, single_dir)
             if source.path in changes:
-                write_atomic(target, changes[source.path][1])
+                after = changes[source.path][1]
+                if after is not None:  # None: renamed away, only the new name goes in the tree
+                    write_atomic(target, after)
             else:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(source.path, target)
             written.add(source.path)
     for path, (_, after) in changes.items():
-        if path in written:
+        if path in written or after is None:
             continue
         for given in paths:
             root = given.resolve()
@@ -436,12 +500,12 @@ def _decode(data: bytes) -> str:
     return data.decode(encoding, errors="replace")
 
 
-def _unified_diff(path: Path, before: bytes | None, after: bytes) -> str:
+def _unified_diff(path: Path, before: bytes | None, after: bytes | None) -> str:
     old = _decode(before or b"").splitlines(keepends=True)
-    new = _decode(after).splitlines(keepends=True)
+    new = _decode(after or b"").splitlines(keepends=True)
     name = os.path.relpath(path)
     lines = difflib.unified_diff(
-        old, new, fromfile=name if before is not None else "/dev/null", tofile=name
+        old, new, fromfile=name if before is not None else "/dev/null", tofile=name if after is not None else "/dev/null"
     )
     text = "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
     return text

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import builtins
 import enum
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +50,12 @@ class Role(enum.StrEnum):
 
 _ALWAYS_ASYNC = frozenset({Role.VIEW, Role.HOOK, Role.RESPONSE_HOOK, Role.WRAPPER, Role.STREAM})
 _BUILTINS = frozenset(dir(builtins))
+#: A decorator value that may register an extension callback ends with one of these method names:
+#: ``b:k:ext:flask_httpauth.HTTPBasicAuth|verify_password``, or ``q:app.ext:auth.verify_password``
+#: for an object imported from another module (known once every module is summarized).
+_CALLBACK_NAME = re.compile(
+    r"[.|](?:" + "|".join(sorted({key.rpartition(".")[2] for key in flask_api.EXTENSION_CALLBACKS})) + ")$"
+)
 #: Pseudo-attribute in ``param_calls`` for ``with <fixture>:``.
 WITH = "__with__"
 
@@ -85,6 +92,8 @@ class FunctionFacts:
     local_imports: dict[str, str] = field(default_factory=dict)
     #: ``monkeypatch.setattr`` fakes: (target ``module:qualname``, fake name in this scope).
     fakes: tuple[tuple[str, str], ...] = ()
+    #: Blocking HTTP calls it makes where an ``await`` could go (``requests.get``...): F2Q117.
+    sync_http_calls: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -112,6 +121,14 @@ class ModuleFacts:
     stream_wrapped: list[str] = field(default_factory=list)
     #: Decorators listed in a View class's ``decorators = [...]``: ``module:qualname``.
     view_class_decorators: list[str] = field(default_factory=list)
+    #: Module-level objects a Flask extension's class built: ``db = SQLAlchemy()`` gives
+    #: ``{"db": "flask_sqlalchemy.SQLAlchemy"}`` (the F2Q3xx rules follow them across modules).
+    instances: dict[str, str] = field(default_factory=dict)
+    #: Builds a ``Flask``/``Quart`` app (F2Q117 sets up its HTTP client there).
+    creates_app: bool = False
+    #: Functions decorated with what may be an extension's callback registration
+    #: (``@auth.verify_password``): (qualname, decorator value), settled in :func:`decide`.
+    extension_callbacks: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -144,6 +161,14 @@ class ProjectAnalysis:
     #: Project classes built on an extension base whose Quart port is async (``forms:LoginForm`` ->
     #: ``flask_wtf.FlaskForm``): built with ``await Class.create_form()``.
     extension_classes: dict[str, str] = field(default_factory=dict)
+    #: Functions that run on the event loop once ported (async ones and what they call), outside
+    #: test modules: a blocking call there stalls every request (F2Q117).
+    on_loop: set[str] = field(default_factory=set)
+    #: Dotted name of the requests-compatible module F2Q117 generates (``--http-client aiohttp``).
+    http_client_module: str | None = None
+    #: ``module:name`` of module-level extension objects (and their re-exports) -> their class:
+    #: ``{"app.ext:auth": "flask_httpauth.HTTPBasicAuth"}``.
+    extension_objects: dict[str, str] = field(default_factory=dict)
 
     def module_for(self, path: str) -> ModuleFacts | None:
         return self.modules.get(path)
@@ -405,6 +430,11 @@ class _FunctionScanner:
         for kw in node.keywords:
             self.expr(kw.value, no_await=no_await)
         self._registration(node)
+        for kw in node.keywords:  # ``Babel(app, locale_selector=get_locale)``
+            role = flask_api.EXTENSION_CALLBACK_KEYWORDS.get(kw.arg or "")
+            target = self.resolve(kw.value.id) if role and isinstance(kw.value, ast.Name) else None
+            if role and V.is_project(target):
+                self.module.facts.registered.append((target[2:], Role(role)))  # type: ignore[index]
         self._monkeypatch(node, func)
         if V.flask_name(func) == "stream_with_context" and node.args and isinstance(node.args[0], ast.Call):
             inner = node.args[0].func
@@ -413,12 +443,18 @@ class _FunctionScanner:
                 self.module.facts.stream_wrapped.append(target[2:])  # type: ignore[index]
         if func and func.startswith("p:"):  # through a fixture parameter: settled later
             param, _, attr = func[2:].partition("|")
-            if self.func is not None and attr and not no_await:
+            if self.func is not None and not no_await:
+                # ``api_login()``: a fixture that gives a function is called (attr "")
                 self.func.param_calls.add((param, attr))
             return None
         project = V.project_name(func) or V.bound_method(func)
         if project and self.func is not None and not no_await:
             self.func.calls.add(project)
+        http_call = V.sync_http_call(func)
+        if http_call and self.func is not None and not no_await and not awaited and not _streams(node):
+            self.func.sync_http_calls = (*self.func.sync_http_calls, http_call)
+        if func in _APP_CLASSES:
+            self.module.facts.creates_app = True
         step = V.call_step(func)
         if step.awaits and not awaited:
             self.mark_await(no_await)
@@ -505,6 +541,7 @@ class _FunctionScanner:
             for target in node.targets:
                 if isinstance(target, ast.Name):
                     self.kinds[target.id] = value
+                    self._record_instance(target.id, value)
                 elif isinstance(target, ast.Attribute) and value and value.startswith("k:") and not value.startswith("k:obj:"):
                     owner = self.expr(target.value, no_await=True)
                     klass = self.module.class_of(owner)
@@ -516,6 +553,7 @@ class _FunctionScanner:
             value = self.expr(node.value)
             if isinstance(node.target, ast.Name) and node.value is not None:
                 self.kinds[node.target.id] = value
+                self._record_instance(node.target.id, value)
         elif isinstance(node, (ast.For, ast.AsyncFor)):
             iterable = self.expr(node.iter)
             names = list(_bound_names(node.target))
@@ -530,17 +568,19 @@ class _FunctionScanner:
                 if isinstance(node, ast.With) and self._is_async_context(item.context_expr, value):
                     self.mark_await(False)
                 if isinstance(item.optional_vars, ast.Name):
-                    self.kinds[item.optional_vars.id] = value if value == V.TEST_CLIENT else None
+                    self.kinds[item.optional_vars.id] = value if value in (V.TEST_CLIENT, V.HTTP_SESSION) else None
             self.scan_body(node.body)
         elif isinstance(node, ast.Return):
             value = self.expr(node.value)
-            if self.func is not None and value and value[:2] in ("k:", "r:"):
+            if self.func is not None and value and (value[:2] in ("k:", "r:") or self._gives_function(value)):
                 self.func.returns = value
+            elif self.func is not None and value is None:
+                self.func.returns = self._param_call(node.value) or self.func.returns
             if self.func is not None and node.value is not None and self.func.role is not Role.FIXTURE:
                 self.func.returns_value = True
         elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Yield):
             value = self.expr(node.value.value)
-            if self.func is not None and value and value[:2] in ("k:", "r:"):
+            if self.func is not None and value and (value[:2] in ("k:", "r:") or self._gives_function(value)):
                 self.func.yields = value
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             if self.func is not None:  # ``from .db import get_db`` inside a function
@@ -561,6 +601,24 @@ class _FunctionScanner:
                             self.stmt(grandchild)
                         elif isinstance(grandchild, ast.expr):
                             self.expr(grandchild)
+
+    def _record_instance(self, name: str, value: V.Value) -> None:
+        if self.func is None and self.class_value is None and value and value.startswith(V.EXTENSION_OBJECT):
+            self.module.facts.instances[name] = value[len(V.EXTENSION_OBJECT) :]
+
+    def _param_call(self, node: ast.expr | None) -> str | None:
+        """``return client.post(...)`` with ``client`` a fixture of an enclosing scope: settled in
+        :func:`decide` once fixtures are known (``p:client|post()``)."""
+        if isinstance(node, ast.Await):
+            node = node.value
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            return None
+        func = self.expr(node.func)
+        return f"{func}()" if func and func.startswith("p:") and func.count("|") == 1 else None
+
+    def _gives_function(self, value: str) -> bool:
+        """A fixture that gives one of the project's functions (``return login``): tests call it."""
+        return self.func is not None and self.func.role is Role.FIXTURE and V.is_project(value)
 
     def _is_async_context(self, expr: ast.expr, value: V.Value) -> bool:
         if value == V.TEST_CLIENT:
@@ -629,6 +687,9 @@ class _FunctionScanner:
         )
         facts.role = self._role(node, decorator_values, facts)
         facts.decorators = tuple(v[2:] for v in decorator_values if V.is_project(v))  # type: ignore[index]
+        self.module.facts.extension_callbacks.extend(
+            (qual, v) for v in decorator_values if v and _CALLBACK_NAME.search(v)
+        )
         self.module.facts.functions[qual] = facts
         scanner = _FunctionScanner(self.module, facts, qual + ".", frozenset(locals_), owner)
         if self.class_value and params and not any(
@@ -798,6 +859,13 @@ def decide(summaries: Iterable[ModuleFacts], module_names: set[str]) -> ProjectA
                 if role is Role.RECEIVER and "response" in functions[target].params:
                     # the receiver's own body was scanned before we knew: settle its reads now
                     functions[target].direct = functions[target].direct or functions[target].response_reads
+    objects = extension_objects(modules)
+    for facts in modules.values():  # ``@auth.verify_password``: the role the extension gives it
+        for qual, decorator in facts.extension_callbacks:
+            role = flask_api.EXTENSION_CALLBACKS.get(V.extension_method(_object_method(decorator, objects)) or "")
+            target = f"{facts.module}:{qual}"
+            if role is not None and roles.get(target) is Role.PLAIN:
+                roles[target] = Role(role)
     # MethodView subclasses of project view classes.
     view_classes = {n for n, c in classes.items() if any(b[2:] in flask_api.VIEW_BASES for b in c.bases if b)}
     changed = True
@@ -841,6 +909,17 @@ def decide(summaries: Iterable[ModuleFacts], module_names: set[str]) -> ProjectA
                     fixtures.setdefault(qual.rpartition(".")[2], provided)
 
     returns = {name: func.returns for name, func in functions.items() if func.returns and not func.is_generator}
+    for name, value in list(returns.items()):
+        if value.startswith("p:"):  # ``return client.post(...)`` through a fixture: what it gives
+            param, _, attr = value[2:-2].partition("|")
+            given = fixtures.get(param) if param in fixture_names else V.name_value(param, in_tests=True)
+            step_value = V.attribute_step(given, attr, in_tests=True).value if given else None
+            settled = V.call_step(step_value).value if step_value else None
+            if settled:
+                returns[name] = settled
+            else:
+                del returns[name]
+    fixtures = {key: value for key, value in fixtures.items() if not value.startswith("p:")}
     for _ in range(5):  # returns of returns (``return helper()``), a few levels deep
         for name, value in list(returns.items()):
             if value.startswith("r:") and value[2:] in returns:
@@ -879,6 +958,11 @@ def decide(summaries: Iterable[ModuleFacts], module_names: set[str]) -> ProjectA
             if attr == WITH:
                 func.direct = func.direct or value == V.TEST_CLIENT
                 continue
+            if not attr:  # the fixture's value itself is called: a function of the project
+                target = V.project_name(value)
+                if target:
+                    calls.add(target)
+                continue
             step_value = V.attribute_step(value, attr, in_tests=True).value if value else None
             bound = V.bound_method(step_value)
             if bound:
@@ -886,6 +970,11 @@ def decide(summaries: Iterable[ModuleFacts], module_names: set[str]) -> ProjectA
             elif step_value and V.call_step(step_value).awaits:
                 func.direct = True
         callees[name] = calls
+        # ``socketio.emit(...)`` on an extension object imported from another module
+        func.direct = func.direct or any(
+            V.extension_method(_object_method("q:" + call, objects)) in flask_api.EXTENSION_ASYNC_METHODS
+            for call in func.calls
+        )
         if func.direct and not roles[name].must_stay_sync:
             asyncs.add(name)
     changed = True
@@ -901,6 +990,7 @@ def decide(summaries: Iterable[ModuleFacts], module_names: set[str]) -> ProjectA
             if target in asyncs and target not in not_awaited and fake not in asyncs:
                 asyncs.add(fake)
                 changed = True
+        changed = _pull_sync_http(modules, functions, roles, callees, asyncs) or changed
     awaitable = asyncs - not_awaited
     awaitable |= {alias for alias, target in aliases.items() if target in awaitable}
     return ProjectAnalysis(
@@ -917,7 +1007,33 @@ def decide(summaries: Iterable[ModuleFacts], module_names: set[str]) -> ProjectA
         class_attrs={name: dict(klass.attrs) for name, klass in classes.items() if klass.attrs},
         class_names=set(classes),
         extension_classes=extension_classes(classes),
+        on_loop=_on_loop(modules, roles, callees, asyncs),
+        extension_objects=objects,
     )
+
+
+def extension_objects(modules: dict[str, ModuleFacts]) -> dict[str, str]:
+    """``module:name`` of every module-level extension object, also where a module re-exports it
+    (``from .ext import auth``) -> the class that built it (``flask_httpauth.HTTPBasicAuth``)."""
+    objects = {
+        f"{facts.module}:{name}": klass for facts in modules.values() for name, klass in facts.instances.items()
+    }
+    for _ in range(3):  # re-exports of re-exports, a few levels deep
+        for facts in modules.values():
+            for local, target in facts.imports.items():
+                if target in objects:
+                    objects.setdefault(f"{facts.module}:{local}", objects[target])
+    return objects
+
+
+def _object_method(value: str, objects: dict[str, str]) -> V.Value:
+    """``'q:app.ext:auth.verify_password'`` -> ``'b:k:ext:flask_httpauth.HTTPBasicAuth|verify_password'``
+    when ``app.ext:auth`` is an extension object; a ``b:k:ext:`` value is returned as it is."""
+    if value.startswith("q:") and "." in value.rpartition(":")[2]:
+        owner, _, attr = value[2:].rpartition(".")
+        if owner in objects:
+            return f"b:{V.EXTENSION_OBJECT}{objects[owner]}|{attr}"
+    return value
 
 
 def extension_classes(classes: dict[str, ClassFacts]) -> dict[str, str]:
@@ -977,3 +1093,61 @@ def _mark_streams(functions: dict[str, FunctionFacts], roles: dict[str, Role]) -
     for name, func in functions.items():
         if roles[name] is Role.STREAM and (func.complex_yield_from or (not func.already_async and func.returns_value)):
             roles[name] = Role.PLAIN  # cannot be an async generator: stays a sync generator
+
+
+# --- blocking HTTP calls (F2Q117) ------------------------------------------------------------
+
+#: ``Flask(...)``/``Quart(...)``: the module builds an app.
+_APP_CLASSES = frozenset({"q:flask.Flask", "q:flask.app.Flask", "q:quart.Quart", "q:quart.app.Quart"})
+
+
+def _streams(node: ast.Call) -> bool:
+    """``stream=<anything but False>``: the body is read later, on the loop (F2Q117 reports it)."""
+    return any(
+        kw.arg == "stream" and not (isinstance(kw.value, ast.Constant) and kw.value.value is False)
+        for kw in node.keywords
+    )
+
+
+def _on_loop(
+    modules: dict[str, ModuleFacts],
+    roles: dict[str, Role],
+    callees: dict[str, set[str]],
+    asyncs: set[str],
+) -> set[str]:
+    """Functions that run on the event loop: the async ones, the hooks Quart calls synchronously,
+    and every function they call, outside test modules (a test may block: nothing else waits)."""
+    tests = {facts.module for facts in modules.values() if facts.is_test}
+    todo = [
+        name for name in callees
+        if (name in asyncs or roles[name] is Role.SYNC_HOOK) and name.partition(":")[0] not in tests
+    ]
+    seen = set(todo)
+    while todo:
+        for callee in callees.get(todo.pop(), ()):
+            if callee not in seen and callee in callees and callee.partition(":")[0] not in tests:
+                seen.add(callee)
+                todo.append(callee)
+    return seen
+
+
+def _pull_sync_http(
+    modules: dict[str, ModuleFacts],
+    functions: dict[str, FunctionFacts],
+    roles: dict[str, Role],
+    callees: dict[str, set[str]],
+    asyncs: set[str],
+) -> bool:
+    """A function on the event loop that makes a blocking HTTP call becomes async: the call is
+    awaited in a worker thread or through an async client. Generators stay as they are (their
+    callers iterate them) and so do functions that must stay sync; F2Q117 reports their calls."""
+    pulled = {
+        name
+        for name in _on_loop(modules, roles, callees, asyncs)
+        if name not in asyncs
+        and functions[name].sync_http_calls
+        and not functions[name].is_generator
+        and not roles[name].must_stay_sync
+    }
+    asyncs |= pulled
+    return bool(pulled)

@@ -67,6 +67,8 @@ class FileContext:
         #: Module-level helper sources to insert after the imports, keyed by a stable name.
         self.helpers: dict[str, str] = {}
         self.changed_by: set[str] = set()
+        #: How many edits each rule made (``Rule.changed`` calls), for ``flask2quart check``.
+        self.edit_counts: dict[str, int] = {}
 
     # --- scopes -----------------------------------------------------------------------------
     @property
@@ -125,7 +127,10 @@ class FileContext:
         if name in self.facts.functions or name in self.facts.classes:
             return "q:" + qual
         if name in self.facts.imports:
-            return V.normalise("q:" + self.facts.imports[name])
+            target = self.facts.imports[name]
+            if target in self.analysis.extension_objects:  # ``from .ext import auth``
+                return V.EXTENSION_OBJECT + self.analysis.extension_objects[target]
+            return V.normalise("q:" + target)
         return V.name_value(name, in_tests=self.in_tests)
 
     def value(self, node: cst.CSTNode) -> V.Value:

@@ -31,6 +31,8 @@ class FileResult:
     after: bytes | None = None  # None: unchanged (or failed)
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None
+    #: Rule code -> how many edits it made, when the file changed.
+    edits: dict[str, int] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -67,6 +69,7 @@ def transform_source(
         result.findings.append(Finding(path, _error_line(error), 0, "F2Q002", result.error, Severity.ERROR))
         return result
     result.after = after
+    result.edits = dict(ctx.edit_counts)
     return result
 
 
@@ -106,10 +109,13 @@ def _finish_module(module: cst.Module, ctx: FileContext) -> cst.Module:
     insert_at = _after_imports(body)
     new_statements: list[cst.BaseStatement] = []
     stdlib_statements: list[cst.BaseStatement] = []
+    wanted: dict[tuple[str, bool], list[str]] = {}  # names from one module go in one statement
     for target, name in ctx.imports:
         if name is not None and _merge_into_existing(body, target, name):
             continue
-        code = f"import {target}\n" if name is None else f"from {target} import {name}\n"
+        wanted.setdefault((target, name is None), []).append(name or "")
+    for (target, whole_module), names in wanted.items():
+        code = f"import {target}\n" if whole_module else f"from {target} import {', '.join(sorted(set(names)))}\n"
         statement = cst.parse_statement(code)
         if target.split(".")[0] in sys.stdlib_module_names:
             stdlib_statements.append(statement)

@@ -164,14 +164,81 @@ BLOCKING_CALL_PREFIXES = (
 )
 BLOCKING_CALLS = frozenset({"os.system", "os.popen"})
 
+#: requests' functions (and ``requests.Session`` methods) that send a request and wait for the
+#: answer: F2Q117 runs them in a worker thread or through an async client.
+HTTP_CALL_NAMES = frozenset({"request", "get", "options", "head", "post", "put", "patch", "delete"})
+HTTP_SESSION_METHODS = HTTP_CALL_NAMES | {"send"}
+#: What makes a ``requests.Session``.
+HTTP_SESSION_FACTORIES = frozenset(
+    {"requests.Session", "requests.session", "requests.sessions.Session", "requests.sessions.session"}
+)
+#: Blocking HTTP calls of the standard library that F2Q117 runs in a worker thread.
+URLLIB_CALLS = frozenset({"urllib.request.urlopen"})
+
 #: Extension base classes whose Quart port is async: a project class deriving from one is built with
 #: ``await Class.<constructor>(...)`` and these methods of it are awaited (quart-wtforms' QuartForm).
 EXTENSION_ASYNC_BASES: dict[str, tuple[str, frozenset[str]]] = {
     base: ("create_form", frozenset({"validate", "validate_on_submit"}))
     for base in ("flask_wtf.FlaskForm", "flask_wtf.form.FlaskForm", "flask_wtf.Form")
 }
+#: Extension objects whose attributes are awaitables in the Quart port: quart-auth's
+#: ``current_user.is_authenticated`` is an async property.
+EXTENSION_ASYNC_ATTRIBUTES: dict[str, frozenset[str]] = {
+    name: frozenset({"is_authenticated", "is_anonymous"})
+    for name in ("flask_login.current_user", "flask_login.utils.current_user")
+}
 #: Method names only such an extension has: awaited whatever the receiver is known to be.
 EXTENSION_ASYNC_METHOD_NAMES = frozenset({"validate_on_submit"})
+
+#: Extension methods that register a callback (``@auth.verify_password``, by ``module.Class.method``)
+#: -> the role (an ``analysis.Role`` value) the callback takes in the port: quart-httpauth and
+#: python-socketio await theirs (``hook``: async, on the event loop like Quart's own hooks),
+#: quart-babel calls its selectors without awaiting (``sync_hook``).
+EXTENSION_CALLBACKS: dict[str, str] = {
+    **{
+        f"flask_httpauth.{cls}.{method}": "hook"
+        for cls in ("HTTPBasicAuth", "HTTPDigestAuth", "HTTPTokenAuth")
+        for method in ("get_password", "get_user_roles", "error_handler")
+    },
+    "flask_httpauth.HTTPBasicAuth.verify_password": "hook",
+    "flask_httpauth.HTTPTokenAuth.verify_token": "hook",
+    **{
+        f"flask_httpauth.HTTPDigestAuth.{method}": "hook"
+        for method in ("generate_nonce", "verify_nonce", "generate_opaque", "verify_opaque")
+    },
+    "flask_socketio.SocketIO.on": "hook",
+    "flask_socketio.SocketIO.event": "hook",
+    "flask_sock.Sock.route": "view",
+    "flask_babel.Babel.localeselector": "sync_hook",
+    "flask_babel.Babel.timezoneselector": "sync_hook",
+}
+#: Keyword arguments that hand an extension a callback (``Babel(app, locale_selector=f)``) -> role.
+EXTENSION_CALLBACK_KEYWORDS: dict[str, str] = {
+    "locale_selector": "sync_hook",
+    "timezone_selector": "sync_hook",
+}
+#: Methods of followed extension objects that are coroutines in the port (python-socketio's
+#: ``AsyncServer``): awaited, and their callers become async, like Quart's own.
+EXTENSION_ASYNC_METHODS = frozenset(
+    f"flask_socketio.SocketIO.{m}" for m in ("emit", "send", "call", "close_room", "sleep")
+)
+
+#: Top-level packages of Flask extensions not called ``flask_*``.
+_OTHER_EXTENSION_PACKAGES = frozenset({"flasgger"})
+#: Extension methods that build another extension object: ``ns = api.namespace("todos")``.
+EXTENSION_FACTORY_METHODS = {
+    "flask_restx.Api.namespace": "flask_restx.Namespace",
+    "flask_restplus.Api.namespace": "flask_restplus.Namespace",
+}
+
+
+def is_extension_class(dotted: str) -> bool:
+    """``'flask_sqlalchemy.SQLAlchemy'``: a class of a Flask extension, whose calls build an
+    extension object (value ``k:ext:<dotted>``; the F2Q3xx rules find every use of it)."""
+    top, _, rest = dotted.partition(".")
+    return bool(rest) and (top.startswith("flask_") or top in _OTHER_EXTENSION_PACKAGES) and (
+        rest.rpartition(".")[2][:1].isupper()
+    )
 
 #: Flask extension module -> the Quart port's module, filled in by the extension rules (F2Q3xx).
 EXTENSION_MODULES: dict[str, str] = {}

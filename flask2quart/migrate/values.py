@@ -7,7 +7,8 @@ A *value* is a string that says what an expression evaluates to, as far as porti
   ``q:tests.conftest:AuthActions.login``), and a project module is ``q:<module>:``.
 - ``"k:<kind>"``: a run-time object of a kind we track: ``request``, ``form``, ``files``,
   ``filestorage``, ``test_client``, ``test_response``, ``response``, ``cli_runner``, ``g``,
-  ``app`` or ``obj:<module>:<Class>`` (an instance of a project class).
+  ``app``, ``obj:<module>:<Class>`` (an instance of a project class) or ``ext:<dotted>`` (an
+  object a Flask extension's class built: ``k:ext:flask_sqlalchemy.SQLAlchemy``).
 - ``"b:<value>|<attr>"``: a bound attribute not yet called (``b:k:request|get_json``).
 - ``None``: unknown.
 
@@ -36,7 +37,10 @@ CLI_RUNNER = "k:cli_runner"
 APP = "k:app"
 APP_CONTEXT = "k:app_context"  # ``app.app_context()``/``test_request_context()`` not in a ``with``
 AIOFILE = "k:aiofile"  # what ``await app.open_resource(...)`` gives: an aiofiles file
+HTTP_SESSION = "k:http_session"  # a ``requests.Session()``
 G = "k:g"
+#: Prefix of an object a Flask extension's class built: ``k:ext:flask_sqlalchemy.SQLAlchemy``.
+EXTENSION_OBJECT = "k:ext:"
 
 #: Methods whose name alone says what they are, whatever the receiver (often an untyped ``app``).
 DISTINCTIVE_METHODS = frozenset(
@@ -103,6 +107,8 @@ def attribute_step(base: Value, attr: str, *, in_tests: bool) -> Step:
     """What ``<base>.<attr>`` is, read (not called)."""
     if base and base.startswith("q:"):
         name = base[2:]
+        if attr in flask_api.EXTENSION_ASYNC_ATTRIBUTES.get(name, ()):
+            return Step(None, awaits=True)
         if ":" in name:  # a project module or class: module members and methods
             if attr in DISTINCTIVE_METHODS:
                 return Step(f"b:k:?|{attr}")  # ``app.test_client`` on the project's own app
@@ -161,10 +167,18 @@ def call_step(func: Value, *, project_async: frozenset[str] | set[str] = frozens
         name = func[2:]
         if ":" in name:
             return Step(None, awaits=name in project_async)
+        if name in flask_api.HTTP_SESSION_FACTORIES:
+            return Step(HTTP_SESSION)
+        if flask_api.is_extension_class(name):
+            return Step(f"{EXTENSION_OBJECT}{name}")  # ``db = SQLAlchemy()``
         return UNKNOWN
     if not func.startswith("b:"):
         return UNKNOWN
     base, _, attr = func[2:].rpartition("|")
+    if base.startswith(EXTENSION_OBJECT) and f"{base[6:]}.{attr}" in flask_api.EXTENSION_FACTORY_METHODS:
+        return Step(EXTENSION_OBJECT + flask_api.EXTENSION_FACTORY_METHODS[f"{base[6:]}.{attr}"])
+    if extension_method(func) in flask_api.EXTENSION_ASYNC_METHODS:
+        return Step(None, awaits=True)  # ``socketio.emit(...)``: a coroutine of python-socketio
     if attr == "test_client":
         return Step(TEST_CLIENT)
     if attr in ("app_context", "test_request_context"):
@@ -195,6 +209,34 @@ def call_step(func: Value, *, project_async: frozenset[str] | set[str] = frozens
         qual = f"{base[6:]}.{attr}"
         return Step(None, awaits=qual in project_async)
     return UNKNOWN
+
+
+def sync_http_call(func: Value) -> str | None:
+    """The blocking HTTP call ``<func>(...)`` makes (F2Q117), or ``None``.
+
+    ``'requests.get'`` (any spelling: ``requests.api.get``, ``from requests import get``, an alias),
+    ``'session.get'`` for a ``requests.Session`` method, ``'urllib.request.urlopen'``.
+    """
+    if not func:
+        return None
+    if func.startswith("q:requests."):
+        name = func[len("q:requests.") :].removeprefix("api.")
+        return f"requests.{name}" if name in flask_api.HTTP_CALL_NAMES else None
+    if func[2:] in flask_api.URLLIB_CALLS and func.startswith("q:"):
+        return func[2:]
+    prefix = f"b:{HTTP_SESSION}|"
+    if func.startswith(prefix) and func[len(prefix) :] in flask_api.HTTP_SESSION_METHODS:
+        return "session." + func[len(prefix) :]
+    return None
+
+
+def extension_method(value: Value) -> str | None:
+    """``'b:k:ext:flask_httpauth.HTTPBasicAuth|verify_password'`` ->
+    ``'flask_httpauth.HTTPBasicAuth.verify_password'`` (a method of an extension object)."""
+    if value and value.startswith("b:" + EXTENSION_OBJECT):
+        base, _, attr = value[2 + len(EXTENSION_OBJECT) :].rpartition("|")
+        return f"{base}.{attr}"
+    return None
 
 
 def bound_method(func: Value) -> str | None:

@@ -364,3 +364,43 @@ def test_async_function_used_as_a_value_is_reported():
         """,
     )
     assert [(f.code, f.line) for f in findings] == [("F2Q105", 10), ("F2Q105", 14)]
+
+
+def test_a_fixture_that_gives_a_function_is_awaited_where_tests_call_it():
+    check_transformed(
+        """\
+        import pytest
+
+
+        @pytest.fixture
+        def api_login(client):
+            def login(username="alice"):
+                return client.post("/api/login", json={"username": username})
+
+            return login
+
+
+        def test_login(api_login):
+            response = api_login("bob")
+            assert response.status_code == 200
+            assert response.get_json()["user"] == "bob"
+        """,
+        """\
+        import pytest
+
+
+        @pytest.fixture
+        def api_login(client):
+            async def login(username="alice"):
+                return await client.post("/api/login", json={"username": username})
+
+            return login
+
+
+        async def test_login(api_login):
+            response = await api_login("bob")
+            assert response.status_code == 200
+            assert (await response.get_json())["user"] == "bob"
+        """,
+        path="tests/test_api.py",
+    )

@@ -29,11 +29,29 @@ def fetch_sync(url):
 
 
 def test_blocking_calls_in_async_code_are_reported_and_left_as_they_are():
+    """requests and urlopen are F2Q117's (it runs them in a worker thread); the rest is reported."""
     findings = check_transformed(
         APP,
+        APP.replace("from flask import Flask", "from quart import Quart\nfrom quart.utils import run_sync")
+        .replace("Flask(__name__)", "Quart(__name__)")
+        .replace("def proxy", "async def proxy")
+        .replace('r = requests.get("https://example.com", timeout=5)', 'r = await run_sync(requests.get)("https://example.com", timeout=5)')
+        .replace('http_post("https', 'await run_sync(http_post)("https')
+        .replace('urlopen("https', 'await run_sync(urlopen)("https'),
+    )
+    assert [(f.code, f.line) for f in findings] == [("F2Q112", 17), ("F2Q112", 18), ("F2Q117", 19)]
+    assert "`subprocess.run`" in findings[0].message
+    assert "`os.system`" in findings[1].message
+
+
+def test_with_f2q117_off_requests_calls_are_reported_and_helpers_stay_sync():
+    findings = check_transformed(
+        APP + "\n\n@app.route(\"/helper\")\ndef helper_view():\n    return fetch_sync(\"https://example.com\")\n",
         APP.replace("from flask import Flask", "from quart import Quart")
         .replace("Flask(__name__)", "Quart(__name__)")
-        .replace("def proxy", "async def proxy"),
+        .replace("def proxy", "async def proxy")
+        + "\n\n@app.route(\"/helper\")\nasync def helper_view():\n    return fetch_sync(\"https://example.com\")\n",
+        select=("F2Q101", "F2Q103", "F2Q105", "F2Q112"),
     )
     assert codes(findings) == ["F2Q112"] * 5
     assert [f.line for f in findings] == [15, 16, 17, 18, 19]

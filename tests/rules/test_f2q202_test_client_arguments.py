@@ -1,4 +1,4 @@
-from tests.helpers import check_noop, check_transformed, codes
+from tests.helpers import check_noop, check_transformed, codes, run_rewrite
 
 
 def test_data_dict_becomes_form_without_none_values():
@@ -79,6 +79,8 @@ def test_form_typed_data_variable_goes_through_the_helper():
             """A Flask test-client `data=` dict as Quart's `form=`/`files=` (added by flask2quart, F2Q202)."""
             from quart.datastructures import FileStorage
 
+            if data is None or isinstance(data, (str, bytes)):
+                return {"data": data}  # a raw body: Quart takes it as Flask did
             form, files = {}, {}
             for key, value in data.items():
                 if isinstance(value, tuple):
@@ -100,12 +102,12 @@ def test_arguments_quart_cannot_take_are_reported():
     findings = check_transformed(
         """\
         def test_odd(client, payload):
-            client.post("/v", data=payload)
+            client.post("/v", data=payload.encode())
             client.get("/e", environ_base={"REMOTE_ADDR": "1.2.3.4"})
         """,
         """\
         async def test_odd(client, payload):
-            await client.post("/v", data=payload)
+            await client.post("/v", data=payload.encode())
             await client.get("/e", environ_base={"REMOTE_ADDR": "1.2.3.4"})
         """,
         path="tests/test_odd.py",
@@ -114,6 +116,27 @@ def test_arguments_quart_cannot_take_are_reported():
     assert [f.line for f in findings] == [2, 3]
     assert "form=" in findings[0].message
     assert "environ_base" in findings[1].message
+
+
+async def test_a_data_variable_goes_through_the_helper_which_keeps_raw_bodies():
+    _, _, files = run_rewrite(
+        """\
+        def test_posts(client):
+            fields = {"a": "1"}
+            client.post("/v", data=fields)
+            raw = "plain text"
+            client.post("/v", data=raw)
+        """,
+        path="tests/test_posts.py",
+    )
+    text = files["tests/test_posts.py"]
+    assert text.count("**_f2q_form_files(") == 2
+    namespace: dict[str, object] = {}
+    exec(text.split("async def test_posts")[0], namespace)  # the generated helper, for real
+    helper = namespace["_f2q_form_files"]
+    assert helper({"a": "1", "b": None}) == {"form": {"a": "1"}, "files": {}}
+    assert helper("plain text") == {"data": "plain text"}
+    assert helper(b"x") == {"data": b"x"}
 
 
 def test_ported_arguments_and_non_client_calls_are_untouched():

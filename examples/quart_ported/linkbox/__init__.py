@@ -6,11 +6,13 @@ import uuid
 from urllib.parse import urlparse
 
 from quart import Quart, g, jsonify, render_template, request
+from . import http_client
 
 
 def create_app(test_config=None):
     """Create and configure an instance of the linkbox application."""
     app = Quart(__name__, instance_relative_config=True)
+    http_client.init_app(app)
     app.config.from_mapping(
         # only good for development, set a real secret in production
         SECRET_KEY="dev",

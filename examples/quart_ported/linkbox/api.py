@@ -7,12 +7,12 @@ JavaScript, anonymous requests get a ``401`` JSON response.
 import functools
 from datetime import datetime, timezone
 
-import requests
 from quart import Blueprint, abort, current_app, g, jsonify, request, url_for
 from quart.views import MethodView
 
 from .db import get_db
 from .links import get_link, get_tags, parse_tags, query_links, set_tags, validate_link
+from . import http_client
 
 
 async def _f2q_get_json(request, **options):
@@ -184,10 +184,10 @@ bp.add_url_rule("/links/<int:link_id>", view_func=LinkAPI.as_view("link"))
 async def quote():
     """Fetch a quote of the day from the upstream service."""
     try:
-        upstream = requests.get(current_app.config["UPSTREAM_URL"], timeout=2)
+        upstream = await http_client.get(current_app.config["UPSTREAM_URL"], timeout=2)
         upstream.raise_for_status()
         data = upstream.json()
-    except requests.RequestException as e:
+    except http_client.RequestException as e:
         current_app.logger.warning("Upstream quote service failed: %s", e)
         return jsonify(error="Bad Gateway", message="The quote service is unavailable."), 502
 

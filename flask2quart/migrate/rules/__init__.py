@@ -23,6 +23,7 @@ from .f2q113_env_names import EnvNames
 from .f2q114_cli_app_context import CliAppContext
 from .f2q115_config_differences import ConfigDifferences
 from .f2q116_signal_receivers import SignalReceivers
+from .f2q117_sync_http_client import SyncHttpClient
 from .f2q201_await_test_client import AwaitTestClient
 from .f2q202_test_client_arguments import TestClientArguments
 from .f2q203_cookie_arguments import CookieArguments
@@ -31,8 +32,26 @@ from .f2q205_unittest_async import UnittestAsync
 from .f2q206_pytest_asyncio_config import PytestAsyncioConfig
 from .f2q207_test_client_exceptions import TestClientExceptions
 from .f2q208_cli_runner_in_async_tests import CliRunnerInAsyncTests
+from .f2q301_flask_cors import FlaskCors
+from .f2q302_flask_login import FlaskLogin
 from .f2q303_flask_wtf import FlaskWtf
+from .f2q304_flask_limiter import FlaskLimiter
+from .f2q305_flask_babel import FlaskBabel
+from .f2q306_flask_session import FlaskSession
+from .f2q307_flask_bcrypt import FlaskBcrypt
+from .f2q308_flask_httpauth import FlaskHttpAuth
+from .f2q309_flask_compress import FlaskCompress
+from .f2q310_flask_sock import FlaskSock
+from .f2q311_flask_socketio import FlaskSocketIO
+from .f2q321_flask_sqlalchemy import FlaskSqlalchemy
+from .f2q322_flask_migrate import FlaskMigrate
+from .f2q323_flask_caching import FlaskCaching
+from .f2q324_flask_mail import FlaskMail
+from .f2q325_flask_restx import FlaskRestx
+from .f2q326_flask_jwt_extended import FlaskJwtExtended
 from .f2q401_dependencies import ProjectDependencies
+from .f2q402_launch_commands import LaunchCommands
+from .f2q403_flaskenv import FlaskEnvFiles
 
 #: Rules that transform Python modules, in code order.
 PYTHON_RULES: tuple[type[Rule], ...] = (
@@ -52,6 +71,7 @@ PYTHON_RULES: tuple[type[Rule], ...] = (
     CliAppContext,
     ConfigDifferences,
     SignalReceivers,
+    SyncHttpClient,
     AwaitTestClient,
     TestClientArguments,
     CookieArguments,
@@ -59,7 +79,23 @@ PYTHON_RULES: tuple[type[Rule], ...] = (
     UnittestAsync,
     TestClientExceptions,
     CliRunnerInAsyncTests,
+    FlaskCors,
+    FlaskLogin,
     FlaskWtf,
+    FlaskLimiter,
+    FlaskBabel,
+    FlaskSession,
+    FlaskBcrypt,
+    FlaskHttpAuth,
+    FlaskCompress,
+    FlaskSock,
+    FlaskSocketIO,
+    FlaskSqlalchemy,
+    FlaskMigrate,
+    FlaskCaching,
+    FlaskMail,
+    FlaskRestx,
+    FlaskJwtExtended,
 )
 
 #: Codes the engine reports itself (not rules): a file it could not read or parse, and output
@@ -74,9 +110,11 @@ ALL_CODES: dict[str, str] = {
     **{rule.code: rule.name for rule in PYTHON_RULES},
     PytestAsyncioConfig.code: PytestAsyncioConfig.name,
     ProjectDependencies.code: ProjectDependencies.name,
+    LaunchCommands.code: LaunchCommands.name,
+    FlaskEnvFiles.code: FlaskEnvFiles.name,
 }
 
 #: Rules that edit project files (not Python modules).
-PROJECT_RULES = (PytestAsyncioConfig, ProjectDependencies)
+PROJECT_RULES = (PytestAsyncioConfig, ProjectDependencies, LaunchCommands, FlaskEnvFiles)
 
-__all__ = ["ALL_CODES", "ENGINE_CODES", "PROJECT_RULES", "PYTHON_RULES", "ProjectDependencies", "PytestAsyncioConfig", "Rule"]
+__all__ = ["ALL_CODES", "ENGINE_CODES", "PROJECT_RULES", "PYTHON_RULES", "FlaskEnvFiles", "LaunchCommands", "ProjectDependencies", "PytestAsyncioConfig", "Rule", "SyncHttpClient"]

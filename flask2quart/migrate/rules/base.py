@@ -36,6 +36,7 @@ class Rule:
 
     def changed(self) -> None:
         self.ctx.changed_by.add(self.code)
+        self.ctx.edit_counts[self.code] = self.ctx.edit_counts.get(self.code, 0) + 1
 
 
 def parenthesized(node: cst.BaseExpression) -> cst.BaseExpression:

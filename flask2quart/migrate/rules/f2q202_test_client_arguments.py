@@ -29,6 +29,8 @@ def _f2q_form_files(data):
     """A Flask test-client `data=` dict as Quart's `form=`/`files=` (added by flask2quart, F2Q202)."""
     from quart.datastructures import FileStorage
 
+    if data is None or isinstance(data, (str, bytes)):
+        return {"data": data}  # a raw body: Quart takes it as Flask did
     form, files = {}, {}
     for key, value in data.items():
         if isinstance(value, tuple):
@@ -83,8 +85,11 @@ class TestClientArguments(Rule):
             if keyword == "data" and isinstance(arg.value, cst.Dict):
                 args.extend(self._form_and_files(arg, original))
                 touched = True
-            elif keyword == "data" and form_typed and not isinstance(arg.value, (cst.SimpleString, cst.ConcatenatedString)):
-                # A form content type says the value is a mapping of fields and uploads.
+            elif keyword == "data" and not isinstance(
+                arg.value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
+            ) and (form_typed or isinstance(arg.value, cst.Name)):
+                # A form content type says the value is a mapping of fields and uploads; a variable
+                # may hold a dict or a raw body: the helper tells them apart when the test runs.
                 self.ctx.add_helper(FORM_FILES_HELPER, FORM_FILES_SOURCE)
                 call = cst.Call(func=cst.Name(FORM_FILES_HELPER), args=[cst.Arg(arg.value)])
                 args.append(arg.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT, star="**", value=call))

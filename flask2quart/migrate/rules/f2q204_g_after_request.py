@@ -1,7 +1,9 @@
 """F2Q204: ``g`` read after a request in a ``with client:`` block.
 
 Flask keeps the last request's ``g`` readable inside ``with client:``; Quart does not (0.22 raises
-"Not within an app context", 0.23 gives a fresh ``g``; porting notes T8). In such a block ``g`` is
+"Not within an app context", 0.23 gives a fresh ``g``; porting notes T8). The same holds for
+Flask-Login's ``current_user`` (kept on ``g``): in such a block it reads the user quart-auth left
+on the captured ``g``. In such a block ``g`` is
 rewritten to read a small capture object, filled from Quart's public ``request_finished`` signal,
 which the rewrite adds to the test module once. ``g`` read after a request anywhere else in a
 test (a client from a fixture, say) is reported.
@@ -31,11 +33,14 @@ class _F2QLastRequestG:
     def __init__(self, client):
         self._app = client.app
         self._g = None
+        self.current_user = None
 
     async def _capture(self, sender, **extra):
         from quart import g
 
         self._g = g._get_current_object()
+        # quart-auth keeps the request's user on `g` (Flask-Login's `current_user`)
+        self.current_user = getattr(self._g, "_quart_auth_user", None)
 
     async def __aenter__(self):
         from quart import request_finished
@@ -54,6 +59,10 @@ class _F2QLastRequestG:
     def __contains__(self, name):
         return name in self._g
 '''
+
+
+#: Flask-Login's ``current_user``: after a request in ``with client:`` it is that request's user.
+_CURRENT_USER = frozenset({"q:flask_login.current_user", "q:flask_login.utils.current_user"})
 
 
 class GAfterRequest(Rule):
@@ -115,8 +124,11 @@ class GAfterRequest(Rule):
             Severity.ERROR,
         )
 
-    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.Name:
-        if self.ctx.value(updated) != V.G:
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
+        value = self.ctx.value(updated)
+        if value in _CURRENT_USER:
+            return self._current_user(updated)
+        if value != V.G:
             return updated
         if not any(client for _, client, _ in self.blocks):
             self._outside_block(original)
@@ -127,6 +139,19 @@ class GAfterRequest(Rule):
                 self.blocks[index] = (node, client, True)
                 self.changed()
                 return updated.with_changes(value=CAPTURE_NAME)
+        return updated
+
+    def _current_user(self, updated: cst.Name) -> cst.BaseExpression:
+        """Flask-Login's ``current_user`` in a client block: the user of the block's last request."""
+        scope = self.ctx.enclosing_function()
+        if scope is None or scope.role.value not in ("test", "fixture"):
+            return updated  # (in a client block it can only mean a request's user: Flask has no other)
+        for index in range(len(self.blocks) - 1, -1, -1):
+            node, client, _ = self.blocks[index]
+            if client is not None:
+                self.blocks[index] = (node, client, True)
+                self.changed()
+                return cst.Attribute(value=cst.Name(CAPTURE_NAME), attr=cst.Name("current_user"))
         return updated
 
     def leave_With(self, original: cst.With, updated: cst.With) -> cst.With:

@@ -1,14 +1,36 @@
-"""F2Q401: the project's dependencies name Quart instead of Flask.
+"""F2Q401: the project's dependencies name Quart and the Quart extensions instead of Flask's.
 
-Requirements files (``requirements*.txt``, ``*-requirements.txt``, ``requirements/*.txt``) and
-``pyproject.toml`` (``[project]`` ``dependencies``, ``[project.optional-dependencies]``,
-``[dependency-groups]``, Poetry's ``[tool.poetry.*dependencies]``): ``flask`` becomes ``quart`` with
-a bound that fits the project's Python (``quart>=0.23.1`` when ``requires-python`` starts at 3.13 or
-later, else ``quart>=0.22,!=0.23.0``: 0.23.0 prints every awaited request body). Extras of Flask
-are dropped (``flask[async]`` has no Quart counterpart: Quart is async); environment markers and
-comments stay. Where the tests became async, ``pytest-asyncio`` is added next to ``pytest``.
-A requirements file pinned with ``--hash`` is not edited (a new name needs a new hash): it is
-reported instead. Everything else in the files is kept byte for byte.
+Requirements files (``requirements*.txt``/``.in``, ``*-requirements.txt``, ``requirements/*.txt``
+and ``.in``) and ``pyproject.toml`` (``[project]`` ``dependencies``,
+``[project.optional-dependencies]``, ``[dependency-groups]``, Poetry's
+``[tool.poetry.*dependencies]``):
+
+- ``flask`` becomes ``quart`` with a bound that fits the project's Python (``quart>=0.23.1`` when
+  ``requires-python`` starts at 3.13 or later, else ``quart>=0.22,!=0.23.0``: 0.23.0 prints every
+  awaited request body). Extras of Flask are dropped (``flask[async]``: Quart is async).
+- Each Flask extension with a Quart counterpart becomes it, with the lowest version that works on
+  Quart 0.22/0.23: Flask-Login -> ``quart-auth>=0.11``, Flask-WTF -> ``quart-wtforms>=1.0.3``
+  (never ``quart-wtf``: a stale distribution that installs the same ``quart_wtf`` module),
+  Flask-CORS -> ``quart-cors>=0.8``, Flask-Limiter -> ``quart-rate-limiter>=0.12``, Flask-Babel ->
+  ``quart-babel>=1.0.7``, Flask-Session -> ``quart-session>=3``, Flask-Bcrypt ->
+  ``quart-bcrypt>=0.0.9``, Flask-HTTPAuth -> ``quart-httpauth>=0.0.1``, Flask-Compress ->
+  ``quart-compress>=0.2.1``, Flask-SocketIO -> ``python-socketio>=5.11``. Flask-Sock is removed:
+  Quart serves websockets itself (``@app.websocket``). Extras the counterpart also has are kept
+  (``flask-limiter[redis]`` -> ``quart-rate-limiter[redis]``), others dropped and said.
+- Extensions with no mechanical port (Flask-SQLAlchemy, Flask-Migrate, Flask-Caching, Flask-Mail,
+  Flask-RESTX, flasgger, Flask-RESTful, flask-smorest, Flask-JWT-Extended) stay, reported with the
+  recommended replacement.
+- ``gunicorn`` becomes ``hypercorn>=0.17`` when F2Q402 moved the launch commands to Hypercorn (it
+  stays, with ``hypercorn`` added next to it, when some command still starts gunicorn).
+- ``aiohttp>=3.9`` is added next to Quart when ``--http-client aiohttp`` ports code that uses
+  ``requests``; ``pytest-asyncio`` next to ``pytest`` where the tests became async.
+
+Names match as PEP 503 normalizes them (``Flask_Login`` is ``flask-login``). A requirement is
+replaced whether or not the Python code imports it: the file describes what the ported project
+installs, and a Flask extension cannot work in a Quart app. When the counterpart is already listed
+the Flask line is removed instead (no duplicate). Environment markers and comments stay. A
+requirements file pinned with ``--hash`` is not edited (a new name needs a new hash): it is
+reported. Everything else in the files is kept byte for byte.
 
 Docs: https://quart.palletsprojects.com/en/latest/how_to_guides/flask_migration.html
 """
@@ -16,20 +38,65 @@ Docs: https://quart.palletsprojects.com/en/latest/how_to_guides/flask_migration.
 from __future__ import annotations
 
 import re
+import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 
+from ...findings import Finding, Severity
 from .f2q206_pytest_asyncio_config import ConfigEdit
 
+CODE = "F2Q401"
 PYTEST_ASYNCIO = "pytest-asyncio>=0.24"
-_FLASK = re.compile(
-    r"^(?P<name>flask)(?P<extras>\s*\[[^\]]*\])?(?P<spec>\s*[<>=!~][^;#]*?)?(?P<rest>\s*(?:[;#].*)?)$",
-    re.IGNORECASE,
+HYPERCORN = "hypercorn>=0.17"
+AIOHTTP = "aiohttp>=3.9"
+
+#: Flask extension (PEP 503 name) -> its Quart counterpart's requirement (None: removed).
+EXTENSIONS: dict[str, str | None] = {
+    "flask-login": "quart-auth>=0.11",
+    "flask-wtf": "quart-wtforms>=1.0.3",
+    "flask-cors": "quart-cors>=0.8",
+    "flask-limiter": "quart-rate-limiter>=0.12",
+    "flask-babel": "quart-babel>=1.0.7",
+    "flask-session": "quart-session>=3",
+    "flask-bcrypt": "quart-bcrypt>=0.0.9",
+    "flask-httpauth": "quart-httpauth>=0.0.1",
+    "flask-compress": "quart-compress>=0.2.1",
+    "flask-socketio": "python-socketio>=5.11",
+    "flask-sock": None,
+}
+#: Extras each counterpart provides (from its METADATA), so ``[redis]`` survives the move.
+_TARGET_EXTRAS = {
+    "quart-rate-limiter": {"redis", "valkey"},
+    "quart-session": {"redis", "mongodb", "dotenv"},
+    "python-socketio": {"client", "asyncio-client"},
+}
+#: Flask extensions a person must port, and what to port them to.
+NO_MECHANICAL_PORT = {
+    "flask-sqlalchemy": "SQLAlchemy's asyncio extension (sqlalchemy[asyncio]) or quart-db",
+    "flask-migrate": "alembic (`flask db upgrade` -> `alembic upgrade head`)",
+    "flask-caching": "aiocache",
+    "flask-mail": "aiosmtplib",
+    "flask-restx": "quart-schema",
+    "flasgger": "quart-schema",
+    "flask-restful": "quart-schema",
+    "flask-smorest": "quart-schema",
+    "flask-jwt-extended": "quart-jwt-extended (a port of the 3.x API, unmaintained)",
+}
+
+_REQUIREMENT = re.compile(
+    r"^(?P<lead>\s*)(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)"
+    r"(?P<extras>\s*\[[^\]]*\])?(?P<spec>\s*[(<>=!~@][^;#]*?)?(?P<rest>\s*(?:[;#].*)?)$"
 )
-_PYTEST = re.compile(r"^pytest(?:\s*\[[^\]]*\])?\s*(?:[<>=!~;#].*)?$", re.IGNORECASE)
-_HAS_PYTEST_ASYNCIO = re.compile(r"(?im)^\s*[\"']?pytest[-_]asyncio\b")
-_QUOTED = re.compile(r"(?P<quote>[\"'])(?P<text>[^\"'\n]*)(?P=quote)")
+_NAME_AT_LINE_START = re.compile(r"(?m)^\s*[\"']?(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)")
+_QUOTED = re.compile(r"(?P<quote>[\"'])(?P<text>(?:(?!(?P=quote))[^\n])*)(?P=quote)")
 _TABLE = re.compile(r"^\s*\[(?P<name>[^\]]+)\]\s*(?:#.*)?$")
 _POETRY_KEY = re.compile(r"^(?P<indent>\s*)(?P<name>[A-Za-z0-9_.-]+)(?P<eq>\s*=\s*)(?P<value>.*)$")
+_PYTEST = re.compile(r"^pytest(?:\s*\[[^\]]*\])?\s*(?:[<>=!~;#].*)?$", re.IGNORECASE)
+
+
+def normalize(name: str) -> str:
+    """A distribution name as PEP 503 compares it."""
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def quart_requirement(requires_python: str | None) -> str:
@@ -48,85 +115,216 @@ def _requires_python(root: Path) -> str | None:
     return match.group(1) if match else None
 
 
-def _rewrite_requirement(text: str, quart: str) -> str | None:
-    """The requirement string with Flask replaced, or None when it does not name Flask."""
-    match = _FLASK.match(text.strip())
+@dataclass(frozen=True)
+class Options:
+    """What the rest of the rewrite decided, for one project folder."""
+
+    quart: str
+    async_tests: bool = False
+    #: F2Q402 moved at least one launch command from gunicorn to hypercorn ...
+    server_moved: bool = False
+    #: ... and some command still starts gunicorn (so gunicorn stays, hypercorn is added).
+    gunicorn_left: bool = False
+    #: ``--http-client aiohttp`` ported code that used requests.
+    add_aiohttp: bool = False
+
+
+@dataclass(frozen=True)
+class _Change:
+    """What becomes of one requirement: its new text (``None``: the line goes), an added line."""
+
+    text: str | None
+    added: str | None = None
+    note: tuple[Severity, str] | None = None
+
+
+def _extras_for(target: str, extras: str | None) -> tuple[str, list[str]]:
+    """``[a,b]`` the target also provides, and those it does not."""
+    if not extras:
+        return "", []
+    wanted = [e.strip() for e in extras.strip()[1:-1].split(",") if e.strip()]
+    known = _TARGET_EXTRAS.get(normalize(re.split(r"[<>=!~\[ ]", target, maxsplit=1)[0]), set())
+    kept = [e for e in wanted if normalize(e) in known]
+    lost = [e for e in wanted if normalize(e) not in known]
+    return (f"[{','.join(kept)}]" if kept else ""), lost
+
+
+def _with_extras(target: str, extras: str) -> str:
+    if not extras:
+        return target
+    name = re.match(r"[A-Za-z0-9._-]+", target)
+    assert name is not None
+    return f"{name.group(0)}{extras}{target[name.end():]}"
+
+
+def _change(text: str, options: Options, present: set[str]) -> _Change | None:
+    """The change one requirement string needs, or None (not ours, or nothing to do)."""
+    match = _REQUIREMENT.match(text)
     if match is None:
         return None
-    leading = text[: len(text) - len(text.lstrip())]
-    return f"{leading}{quart}{match.group('rest')}"
+    name = normalize(match.group("name"))
+    lead, rest = match.group("lead"), match.group("rest")
+    if name == "flask":
+        if "quart" in present:
+            return _Change(None, note=(Severity.INFO, "removed flask: quart is already listed (it installs Flask)"))
+        added = AIOHTTP if options.add_aiohttp and "aiohttp" not in present else None
+        return _Change(f"{lead}{options.quart}{rest}", added)
+    if name == "quart" and options.add_aiohttp and "aiohttp" not in present:
+        return _Change(text, AIOHTTP)
+    if name == "gunicorn" and options.server_moved and "hypercorn" not in present:
+        if options.gunicorn_left:
+            return _Change(text, HYPERCORN, (Severity.INFO, "added hypercorn: the launch commands start it"))
+        return _Change(
+            f"{lead}{HYPERCORN}{rest}", note=(Severity.INFO, "gunicorn -> hypercorn: the launch commands start it")
+        )
+    if name in NO_MECHANICAL_PORT:
+        return _Change(
+            text,
+            note=(
+                Severity.WARNING,
+                f"{match.group('name')} has no Quart port: it does not work in a Quart app; "
+                f"port its uses to {NO_MECHANICAL_PORT[name]} and replace this requirement",
+            ),
+        )
+    if name not in EXTENSIONS:
+        return None
+    target = EXTENSIONS[name]
+    if target is None:
+        return _Change(
+            None,
+            note=(Severity.INFO, f"removed {match.group('name')}: Quart serves websockets itself (@app.websocket)"),
+        )
+    target_name = normalize(target.split(">", 1)[0])
+    if target_name in present:
+        return _Change(None, note=(Severity.INFO, f"removed {match.group('name')}: {target_name} is already listed"))
+    extras, lost = _extras_for(target, match.group("extras"))
+    message = f"{match.group('name')} -> {target}"
+    if lost:
+        message += f" (extras {', '.join(lost)} dropped: {target_name} has none of that name)"
+    return _Change(f"{lead}{_with_extras(target, extras)}{rest}", note=(Severity.INFO, message))
+
+
+def _present(text: str) -> set[str]:
+    return {normalize(m.group("name")) for m in _NAME_AT_LINE_START.finditer(text)}
+
+
+def _edits(requirement: str, options: Options) -> bool:
+    """Whether the rule would change this requirement (not only report it)."""
+    change = _change(requirement, options, set())
+    return change is not None and (change.text != requirement or change.added is not None)
+
+
+def _valid_toml(text: str) -> bool:
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return False
+    return True
 
 
 class ProjectDependencies:
-    code = "F2Q401"
+    code = CODE
     name = "quart-dependencies"
 
     @staticmethod
     def requirement_files(root: Path) -> list[Path]:
         found = {
             *root.glob("requirements*.txt"),
+            *root.glob("requirements*.in"),
             *root.glob("*-requirements.txt"),
             *root.glob("*_requirements.txt"),
             *(root / "requirements").glob("*.txt"),
+            *(root / "requirements").glob("*.in"),
         }
         return sorted(path for path in found if path.is_file())
 
     @staticmethod
-    def plan(root: Path, *, async_tests: bool, current: dict[Path, bytes]) -> tuple[list[ConfigEdit], list[Path]]:
-        """Edits for ``root``'s dependency files, and the hash-pinned files left alone.
+    def plan(
+        root: Path,
+        *,
+        async_tests: bool,
+        current: dict[Path, bytes],
+        server_moved: bool = False,
+        gunicorn_left: bool = False,
+        add_aiohttp: bool = False,
+    ) -> tuple[list[ConfigEdit], list[Path], list[Finding]]:
+        """Edits for ``root``'s dependency files, the hash-pinned files left alone, and findings.
 
         ``current`` holds the text other project-file rules already planned for a path (so that
         two rules editing one ``pyproject.toml`` compose)."""
-        quart = quart_requirement(_requires_python(root))
+        options = Options(
+            quart_requirement(_requires_python(root)), async_tests, server_moved, gunicorn_left, add_aiohttp
+        )
         edits: list[ConfigEdit] = []
         pinned: list[Path] = []
+        findings: list[Finding] = []
         for path in ProjectDependencies.requirement_files(root):
             before = path.read_bytes()
-            text = current.get(path.resolve(), before).decode("utf-8", "replace")
-            if "--hash" in text and _FLASK_LINE.search(text):
-                pinned.append(path)
+            text = current.get(path.resolve(), before).decode("utf-8", "surrogateescape")
+            if "--hash" in text:
+                if any(_edits(line.strip().rstrip("\\").strip(), options) for line in text.splitlines()):
+                    pinned.append(path)
                 continue
-            after = _edit_requirements(text, quart, async_tests)
+            after, notes = _edit_requirements(text, options)
+            findings += [Finding(str(path), line, 1, CODE, message, severity) for line, severity, message in notes]
             if after != text:
-                edits.append(ConfigEdit(path, before, after.encode("utf-8")))
+                edits.append(ConfigEdit(path, before, after.encode("utf-8", "surrogateescape")))
         pyproject = root / "pyproject.toml"
         if pyproject.is_file():
             before = pyproject.read_bytes()
-            text = current.get(pyproject.resolve(), before).decode("utf-8", "replace")
-            after = _edit_pyproject(text, quart, async_tests)
+            text = current.get(pyproject.resolve(), before).decode("utf-8", "surrogateescape")
+            after, notes = _edit_pyproject(text, options)
+            if after != text and not _valid_toml(after):
+                # a layout the line edits do not understand: better untouched than broken
+                notes = [(1, Severity.ERROR, "pyproject.toml: the dependency edit would not parse; edit it by hand")]
+                after = text
+            findings += [Finding(str(pyproject), line, 1, CODE, message, severity) for line, severity, message in notes]
             if after != text:
-                edits.append(ConfigEdit(pyproject, before, after.encode("utf-8")))
-        return edits, pinned
+                edits.append(ConfigEdit(pyproject, before, after.encode("utf-8", "surrogateescape")))
+        return edits, pinned, findings
 
 
-_FLASK_LINE = re.compile(r"(?im)^\s*flask\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;#\\]|$)")
+_Note = tuple[int, Severity, str]
 
 
-def _edit_requirements(text: str, quart: str, async_tests: bool) -> str:
-    lines = text.splitlines(keepends=True)
-    add_asyncio = async_tests and not _HAS_PYTEST_ASYNCIO.search(text)
+def _edit_requirements(text: str, options: Options) -> tuple[str, list[_Note]]:
+    present = _present(text)
+    add_asyncio = options.async_tests and "pytest-asyncio" not in present
     out: list[str] = []
-    for line in lines:
+    notes: list[_Note] = []
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
         body = line.rstrip("\r\n")
         ending = line[len(body) :]
         stripped = body.strip()
         if not stripped or stripped.startswith(("#", "-")):
             out.append(line)
             continue
-        replaced = _rewrite_requirement(body, quart)
-        out.append(f"{replaced}{ending}" if replaced is not None else line)
+        change = _change(body, options, present)
+        if change is None:
+            out.append(line)
+        else:
+            if change.note is not None:
+                notes.append((number, *change.note))
+            if change.text is not None:
+                out.append(f"{change.text}{ending}")
+            if change.added is not None:
+                out.append(f"{change.added}{ending or chr(10)}")
+                present.add(normalize(re.split(r"[<>=!~\[]", change.added, maxsplit=1)[0]))
         if add_asyncio and _PYTEST.match(stripped):
             out.append(f"{PYTEST_ASYNCIO}{ending or chr(10)}")
             add_asyncio = False
-    return "".join(out)
+    return "".join(out), notes
 
 
-def _edit_pyproject(text: str, quart: str, async_tests: bool) -> str:
-    add_asyncio = async_tests and not _HAS_PYTEST_ASYNCIO.search(text)
+def _edit_pyproject(text: str, options: Options) -> tuple[str, list[_Note]]:
+    quoted = (re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", m.group("text")) for m in _QUOTED.finditer(text))
+    present = _present(text) | {normalize(name.group(1)) for name in quoted if name is not None}
+    state = {"asyncio": options.async_tests and "pytest-asyncio" not in present}
     out: list[str] = []
+    notes: list[_Note] = []
     table = ""
     in_project_dependencies = False
-    for line in text.splitlines(keepends=True):
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
         header = _TABLE.match(line)
         if header is not None:
             table = header.group("name").strip()
@@ -136,46 +334,103 @@ def _edit_pyproject(text: str, quart: str, async_tests: bool) -> str:
         if table == "project" and re.match(r"\s*dependencies\s*=", line):
             in_project_dependencies = True
         dependency_list = in_project_dependencies or table in ("project.optional-dependencies", "dependency-groups")
+        closes = in_project_dependencies and "]" in line.split("#", 1)[0]
         if dependency_list:
-            line, added = _edit_quoted(line, quart, add_asyncio)
-            add_asyncio = add_asyncio and not added
+            line = _edit_quoted(line, options, present, state, notes, number)
         elif table.startswith("tool.poetry") and table.endswith("dependencies"):
-            line, added = _edit_poetry(line, quart, add_asyncio)
-            add_asyncio = add_asyncio and not added
-        if in_project_dependencies and "]" in line.split("#", 1)[0]:
+            line = _edit_poetry(line, options, present, state, notes, number)
+        if closes:
             in_project_dependencies = False
         out.append(line)
-    return "".join(out)
+    return "".join(out), notes
 
 
-def _edit_quoted(line: str, quart: str, add_asyncio: bool) -> tuple[str, bool]:
-    added = False
+def _edit_quoted(
+    line: str, options: Options, present: set[str], state: dict[str, bool], notes: list[_Note], number: int
+) -> str:
+    body = line.rstrip("\r\n")
+    ending = line[len(body) :]
+    code, hash_sign, comment = _split_comment(body)
+    removed = False
 
     def replace(match: re.Match[str]) -> str:
-        nonlocal added
+        nonlocal removed
         quote, text = match.group("quote"), match.group("text")
-        replaced = _rewrite_requirement(text, quart)
-        if replaced is not None:
-            return f"{quote}{replaced}{quote}"
-        if add_asyncio and not added and _PYTEST.match(text.strip()):
-            added = True
+        change = _change(text, options, present)
+        if change is not None:
+            if change.note is not None:
+                notes.append((number, *change.note))
+            if change.text is None:
+                removed = True
+                return "\0"
+            new = f"{quote}{change.text}{quote}"
+            if change.added is not None:
+                present.add(normalize(re.split(r"[<>=!~\[]", change.added, maxsplit=1)[0]))
+                new += f", {quote}{change.added}{quote}"
+            return new
+        if state["asyncio"] and _PYTEST.match(text.strip()):
+            state["asyncio"] = False
             return f"{quote}{text}{quote}, {quote}{PYTEST_ASYNCIO}{quote}"
         return match.group(0)
 
-    code, hash_sign, comment = line.partition("#")
-    return _QUOTED.sub(replace, code) + hash_sign + comment, added
+    code = _QUOTED.sub(replace, code)
+    if removed:
+        if re.fullmatch(r"\s*\0\s*,?\s*", code):
+            return ""  # the element was alone on its line: the line goes, comment and all
+        code = re.sub(r"\0\s*,\s*|,\s*\0|\0", "", code)
+    return code + hash_sign + comment + ending
 
 
-def _edit_poetry(line: str, quart: str, add_asyncio: bool) -> tuple[str, bool]:
+def _split_comment(line: str) -> tuple[str, str, str]:
+    """``code``, ``#``, ``comment`` of a TOML line (a ``#`` inside a string is not a comment)."""
+    quote = ""
+    for index, char in enumerate(line):
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char == "#":
+            return line[:index], "#", line[index + 1 :]
+    return line, "", ""
+
+
+def _edit_poetry(
+    line: str, options: Options, present: set[str], state: dict[str, bool], notes: list[_Note], number: int
+) -> str:
     match = _POETRY_KEY.match(line.rstrip("\r\n"))
     if match is None:
-        return line, False
+        return line
     ending = line[len(line.rstrip("\r\n")) :]
-    name = match.group("name").lower()
-    if name == "flask":
-        bound = quart.removeprefix("quart")
-        return f'{match.group("indent")}quart{match.group("eq")}"{bound}"{ending}', False
-    if name == "pytest" and add_asyncio:
-        asyncio_line = f'{match.group("indent")}pytest-asyncio{match.group("eq")}">=0.24"{ending or chr(10)}'
-        return line + asyncio_line, True
-    return line, False
+    name = normalize(match.group("name"))
+    if name == "pytest" and state["asyncio"]:
+        state["asyncio"] = False
+        return line + f'{match.group("indent")}pytest-asyncio{match.group("eq")}">=0.24"{ending or chr(10)}'
+    change = _change(match.group("name"), options, present)
+    if change is None:
+        return line
+    if change.note is not None:
+        notes.append((number, *change.note))
+    if change.text is None:
+        return ""
+    if change.text == match.group("name"):  # kept (reported, or something added next to it)
+        new_line = line
+    else:
+        target = change.text
+        bound = re.search(r"[<>=!~].*$", target)
+        target_name = re.match(r"[A-Za-z0-9._-]+", target)
+        assert target_name is not None
+        value = match.group("value")
+        if value.lstrip().startswith("{"):
+            # an inline table keeps its other keys (optional, markers...); its version is replaced
+            value = re.sub(r"(version\s*=\s*)([\"'])[^\"']*\2", lambda m: f'{m.group(1)}"{bound.group(0) if bound else "*"}"', value)
+        else:
+            value = f'"{bound.group(0) if bound else "*"}"'
+        new_line = f"{match.group('indent')}{target_name.group(0)}{match.group('eq')}{value}{ending}"
+    if change.added is not None:
+        added_name = re.match(r"[A-Za-z0-9._-]+", change.added)
+        assert added_name is not None
+        bound = change.added[added_name.end() :]
+        new_line += f'{match.group("indent")}{added_name.group(0)}{match.group("eq")}"{bound}"{ending or chr(10)}'
+        present.add(normalize(added_name.group(0)))
+    return new_line

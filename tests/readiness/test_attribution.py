@@ -1,0 +1,108 @@
+"""Which findings belong to which route, and what that does to the figure and the verdict."""
+
+from __future__ import annotations
+
+from flask2quart.findings import Severity
+from flask2quart.readiness import RouteStatus
+
+from .helpers import check_project, route
+
+APP = """\
+    import functools
+    import os
+
+    from flask import Flask, request
+
+    app = Flask(__name__)
+    app.config["WSGI_SERVER"] = request.environ if False else None
+
+
+    def client_address():
+        return request.environ["REMOTE_ADDR"]
+
+
+    def audited(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            app.logger.info("from %s", request.environ.get("HTTP_X_FORWARDED_FOR"))
+            return view(*args, **kwargs)
+
+        return wrapper
+
+
+    @app.route("/who")
+    def who():
+        return client_address()
+
+
+    @app.route("/again")
+    def again():
+        return "you again, " + client_address()
+
+
+    @app.route("/admin")
+    @audited
+    def admin():
+        return "admin"
+
+
+    @app.route("/settings")
+    def settings():
+        return os.environ.get("FLASK_MY_SETTINGS", "")
+
+
+    @app.route("/plain")
+    def plain():
+        return "plain"
+"""
+
+
+def test_a_finding_belongs_to_every_route_that_reaches_it():
+    report = check_project({"app.py": APP})
+    # `client_address` (line 11) is called by two views: both need the same manual work
+    for endpoint in ("who", "again"):
+        item = route(report, endpoint)
+        assert item.status is RouteStatus.MANUAL
+        assert [(f.line, f.code, f.severity) for f in item.manual] == [(11, "F2Q102", Severity.ERROR)]
+    # a project decorator's wrapper runs for the view it decorates
+    assert [(f.line, f.code) for f in route(report, "admin").manual] == [(17, "F2Q102")]
+    # an info finding is work done automatically: it is listed, the route is ready
+    settings = route(report, "settings")
+    assert settings.status is RouteStatus.READY
+    assert [(f.line, f.code) for f in settings.automatic] == [(41, "F2Q113")]
+    assert route(report, "plain").status is RouteStatus.READY
+
+
+def test_the_figure_counts_routes_and_the_verdict_also_sees_places_outside_routes():
+    report = check_project({"app.py": APP})
+    assert (report.total, report.without_manual_work, report.ready) == (5, 2, 2)
+    assert report.figure() == "2/5 routes (40%)"
+    assert report.readiness == 40.0
+    # line 7 runs at import, in no route: it needs a human all the same
+    assert [(f.line, f.code) for f in report.manual_outside_routes] == [(7, "F2Q102")]
+    assert not report.passed  # the default --fail-under 100: nothing may need a human
+
+
+def test_below_100_only_the_route_figure_is_compared():
+    assert check_project({"app.py": APP}, fail_under=40).passed
+    assert not check_project({"app.py": APP}, fail_under=40.1).passed
+
+
+def test_at_100_a_place_outside_routes_fails_even_when_every_route_is_ready():
+    report = check_project(
+        {
+            "app.py": """\
+                from flask import Flask, request
+
+                app = Flask(__name__)
+                environ = request.environ
+
+
+                @app.route("/")
+                def index():
+                    return ""
+            """
+        }
+    )
+    assert report.readiness == 100.0 and len(report.manual_outside_routes) == 1
+    assert not report.passed

@@ -1,0 +1,239 @@
+import itertools
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from examples.packages import load_package
+from tests.helpers import check_transformed, codes, run_rewrite
+
+EXTENSIONS = """\
+from flask_login import LoginManager
+
+login_manager = LoginManager()
+login_manager.login_view = "login"
+login_manager.login_message = "Log in first."
+"""
+
+MODELS = """\
+from flask_login import UserMixin
+
+from .extensions import login_manager
+
+USERS = {}
+
+
+class User(UserMixin):
+    def __init__(self, id, name):
+        self.id = id
+        self.name = name
+
+
+@login_manager.user_loader
+def load_user(user_id):
+    return USERS.get(int(user_id))
+"""
+
+APP = """\
+from flask import Flask, get_flashed_messages, request
+from flask_login import current_user, login_required, login_user, logout_user
+
+from .extensions import login_manager
+from .models import USERS, User
+
+
+def create_app():
+    app = Flask(__name__)
+    app.config["SECRET_KEY"] = "test"
+    login_manager.init_app(app)
+    USERS[1] = User(1, "ada")
+
+    @app.route("/login", methods=["GET", "POST"])
+    def login():
+        if request.method == "POST":
+            login_user(USERS[1], remember=request.args.get("remember") == "1")
+            return "hello " + current_user.name
+        return "login page " + "|".join(get_flashed_messages())
+
+    @app.route("/me")
+    @login_required
+    def me():
+        return f"{current_user.name} {current_user.get_id()} {current_user.is_authenticated}"
+
+    @app.route("/who")
+    def who():
+        if current_user.is_anonymous:
+            return "anonymous"
+        return "user " + current_user.name
+
+    @app.route("/logout")
+    def logout():
+        logout_user()
+        return "bye"
+
+    return app
+"""
+
+
+def _rewrite() -> dict[str, str]:
+    _, findings, files = run_rewrite(
+        APP, path="pkg/__init__.py", files={"pkg/extensions.py": EXTENSIONS, "pkg/models.py": MODELS}
+    )
+    assert [(f.path, f.code) for f in findings] == [("pkg/models.py", "F2Q302")]  # UserMixin dropped (info)
+    return files
+
+
+def test_login_manager_module_gets_the_generated_manager_and_user():
+    files = _rewrite()
+    extensions = files["pkg/extensions.py"]
+    assert "flask_login" not in extensions
+    assert "from quart_auth import Action, AuthUser, QuartAuth, Unauthorized" in extensions
+    assert "class CurrentUser(AuthUser):" in extensions
+    assert "class LoginManager(QuartAuth):" in extensions
+    # the app's own configuration lines are kept as they were
+    assert extensions.endswith('login_manager = LoginManager()\nlogin_manager.login_view = "login"\n'
+                               'login_manager.login_message = "Log in first."\n')
+    models = files["pkg/models.py"]
+    assert "flask_login" not in models and "class User:" in models
+    assert "@login_manager.user_loader\ndef load_user(user_id):" in models  # stays sync
+
+
+def test_views_use_quart_auth():
+    app = _rewrite()["pkg/__init__.py"]
+    assert "from quart_auth import current_user, login_required, login_user, logout_user" in app
+    assert "from .extensions import CurrentUser" in app
+    assert 'login_user(CurrentUser.of(USERS[1]), remember=request.args.get("remember") == "1")' in app
+    assert "{current_user.auth_id} {await current_user.is_authenticated}" in app
+    assert "if (not await current_user.is_authenticated):" in app
+
+
+def test_unsupported_names_stay_imported_from_flask_login_and_are_reported():
+    findings = check_transformed(
+        """\
+        from flask_login import fresh_login_required, login_required
+
+
+        @fresh_login_required
+        def settings():
+            return "s"
+        """,
+        """\
+        from quart_auth import login_required
+        from flask_login import fresh_login_required
+
+
+        @fresh_login_required
+        def settings():
+            return "s"
+        """,
+    )
+    assert codes(findings) == ["F2Q302", "F2Q302"]
+    assert "fresh logins" in findings[0].message
+
+
+def test_request_loader_and_unauthorized_handler_are_reported():
+    _, findings, _ = run_rewrite(
+        """\
+        from flask_login import LoginManager
+
+        login_manager = LoginManager()
+
+
+        @login_manager.request_loader
+        def from_header(request):
+            return None
+
+
+        @login_manager.unauthorized_handler
+        def unauthorized():
+            return "no", 401
+        """,
+        path="ext.py",
+    )
+    assert [(f.line, f.code) for f in findings] == [(7, "F2Q302"), (12, "F2Q302")]
+
+
+_counter = itertools.count()
+
+
+@pytest.fixture
+def ported():
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, text in _rewrite().items():
+            path = Path(tmp) / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        name = f"ported_login_{next(_counter)}"
+        package = load_package(name, Path(tmp) / "pkg")
+        yield package.create_app()
+        for module in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
+            del sys.modules[module]
+
+
+async def test_login_required_redirects_to_login_view_with_next_and_message(ported):
+    client = ported.test_client()
+    response = await client.get("/me?tab=1")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/login?next=%2Fme%3Ftab%3D1"
+    page = await client.get("/login")
+    assert await page.get_data(as_text=True) == "login page Log in first."
+
+
+async def test_logged_in_user_reads_through_to_the_loaded_model(ported):
+    client = ported.test_client()
+    assert await (await client.get("/who")).get_data(as_text=True) == "anonymous"
+    response = await client.post("/login")
+    assert await response.get_data(as_text=True) == "hello ada"
+    assert "Max-Age" not in response.headers["Set-Cookie"]  # remember=False: a browser-session cookie
+    assert "Secure" not in response.headers["Set-Cookie"]  # as Flask-Login's session cookie was
+    assert await (await client.get("/me")).get_data(as_text=True) == "ada 1 True"
+    assert await (await client.get("/who")).get_data(as_text=True) == "user ada"
+    await client.get("/logout")
+    assert (await client.get("/me")).status_code == 302
+
+
+async def test_remember_me_sets_a_lasting_cookie(ported):
+    client = ported.test_client()
+    response = await client.post("/login?remember=1")
+    assert "Max-Age=31536000" in response.headers["Set-Cookie"]
+
+
+async def test_without_login_view_anonymous_users_get_401():
+    files = _rewrite()
+    files["pkg/extensions.py"] = files["pkg/extensions.py"].replace('login_manager.login_view = "login"\n', "")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, text in files.items():
+            path = Path(tmp) / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        name = f"ported_login_{next(_counter)}"
+        try:
+            app = load_package(name, Path(tmp) / "pkg").create_app()
+            assert (await app.test_client().get("/me")).status_code == 401
+        finally:
+            for module in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
+                del sys.modules[module]
+
+
+def test_the_flask_original_behaves_as_the_port_is_asserted_to():
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "pkg"
+        folder.mkdir()
+        for name, text in {"__init__.py": APP, "extensions.py": EXTENSIONS, "models.py": MODELS}.items():
+            (folder / name).write_text(text, encoding="utf-8")
+        name = f"original_login_{next(_counter)}"
+        try:
+            client = load_package(name, folder).create_app().test_client()
+            response = client.get("/me?tab=1")
+            assert response.status_code == 302
+            assert response.headers["Location"] == "/login?next=%2Fme%3Ftab%3D1"
+            assert client.get("/login").get_data(as_text=True) == "login page Log in first."
+            assert client.get("/who").get_data(as_text=True) == "anonymous"
+            assert client.post("/login").get_data(as_text=True) == "hello ada"
+            assert client.get("/me").get_data(as_text=True) == "ada 1 True"
+            client.get("/logout")
+            assert client.get("/me").status_code == 302
+        finally:
+            for module in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
+                del sys.modules[module]

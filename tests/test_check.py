@@ -1,0 +1,241 @@
+"""``flask2quart check``: the figures on the bundled example, the command line, and Flask-SQLAlchemy.
+
+The library is tested piece by piece in tests/readiness/; here the real command runs on real trees.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from flask2quart.readiness import CheckOptions, ReadinessReport, RouteStatus, check
+
+ROOT = Path(__file__).resolve().parent.parent
+LEGACY = ROOT / "examples" / "flask_legacy"
+SQLALCHEMY_APP = ROOT / "tests" / "fixtures" / "sqlalchemy_app"
+
+
+@pytest.fixture(scope="module")
+def legacy() -> ReadinessReport:
+    return check([LEGACY], CheckOptions(relative_to=LEGACY))
+
+
+# --- examples/flask_legacy ------------------------------------------------------------------------
+#
+# linkbox has 19 routes: /ping (a view inside create_app), 3 in auth.py, 9 in links.py, and in api.py
+# list_links, create_link, quote and the LinkAPI MethodView (get, put, delete: one route each, one
+# endpoint). `app.add_url_rule("/", endpoint="index")` names a rule but registers no view.
+#
+# Nothing needs a human: the rewrite's only findings in the app are F2Q113 (info: an env variable
+# renamed). `quote` calls `requests.get`; F2Q117 runs it in a worker thread (`await
+# run_sync(requests.get)(...)`), so it is neither manual work nor a blocking call.
+#
+# Blocking calls left on the loop: every query through the sqlite3 connection `get_db()` returns
+# (also from the helpers get_tags, set_tags, query_links and get_link, and the connect in get_db
+# itself), and werkzeug's password hashing (cpu) in register and login. Seven routes touch neither.
+
+LEGACY_ROUTES = [
+    # (route, endpoint, status, kinds of blocking calls)
+    ("GET /ping", "ping", "ready", []),
+    ("GET /api/links", "api.list_links", "blocking", ["database"]),  # query_links, get_tags
+    ("POST /api/links", "api.create_link", "blocking", ["database"]),
+    ("GET /api/links/<int:link_id>", "api.link", "blocking", ["database"]),  # get_link
+    ("PUT /api/links/<int:link_id>", "api.link", "blocking", ["database"]),
+    ("DELETE /api/links/<int:link_id>", "api.link", "blocking", ["database"]),
+    ("GET /api/quote", "api.quote", "ready", []),  # requests.get moved to a thread by F2Q117
+    ("GET,POST /auth/register", "auth.register", "blocking", ["cpu", "database"]),  # generate_password_hash
+    ("GET,POST /auth/login", "auth.login", "blocking", ["cpu", "database"]),  # check_password_hash
+    ("GET /auth/logout", "auth.logout", "ready", []),
+    ("GET /", "links.index", "blocking", ["database"]),
+    ("GET /theme/<name>", "links.set_theme", "ready", []),
+    ("GET,POST /create", "links.create", "blocking", ["database"]),
+    ("GET,POST /<int:id>/edit", "links.edit", "blocking", ["database"]),
+    ("POST /<int:id>/delete", "links.delete", "blocking", ["database"]),
+    ("GET /export.csv", "links.export_csv", "blocking", ["database"]),  # in the streamed generator
+    ("GET,POST /uploads", "links.uploads", "ready", []),
+    ("GET /uploads/<name>", "links.uploaded_file", "ready", []),
+    ("GET /uploads/<name>/download", "links.download", "ready", []),
+]
+
+
+def test_flask_legacy_routes_and_their_status(legacy):
+    assert [(r.route.label, r.route.endpoint, str(r.status), r.blocking_kinds) for r in legacy.routes] == LEGACY_ROUTES
+
+
+def test_flask_legacy_figures(legacy):
+    assert legacy.total == 19
+    assert [r.route.endpoint for r in legacy.routes if r.status is RouteStatus.MANUAL] == []
+    assert legacy.figure() == "19/19 routes (100%)"
+    assert legacy.readiness == 100.0
+    assert legacy.second_figure() == "7/19 (36%)"
+    assert legacy.manual_findings == [] and legacy.passed
+
+
+def test_flask_legacy_blocking_calls_where_a_route_gets_them(legacy):
+    item = next(r for r in legacy.routes if r.route.endpoint == "links.delete")
+    assert sorted((c.path, c.line, c.api) for c in item.blocking) == [
+        ("linkbox/db.py", 22, "sqlite3.connect"),  # get_db, reached through get_link
+        ("linkbox/links.py", 117, "sqlite3 connection.execute"),  # get_link's query
+        ("linkbox/links.py", 229, "sqlite3 connection.execute"),
+        ("linkbox/links.py", 230, "sqlite3 connection.execute"),
+        ("linkbox/links.py", 231, "sqlite3 connection.commit"),
+    ]
+    # the before_app_request hook queries the user on every request: listed, in no route
+    hook = [c for c in legacy.blocking_calls if c.role == "hook"]
+    assert [(c.path, c.line, c.where) for c in hook] == [("linkbox/auth.py", 51, "load_logged_in_user (hook)")]
+
+
+# --- Flask-SQLAlchemy -----------------------------------------------------------------------------
+#
+# Every Flask-SQLAlchemy use is reported by rule F2Q321 (flask2quart/migrate/rules/
+# f2q321_flask_sqlalchemy.py): Flask-SQLAlchemy does not work under Quart and has no maintained
+# drop-in, so models and queries are manual work.
+
+SQLALCHEMY_USES = [
+    ("blog/models.py", 8),  # class User(db.Model)
+    ("blog/models.py", 14),  # class Post(db.Model)
+    ("blog/views.py", 12),  # User.query.filter_by(...).first_or_404()
+    ("blog/views.py", 19),  # db.session.add(user)
+    ("blog/views.py", 20),  # db.session.commit()
+    ("blog/views.py", 26),  # db.get_or_404(Post, post_id)
+    ("blog/views.py", 32),  # db.paginate(db.select(Post)...)
+]
+
+
+def test_flask_sqlalchemy_app_lists_each_model_and_query_use_with_its_code():
+    report = check([SQLALCHEMY_APP], CheckOptions(relative_to=SQLALCHEMY_APP))
+    reported = {(f.path, f.line) for f in report.findings if f.code == "F2Q321"}
+    assert [use for use in SQLALCHEMY_USES if use not in reported] == []
+    statuses = {r.route.endpoint: (str(r.status), r.codes) for r in report.routes}
+    assert statuses == {
+        "blog.user_detail": ("manual", ["F2Q321"]),
+        "blog.create_user": ("manual", ["F2Q321"]),
+        "blog.post_detail": ("manual", ["F2Q321"]),
+        "blog.list_posts": ("manual", ["F2Q321"]),
+        "blog.health": ("ready", []),  # touches no database
+    }
+    assert report.figure() == "1/5 routes (20%)"
+
+
+# --- the command line -----------------------------------------------------------------------------
+
+
+def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "flask2quart", "check", *args],
+        cwd=cwd, capture_output=True, text=True, timeout=300, check=False,
+    )
+
+
+def tree_hash(root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        digest.update(str(path.relative_to(root)).encode())
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def test_check_changes_nothing_in_any_format_and_exits_0_on_the_example():
+    before = tree_hash(LEGACY)
+    table = run_cli("examples/flask_legacy")
+    as_json = run_cli("examples/flask_legacy", "--format", "json")
+    markdown = run_cli("examples/flask_legacy", "--format", "markdown")
+    assert tree_hash(LEGACY) == before
+    assert (table.returncode, as_json.returncode, markdown.returncode) == (0, 0, 0), table.stderr
+    assert "Readiness: 19/19 routes (100%) port with no manual work" in table.stdout
+    assert json.loads(as_json.stdout)["summary"]["readiness"] == 100.0
+    assert markdown.stdout.startswith("## flask2quart check: 19/19 routes (100%) port with no manual work\n")
+
+
+MANUAL_APP = """\
+    from flask import Flask, request
+
+    app = Flask(__name__)
+
+
+    @app.route("/who")
+    def who():
+        return request.environ["REMOTE_ADDR"]
+
+
+    @app.route("/")
+    def index():
+        return "hello"
+"""
+
+
+def _project(tmp_path: Path, files: dict[str, str]) -> Path:
+    root = tmp_path / "project"
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+def test_exit_1_below_fail_under_and_0_at_or_above(tmp_path):
+    root = _project(tmp_path, {"app.py": MANUAL_APP})
+    failed = run_cli(str(root))
+    assert failed.returncode == 1
+    assert "1/2 routes (50%)" in failed.stdout and "manual: F2Q102" in failed.stdout
+    assert run_cli(str(root), "--fail-under", "50").returncode == 0
+    assert run_cli(str(root), "--fail-under", "60").returncode == 1
+
+
+def test_config_sets_the_threshold_and_the_format(tmp_path):
+    root = _project(
+        tmp_path,
+        {"app.py": MANUAL_APP, "pyproject.toml": '[tool.flask2quart.check]\nfail-under = 50\nformat = "json"\n'},
+    )
+    result = run_cli(str(root))
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["summary"]["fail_under"] == 50.0
+    assert run_cli(str(root), "--fail-under", "100", "--format", "markdown").returncode == 1
+
+
+def test_output_writes_the_report_and_prints_the_summary_line(tmp_path):
+    root = _project(tmp_path, {"app.py": MANUAL_APP})
+    out = tmp_path / "readiness.md"
+    result = run_cli(str(root), "--format", "markdown", "--output", str(out))
+    assert result.returncode == 1
+    assert out.read_text().startswith("## flask2quart check: 1/2 routes (50%) port with no manual work")
+    assert result.stdout.splitlines() == [
+        "Readiness: 1/2 routes (50%) port with no manual work; 1/2 (50%) also without blocking calls: "
+        "failed (--fail-under 100)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["does/not/exist"], "flask2quart: error: does/not/exist: no such file or directory"),
+        (["examples/flask_legacy", "--fail-under", "101"], "flask2quart: error: --fail-under must be between 0 and 100, not 101"),
+        (["examples/flask_legacy", "--select", "NOPE"], "flask2quart: error: unknown rule code or prefix: NOPE"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(args, message):
+    result = run_cli(*args)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [message]
+    assert result.stdout == ""
+
+
+def test_bad_config_exits_2_with_one_line(tmp_path):
+    root = _project(tmp_path, {"app.py": MANUAL_APP, "pyproject.toml": "[tool.flask2quart.check]\nfail-under = 120\n"})
+    result = run_cli(str(root))
+    assert result.returncode == 2
+    assert len(result.stderr.splitlines()) == 1 and "fail-under must be a number from 0 to 100" in result.stderr
+
+
+def test_a_file_that_cannot_be_parsed_exits_2_and_is_named(tmp_path):
+    root = _project(tmp_path, {"app.py": MANUAL_APP, "broken.py": "from flask import Flask\ndef (:\n"})
+    result = run_cli(str(root), "--fail-under", "0")
+    assert result.returncode == 2
+    assert "error: broken.py: cannot parse" in result.stdout.replace(str(root) + "/", "")
+    assert "Traceback" not in result.stderr
