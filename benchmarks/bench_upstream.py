@@ -13,10 +13,11 @@ Targets (from the issue), as medians of per-round ratios:
 
 The method follows ``/work/shared/reference/baseline-measurements.md`` (see the "bench_upstream"
 section of ``benchmarks/README.md``): one upstream (``upstream_server.py``, aiohttp, checked first to
-sustain well over 3,000 req/s at 50 ms) and four servers, all on free ports of 127.0.0.1, started
+sustain well over 3,000 req/s at 50 ms) and five servers, all on free ports of 127.0.0.1, started
 before the first run: the Flask app ``examples/flask_legacy`` with ``gunicorn -w 5`` (sync) and
 ``gunicorn -w 5 --threads 8 -k gthread``, the port ``examples/quart_ported`` with ``hypercorn -w 1``
-and, for information, 2 workers (``run_hypercorn.py``: a socket per worker, so both get load). Each
+and, for information, 2 workers (``run_hypercorn.py``: a socket per worker, so both get load) and
+``hypercorn -w 0`` (no supervisor process: the memory that costs). Each
 app is the project's own ``create_app()``, configured the way the app reads settings: a settings
 file in a temporary folder named by ``FLASK_LINKBOX_SETTINGS`` / ``QUART_LINKBOX_SETTINGS``
 (``UPSTREAM_URL``, and database and uploads in that folder). ``/api/quote`` needs no login and,
@@ -28,8 +29,9 @@ bodies and socket errors are reported and a target is not met when either side h
 runs the configurations back to back in a shuffled order, after a warm-up; between runs the script
 waits until the servers are idle (a blocked server may still be draining queued requests). Per run:
 server CPU per request (utime + stime of the whole process tree, ``/proc/<pid>/stat``), peak PSS of
-the tree (``/proc/<pid>/smaps_rollup``, sampled every 0.2 s during the run), and the CPU the upstream
-and wrk used (so a saturated client or upstream would show).
+the tree (``/proc/<pid>/smaps_rollup``, sampled every 0.2 s during the run), and the CPU the upstream,
+wrk and every other process of the machine used (``/proc/stat``): a saturated client or upstream, or
+busy neighbours on a shared machine, show in the report.
 
 Every process is one this script started; all of them are stopped by PID at the end, every wrk run
 is bounded (``-d`` plus a timeout). Exit code 0 when the benchmark ran (whatever the ratios: it is a

@@ -208,7 +208,11 @@ def to_project(dotted: str, modules: set[str] | frozenset[str]) -> str:
 
 
 def summarize(path: str, source: bytes, module: str, modules: frozenset[str]) -> ModuleFacts:
-    tree = ast.parse(source, filename=path)
+    return summarize_tree(path, ast.parse(source, filename=path), module, modules)
+
+
+def summarize_tree(path: str, tree: ast.Module, module: str, modules: frozenset[str]) -> ModuleFacts:
+    """:func:`summarize` for a tree already parsed (``flask2quart check`` keeps its trees)."""
     facts = ModuleFacts(
         module=module,
         path=path,
@@ -971,10 +975,10 @@ def decide(summaries: Iterable[ModuleFacts], module_names: set[str]) -> ProjectA
                 func.direct = True
         callees[name] = calls
         # ``socketio.emit(...)`` on an extension object imported from another module
-        func.direct = func.direct or any(
+        func.direct = func.direct or (bool(objects) and any(
             V.extension_method(_object_method("q:" + call, objects)) in flask_api.EXTENSION_ASYNC_METHODS
             for call in func.calls
-        )
+        ))
         if func.direct and not roles[name].must_stay_sync:
             asyncs.add(name)
     changed = True

@@ -130,12 +130,13 @@ def _finish_module(module: cst.Module, ctx: FileContext) -> cst.Module:
     for name, source in ctx.helpers.items():
         if name in ctx.facts.functions or name in ctx.facts.classes:
             continue  # already there: a second run adds nothing
-        helpers.extend(cst.parse_module(source).body)
-    if helpers:
-        first = helpers[0]
-        helpers[0] = first.with_changes(
-            leading_lines=[cst.EmptyLine(), cst.EmptyLine(), *getattr(first, "leading_lines", [])][:2]
-        )
+        statements = list(cst.parse_module(source).body)
+        if statements:  # two blank lines before each helper (LibCST gives them to the header)
+            first = statements[0]
+            statements[0] = first.with_changes(
+                leading_lines=[cst.EmptyLine(), cst.EmptyLine(), *getattr(first, "leading_lines", [])][:2]
+            )
+        helpers.extend(statements)
     body[insert_at:insert_at] = [*new_statements, *helpers]
     if helpers and insert_at + len(new_statements) + len(helpers) < len(body):
         following = body[insert_at + len(new_statements) + len(helpers)]

@@ -30,7 +30,8 @@ from pathlib import Path
 from ..findings import Finding, Severity
 from ..migrate import Mode, RewriteOptions, RewriteResult, rewrite
 from ..migrate import analysis as A
-from ..migrate.discover import iter_files
+from ..migrate.discover import imported_modules, iter_files
+from ..migrate.engine import FileResult
 from ..migrate.rules import ALL_CODES
 from . import blocking
 from .model import BlockingCall, FileReadiness, ReadinessReport, Route, RouteReadiness
@@ -94,33 +95,64 @@ class _Project:
 
     @classmethod
     def load(cls, paths: list[Path], exclude: tuple[str, ...], result: RewriteResult) -> _Project:
+        """The modules whose code can run for a request: the rewrite's (those that mention Flask,
+        tests, and what imports them) and every module they import, transitively."""
+        if result.analysis is None or not result.analysis.modules:
+            return cls({}, {})  # no Flask app: no routes, nothing runs on an event loop
         known = {f.path: f for f in result.files}
         files = [str(source.path) for source in iter_files(paths, exclude)]
         modules = {path: A.module_name_for(Path(path)) for path in files}
         names = frozenset(modules.values())
+        data = {path: _read(path, known) for path in files}
         before: dict[str, _Module] = {}
         after: dict[str, _Module] = {}
-        for path in files:
-            file_result = known.get(path)
-            try:
-                data = file_result.before if file_result is not None else Path(path).read_bytes()
-            except OSError:
-                continue
-            module = _parse(path, data, modules[path], names)
+        for path in _imported_closure(list(result.analysis.modules), modules, data):
+            module = _parse(path, data[path], modules[path], names)
             if module is None:
                 continue
             before[path] = module
+            file_result = known.get(path)
             if file_result is not None and file_result.changed and file_result.after is not None:
-                rewritten = _parse(path, file_result.after, modules[path], names)
+                rewritten = _parse(path, file_result.after, modules[path], names, facts=module.facts)
                 if rewritten is not None:
                     after[path] = rewritten
         return cls(before, after)
 
 
-def _parse(path: str, data: bytes, module: str, names: frozenset[str]) -> _Module | None:
+def _read(path: str, known: dict[str, FileResult]) -> bytes:
+    if path in known:
+        return known[path].before
+    try:
+        return Path(path).read_bytes()
+    except OSError:
+        return b""
+
+
+def _imported_closure(start: list[str], modules: dict[str, str], data: dict[str, bytes]) -> list[str]:
+    """``start`` and every project file they import, transitively (by the rewrite's cheap import
+    scan: a regex that may over-approximate, which only costs a parse)."""
+    by_name = {name: path for path, name in modules.items()}
+    seen = {path for path in start if path in modules}
+    todo = list(seen)
+    while todo:
+        path = todo.pop()
+        for name in imported_modules(data[path], modules[path], path.endswith("__init__.py")):
+            target = by_name.get(name)
+            if target is not None and target not in seen:
+                seen.add(target)
+                todo.append(target)
+    return sorted(seen)
+
+
+def _parse(
+    path: str, data: bytes, module: str, names: frozenset[str], *, facts: A.ModuleFacts | None = None
+) -> _Module | None:
+    """Parse once; summarise with the rewrite's own scanner (or reuse ``facts``: the rewritten
+    module keeps the original's names, and what the rewrite adds, ``run_sync`` and ``asyncio``,
+    blocks nothing)."""
     try:
         tree = ast.parse(data, filename=path)
-        facts = A.summarize(path, data, module, names)
+        facts = facts or A.summarize_tree(path, tree, module, names)
     except _PARSE_ERRORS:
         return None
     spans = {

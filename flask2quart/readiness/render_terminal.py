@@ -1,9 +1,9 @@
 """``flask2quart check`` on a terminal: rich tables for files and routes, then the figure.
 
 Files: what the rewrite does there (rule and edit count), what needs a human (codes), blocking calls.
-Routes: route, endpoint, status (ready / blocking: kinds / manual: codes), where. Then every place
-that needs a human and every blocking call with the reason, and last the readiness figure, so it
-is the line left on screen. Plain text (no colours) when the output is not a terminal.
+Routes: route, endpoint, status (ready / blocking: kinds / manual: codes), how many lines of the
+view the rewrite changes, where. Then every place that needs a human and every blocking call with
+the reason, and last the readiness figure, so it is the line left on screen. Plain text (no colours) when the output is not a terminal.
 """
 
 from __future__ import annotations
@@ -55,9 +55,13 @@ def render(report: ReadinessReport, console: Console) -> None:
         table.add_column("route", overflow="fold")
         table.add_column("endpoint", overflow="fold")
         table.add_column("status", overflow="fold")
+        table.add_column("lines rewritten", justify="right")
         table.add_column("where", overflow="fold")
         for item in routes:
-            table.add_row(item.route.label, item.route.endpoint, _status(item), f"{item.route.path}:{item.route.line}")
+            table.add_row(
+                item.route.label, item.route.endpoint, _status(item), str(item.lines_rewritten),
+                f"{item.route.path}:{item.route.line}",
+            )
         console.print(table)
     manual = report.manual_findings
     if manual:

@@ -101,3 +101,26 @@ def test_other_strings_and_computed_names_are_untouched():
         docs = {"FLASK_ENV": "removed in Flask 2.3"}
         """
     )
+
+
+def test_tls_options_take_the_names_quart_run_reads():
+    check_transformed(
+        """\
+        import os
+
+        from flask import Flask
+
+        app = Flask(__name__)
+        CERT = os.environ.get("FLASK_RUN_CERT")
+        KEY = os.environ.get("FLASK_RUN_KEY")
+        """,
+        """\
+        import os
+
+        from quart import Quart
+
+        app = Quart(__name__)
+        CERT = os.environ.get("QUART_RUN_CERTFILE")
+        KEY = os.environ.get("QUART_RUN_KEYFILE")
+        """,
+    )

@@ -174,6 +174,56 @@ def test_factory_helpers_in_other_modules_and_what_is_reported():
     ]
 
 
+def test_background_tasks_queues_and_test_clients_are_reported():
+    findings, files = port(
+        {
+            "app.py": """\
+                from flask import Flask, request
+                from flask_socketio import SocketIO
+
+                app = Flask(__name__)
+                socketio = SocketIO(app, message_queue="redis://", manage_session=False)
+
+
+                def ticker():
+                    while True:
+                        socketio.sleep(1)
+                        socketio.emit("tick", 1)
+
+
+                def plain():
+                    print("x")
+
+
+                @socketio.on("connect")
+                def connect():
+                    socketio.start_background_task(ticker)
+                    socketio.start_background_task(plain)
+
+
+                socketio.on_event("msg", plain)
+                client = socketio.test_client(app)
+
+
+                def current_sid():
+                    return request.sid
+                """
+        }
+    )
+    text = files["app.py"]
+    assert 'socketio = AsyncServer(async_mode="asgi", message_queue="redis://")' in text
+    assert "async def ticker():\n    while True:\n        await socketio.sleep(1)" in text
+    assert "async def connect(sid, environ):" in text
+    assert [(f.line, f.severity, f.message.split(":")[0]) for f in findings] == [
+        (5, Severity.INFO, "Socket.IO is now python-socketio's AsyncServer, mounted in front of the app (`app.asgi_app`)"),
+        (5, Severity.ERROR, "`message_queue` has no AsyncServer counterpart"),
+        (21, Severity.ERROR, "python-socketio runs `plain` as an asyncio task"),
+        (24, Severity.ERROR, "register the handler with `@socketio.on(...)` on an `async def handler(sid, ...)`"),
+        (25, Severity.ERROR, "python-socketio has no test client"),
+        (29, Severity.ERROR, "`request.sid` only exists in a Flask-SocketIO handler"),
+    ]
+
+
 APP = """\
 from flask import Flask, request
 from flask_socketio import SocketIO, emit, join_room

@@ -22,12 +22,16 @@ def _plan_with_findings(
     for name, text in files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_bytes(text.encode())
-    edits, pinned, findings = ProjectDependencies.plan(root, async_tests=async_tests, current={}, **options)
+    edits, pinned, findings = ProjectDependencies.plan(
+        root, async_tests=async_tests, current={}, **options
+    )
     assert not pinned
     return {str(edit.path.relative_to(root)): edit.after.decode() for edit in edits}, findings
 
 
-def _plan(root: Path, files: dict[str, str], *, async_tests: bool = True, **options: bool) -> dict[str, str]:
+def _plan(
+    root: Path, files: dict[str, str], *, async_tests: bool = True, **options: bool
+) -> dict[str, str]:
     return _plan_with_findings(root, files, async_tests=async_tests, **options)[0]
 
 
@@ -73,7 +77,12 @@ def test_poetry_tables(tmp_path: Path) -> None:
 
 def test_noop_without_flask_or_when_already_ported(tmp_path: Path) -> None:
     assert _plan(tmp_path, {"requirements.txt": "django\nflasky\nquart-cors\n"}) == {}
-    assert _plan(tmp_path, {"requirements.txt": f"{QUART}\npytest\npytest-asyncio\nquart-auth>=0.11\n"}) == {}
+    assert (
+        _plan(
+            tmp_path, {"requirements.txt": f"{QUART}\npytest\npytest-asyncio\nquart-auth>=0.11\n"}
+        )
+        == {}
+    )
 
 
 def test_pytest_asyncio_only_when_tests_became_async(tmp_path: Path) -> None:
@@ -87,7 +96,9 @@ def test_hash_pinned_requirements_are_reported_not_edited(tmp_path: Path) -> Non
     assert edits == [] and pinned == [tmp_path / "requirements.txt"]
     # an extension to replace is as much an edit as Flask itself
     (tmp_path / "requirements.txt").write_text("flask-login==0.6.3 \\\n    --hash=sha256:abc\n")
-    assert ProjectDependencies.plan(tmp_path, async_tests=False, current={})[1] == [tmp_path / "requirements.txt"]
+    assert ProjectDependencies.plan(tmp_path, async_tests=False, current={})[1] == [
+        tmp_path / "requirements.txt"
+    ]
     # only reported, never edited: no pinning complaint for a requirement that stays
     (tmp_path / "requirements.txt").write_text("flask-sqlalchemy==3.1 \\\n    --hash=sha256:abc\n")
     assert ProjectDependencies.plan(tmp_path, async_tests=False, current={})[1] == []
@@ -106,7 +117,9 @@ def test_rewrite_edits_pyproject_once_for_both_project_rules_and_a_second_run_is
         '[tool.pytest.ini_options]\ntestpaths = ["tests"]\n'
     )
     test = "def test_index(client):\n    assert client.get('/').status_code == 200\n"
-    _, _, files = run_rewrite(test, path="tests/test_app.py", files={"app.py": FLASK_APP, "pyproject.toml": pyproject})
+    _, _, files = run_rewrite(
+        test, path="tests/test_app.py", files={"app.py": FLASK_APP, "pyproject.toml": pyproject}
+    )
     assert files["pyproject.toml"] == (
         f'[project]\nname = "x"\ndependencies = ["{QUART}"]\n\n'
         '[project.optional-dependencies]\ntest = ["pytest", "pytest-asyncio>=0.24"]\n\n'
@@ -123,9 +136,15 @@ def test_not_selected_means_untouched() -> None:
 # --- Flask extensions -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("flask_name", "quart"), [(name, target) for name, target in EXTENSIONS.items() if target])
-def test_each_extension_with_a_counterpart_becomes_it(tmp_path: Path, flask_name: str, quart: str) -> None:
-    edits, findings = _plan_with_findings(tmp_path, {"requirements.txt": f"{flask_name}==1.2.3\n"}, async_tests=False)
+@pytest.mark.parametrize(
+    ("flask_name", "quart"), [(name, target) for name, target in EXTENSIONS.items() if target]
+)
+def test_each_extension_with_a_counterpart_becomes_it(
+    tmp_path: Path, flask_name: str, quart: str
+) -> None:
+    edits, findings = _plan_with_findings(
+        tmp_path, {"requirements.txt": f"{flask_name}==1.2.3\n"}, async_tests=False
+    )
     assert edits == {"requirements.txt": quart + "\n"}
     assert [(f.line, f.severity) for f in findings] == [(1, Severity.INFO)]
     assert quart in findings[0].message
@@ -134,7 +153,9 @@ def test_each_extension_with_a_counterpart_becomes_it(tmp_path: Path, flask_name
 def test_names_are_compared_as_pep_503_normalizes_them(tmp_path: Path) -> None:
     edits = _plan(
         tmp_path,
-        {"requirements.txt": "Flask_Login==0.6.3  # auth\nFLASK.CORS>=4 ; python_version >= '3.9'\nFlask-WTF\n"},
+        {
+            "requirements.txt": "Flask_Login==0.6.3  # auth\nFLASK.CORS>=4 ; python_version >= '3.9'\nFlask-WTF\n"
+        },
         async_tests=False,
     )
     assert edits == {
@@ -150,7 +171,9 @@ def test_flask_wtf_is_never_the_stale_quart_wtf_distribution(tmp_path: Path) -> 
 
 def test_extras_the_counterpart_has_are_kept_others_said(tmp_path: Path) -> None:
     edits, findings = _plan_with_findings(
-        tmp_path, {"requirements.txt": "flask-limiter[redis]>=3.5\nflask-session[filesystem]\n"}, async_tests=False
+        tmp_path,
+        {"requirements.txt": "flask-limiter[redis]>=3.5\nflask-session[filesystem]\n"},
+        async_tests=False,
     )
     assert edits == {"requirements.txt": "quart-rate-limiter[redis]>=0.12\nquart-session>=3\n"}
     assert "filesystem" in findings[1].message
@@ -176,15 +199,23 @@ def test_flask_sock_is_removed_and_said(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(NO_MECHANICAL_PORT))
-def test_extensions_with_no_mechanical_port_stay_and_are_reported(tmp_path: Path, name: str) -> None:
-    edits, findings = _plan_with_findings(tmp_path, {"requirements.txt": f"flask\n{name}>=1\n"}, async_tests=False)
+def test_extensions_with_no_mechanical_port_stay_and_are_reported(
+    tmp_path: Path, name: str
+) -> None:
+    edits, findings = _plan_with_findings(
+        tmp_path, {"requirements.txt": f"flask\n{name}>=1\n"}, async_tests=False
+    )
     assert edits == {"requirements.txt": f"{QUART}\n{name}>=1\n"}
     assert [(f.line, f.severity) for f in findings] == [(2, Severity.WARNING)]
     assert NO_MECHANICAL_PORT[name].split(" ")[0] in findings[0].message
 
 
 def test_a_counterpart_already_listed_removes_the_flask_line(tmp_path: Path) -> None:
-    edits = _plan(tmp_path, {"requirements.txt": "flask-cors\nquart-cors>=0.8\nflask\nquart\n"}, async_tests=False)
+    edits = _plan(
+        tmp_path,
+        {"requirements.txt": "flask-cors\nquart-cors>=0.8\nflask\nquart\n"},
+        async_tests=False,
+    )
     assert edits == {"requirements.txt": "quart-cors>=0.8\nquart\n"}
 
 
@@ -193,7 +224,9 @@ def test_a_counterpart_already_listed_removes_the_flask_line(tmp_path: Path) -> 
 
 def test_gunicorn_becomes_hypercorn_only_when_the_launch_commands_moved(tmp_path: Path) -> None:
     files = {"requirements.txt": "flask\ngunicorn==22.0  # server\n"}
-    assert _plan(tmp_path, files, async_tests=False) == {"requirements.txt": f"{QUART}\ngunicorn==22.0  # server\n"}
+    assert _plan(tmp_path, files, async_tests=False) == {
+        "requirements.txt": f"{QUART}\ngunicorn==22.0  # server\n"
+    }
     assert _plan(tmp_path, files, async_tests=False, server_moved=True) == {
         "requirements.txt": f"{QUART}\nhypercorn>=0.17  # server\n"
     }
@@ -204,15 +237,28 @@ def test_gunicorn_becomes_hypercorn_only_when_the_launch_commands_moved(tmp_path
 
 
 def test_aiohttp_goes_next_to_quart_once(tmp_path: Path) -> None:
-    assert _plan(tmp_path, {"requirements.txt": "flask\nrequests\n"}, async_tests=False, add_aiohttp=True) == {
-        "requirements.txt": f"{QUART}\naiohttp>=3.9\nrequests\n"
-    }
+    assert _plan(
+        tmp_path, {"requirements.txt": "flask\nrequests\n"}, async_tests=False, add_aiohttp=True
+    ) == {"requirements.txt": f"{QUART}\naiohttp>=3.9\nrequests\n"}
     # already ported by an earlier run without aiohttp: it goes next to quart
-    assert _plan(tmp_path, {"requirements.txt": f"{QUART}\n"}, async_tests=False, add_aiohttp=True) == {
-        "requirements.txt": f"{QUART}\naiohttp>=3.9\n"
-    }
-    assert _plan(tmp_path, {"requirements.txt": f"{QUART}\naiohttp\n"}, async_tests=False, add_aiohttp=True) == {}
-    edits = _plan(tmp_path, {"pyproject.toml": '[project]\ndependencies = ["flask"]\n'}, async_tests=False, add_aiohttp=True)
+    assert _plan(
+        tmp_path, {"requirements.txt": f"{QUART}\n"}, async_tests=False, add_aiohttp=True
+    ) == {"requirements.txt": f"{QUART}\naiohttp>=3.9\n"}
+    assert (
+        _plan(
+            tmp_path,
+            {"requirements.txt": f"{QUART}\naiohttp\n"},
+            async_tests=False,
+            add_aiohttp=True,
+        )
+        == {}
+    )
+    edits = _plan(
+        tmp_path,
+        {"pyproject.toml": '[project]\ndependencies = ["flask"]\n'},
+        async_tests=False,
+        add_aiohttp=True,
+    )
     assert edits == {"pyproject.toml": f'[project]\ndependencies = ["{QUART}", "aiohttp>=3.9"]\n'}
 
 
@@ -229,11 +275,18 @@ def index():
 """
 
 
-@pytest.mark.parametrize(("http_client", "expected"), [("aiohttp", f"{QUART}\naiohttp>=3.9\n"), ("run-sync", f"{QUART}\n")])
-def test_rewrite_adds_aiohttp_for_the_aiohttp_http_client(tmp_path: Path, http_client: str, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("http_client", "expected"),
+    [("aiohttp", f"{QUART}\naiohttp>=3.9\n"), ("run-sync", f"{QUART}\n")],
+)
+def test_rewrite_adds_aiohttp_for_the_aiohttp_http_client(
+    tmp_path: Path, http_client: str, expected: str
+) -> None:
     (tmp_path / "app.py").write_text(REQUESTS_APP)
     (tmp_path / "requirements.txt").write_text("flask\n")
-    result = rewrite([tmp_path], RewriteOptions(mode=Mode.WRITE, enabled=select_codes(), http_client=http_client))
+    result = rewrite(
+        [tmp_path], RewriteOptions(mode=Mode.WRITE, enabled=select_codes(), http_client=http_client)
+    )
     assert not result.failed
     assert (tmp_path / "requirements.txt").read_text() == expected
 
@@ -241,7 +294,10 @@ def test_rewrite_adds_aiohttp_for_the_aiohttp_http_client(tmp_path: Path, http_c
 def test_rewrite_replaces_gunicorn_when_the_procfile_moved() -> None:
     _, findings, files = run_rewrite(
         FLASK_APP,
-        files={"Procfile": "web: gunicorn -b 0.0.0.0:$PORT -w 2 app:app\n", "requirements.txt": "Flask\ngunicorn\n"},
+        files={
+            "Procfile": "web: gunicorn -b 0.0.0.0:$PORT -w 2 app:app\n",
+            "requirements.txt": "Flask\ngunicorn\n",
+        },
     )
     assert files["requirements.txt"] == f"{QUART}\nhypercorn>=0.17\n"
     assert files["Procfile"] == "web: hypercorn -b 0.0.0.0:$PORT -w 2 app:app\n"

@@ -34,7 +34,8 @@ def _severities(findings: list[Finding]) -> list[Severity]:
 def test_procfile_gunicorn_gets_the_port_and_workers_gunicorn_read_from_the_platform() -> None:
     texts, findings = _port({"Procfile": "web: gunicorn app:app\nworker: python worker.py\n"})
     assert texts["Procfile"] == (
-        "web: hypercorn app:app --bind 0.0.0.0:$PORT --workers ${WEB_CONCURRENCY:-1}\nworker: python worker.py\n"
+        "web: hypercorn app:app --bind 0.0.0.0:$PORT --workers ${WEB_CONCURRENCY:-1}\nworker: "
+        "python worker.py\n"
     )
     assert _severities(findings) == [Severity.INFO] * 3
 
@@ -43,15 +44,20 @@ def test_shared_options_keep_their_spelling_and_the_others_are_dropped_and_said(
     texts, findings = _port(
         {
             "Procfile": "web: gunicorn -w 3 --bind=0.0.0.0:$PORT -k gthread --threads 8 --timeout 0 "
-            "--access-logfile - --error-logfile=- --log-level info --graceful-timeout 20 --keep-alive 5 "
+            "--access-logfile - --error-logfile=- --log-level info --graceful-timeout 20 "
+            "--keep-alive 5 "
             "--max-requests 1000 --root-path /api --reload app:app\n"
         }
     )
     assert texts["Procfile"] == (
-        "web: hypercorn -w 3 --bind=0.0.0.0:$PORT --access-logfile - --error-logfile=- --log-level info "
-        "--graceful-timeout 20 --keep-alive 5 --max-requests 1000 --root-path /api --reload app:app\n"
+        "web: hypercorn -w 3 --bind=0.0.0.0:$PORT --access-logfile - --error-logfile=- "
+        "--log-level info "
+        "--graceful-timeout 20 --keep-alive 5 --max-requests 1000 --root-path /api --reload "
+        "app:app\n"
     )
-    assert _severities(findings) == [Severity.INFO] * 4  # translated; -k gthread, --threads, --timeout 0
+    assert (
+        _severities(findings) == [Severity.INFO] * 4
+    )  # translated; -k gthread, --threads, --timeout 0
 
 
 @pytest.mark.parametrize(
@@ -80,7 +86,7 @@ def test_app_argument_forms() -> None:
     texts, _ = _port(
         {
             "run.sh": "gunicorn -b :5000 wsgi\ngunicorn -b :5000 'app:create_app()'\n"
-            'gunicorn -b :5000 "app:create_app(\'prod\')"\ngunicorn -b tcp://0.0.0.0:80 app:app\n',
+            "gunicorn -b :5000 \"app:create_app('prod')\"\ngunicorn -b tcp://0.0.0.0:80 app:app\n",
             "wsgi.py": "from app import create_app\n\napplication = create_app()\n",
         },
         source=FACTORY_APP,
@@ -88,7 +94,7 @@ def test_app_argument_forms() -> None:
     # gunicorn's default object is `application`; Hypercorn evaluates a factory call itself
     assert texts["run.sh"] == (
         "hypercorn -b :5000 wsgi:application\nhypercorn -b :5000 'app:create_app()'\n"
-        'hypercorn -b :5000 "app:create_app(\'prod\')"\nhypercorn -b 0.0.0.0:80 app:app\n'
+        "hypercorn -b :5000 \"app:create_app('prod')\"\nhypercorn -b 0.0.0.0:80 app:app\n"
     )
 
 
@@ -97,8 +103,9 @@ def test_the_rest_of_a_script_is_kept_byte_for_byte() -> None:
         "#!/bin/sh\n"
         "set -e  # stop on errors\n"
         'echo "gunicorn starting"; flask db upgrade\n'
-        "if [ -n \"$DEBUG\" ]; then\n"
-        "  exec env PYTHONUNBUFFERED=1 poetry run python -m gunicorn --workers=2 -b 0.0.0.0:8000 app:app  # web\n"
+        'if [ -n "$DEBUG" ]; then\n'
+        "  exec env PYTHONUNBUFFERED=1 poetry run python -m gunicorn --workers=2 -b 0.0.0.0:8000 "
+        "app:app  # web\n"
         "fi\n"
         "exec gunicorn -b :8000 --access-logfile - app:app >> /var/log/app.log 2>&1 &\n"
         "cat <<EOF\ngunicorn -b x app:app\nEOF\n"
@@ -107,7 +114,9 @@ def test_the_rest_of_a_script_is_kept_byte_for_byte() -> None:
     assert texts["boot.sh"] == script.replace(
         "python -m gunicorn --workers=2", "python -m hypercorn --workers=2"
     ).replace("exec gunicorn -b :8000", "exec hypercorn -b :8000")
-    assert [(f.line, f.severity) for f in findings if f.severity != Severity.INFO] == [(3, Severity.WARNING)]
+    assert [(f.line, f.severity) for f in findings if f.severity != Severity.INFO] == [
+        (3, Severity.WARNING)
+    ]
 
 
 def test_scripts_under_bin_need_a_shell_shebang() -> None:
@@ -166,7 +175,10 @@ def test_gunicorn_serving_another_framework_is_not_ours() -> None:
             "requirements.txt": "flask\ngunicorn\n",
         }
     )
-    assert texts["Procfile"] == "web: hypercorn -w 2 -b 0.0.0.0:$PORT app:app\nadmin: gunicorn -c django.conf.py site_wsgi\n"
+    assert (
+        texts["Procfile"]
+        == "web: hypercorn -w 2 -b 0.0.0.0:$PORT app:app\nadmin: gunicorn -c django.conf.py site_wsgi\n"
+    )
     assert len(findings) == 1  # the translation; nothing about the Django service's config file
     assert texts["requirements.txt"] == "quart>=0.22,!=0.23.0\ngunicorn\nhypercorn>=0.17\n"
 
@@ -184,13 +196,28 @@ def test_no_flask_in_the_project_means_no_launch_edits() -> None:
     ("command", "expected"),
     [
         ("flask run", "hypercorn app:app --bind 127.0.0.1:5000"),
-        ("flask --app app run --host 0.0.0.0 --port $PORT", "hypercorn app:app --bind 0.0.0.0:$PORT"),
-        ("FLASK_APP=app flask run -h 0.0.0.0 -p 8000", "FLASK_APP=app hypercorn app:app --bind 0.0.0.0:8000"),
-        ("python3 -m flask --app app.py run --port=8080", "python3 -m hypercorn app:app --bind 127.0.0.1:8080"),
+        (
+            "flask --app app run --host 0.0.0.0 --port $PORT",
+            "hypercorn app:app --bind 0.0.0.0:$PORT",
+        ),
+        (
+            "FLASK_APP=app flask run -h 0.0.0.0 -p 8000",
+            "FLASK_APP=app hypercorn app:app --bind 0.0.0.0:8000",
+        ),
+        (
+            "python3 -m flask --app app.py run --port=8080",
+            "python3 -m hypercorn app:app --bind 127.0.0.1:8080",
+        ),
         ("flask --app app --debug run", "hypercorn app:app --bind 127.0.0.1:5000 --reload"),
-        ("flask --app app run --reload --with-threads", "hypercorn app:app --bind 127.0.0.1:5000 --reload"),
+        (
+            "flask --app app run --reload --with-threads",
+            "hypercorn app:app --bind 127.0.0.1:5000 --reload",
+        ),
         ("flask run --host=:: --port 5001", "hypercorn app:app --bind '[::]:5001'"),
-        ("flask run --cert cert.pem --key key.pem", "hypercorn app:app --bind 127.0.0.1:5000 --certfile cert.pem --keyfile key.pem"),
+        (
+            "flask run --cert cert.pem --key key.pem",
+            "hypercorn app:app --bind 127.0.0.1:5000 --certfile cert.pem --keyfile key.pem",
+        ),
         ('flask run --port "$PORT"', 'hypercorn app:app --bind 127.0.0.1:"$PORT"'),
     ],
 )
@@ -235,13 +262,18 @@ def test_flaskenv_and_env_give_the_app_and_the_bind() -> None:
         }
     )
     # .env wins over .flaskenv (Flask's load_dotenv); FLASK_DEBUG turned the reloader on
-    assert texts["Procfile"] == "web: hypercorn 'factory:create_app()' --bind 127.0.0.1:9000 --reload\n"
+    assert (
+        texts["Procfile"]
+        == "web: hypercorn 'factory:create_app()' --bind 127.0.0.1:9000 --reload\n"
+    )
     assert any("SECRET_KEY" in f.message and f.severity == Severity.WARNING for f in findings)
 
 
 def test_an_unknown_app_leaves_the_line() -> None:
     procfile = "web: flask run\n"
-    texts, findings = _port({"Procfile": procfile}, source=FLASK_APP.replace("app =", "api =") + "x = 1\n")
+    texts, findings = _port(
+        {"Procfile": procfile}, source=FLASK_APP.replace("app =", "api =") + "x = 1\n"
+    )
     # app.py exists (Flask's default) and holds exactly one Flask instance: found
     assert texts["Procfile"] == "web: hypercorn app:api --bind 127.0.0.1:5000\n"
     _, findings, texts = run_rewrite(FLASK_APP, path="service.py", files={"Procfile": procfile})
@@ -272,12 +304,20 @@ def test_dockerfile_shell_and_exec_forms() -> None:
         "    --threads 4 \\\n"
         "    app:app\n"
     )
-    texts, findings = _port({"Dockerfile": dockerfile, "Dockerfile.dev": 'FROM x\nCMD ["flask", "run", "--host=0.0.0.0"]\n'})
+    texts, findings = _port(
+        {
+            "Dockerfile": dockerfile,
+            "Dockerfile.dev": 'FROM x\nCMD ["flask", "run", "--host=0.0.0.0"]\n',
+        }
+    )
     # ENV PORT is inherited from the base stage: gunicorn bound 0.0.0.0:$PORT
     assert texts["Dockerfile"] == dockerfile.replace("exec gunicorn", "exec hypercorn").replace(
         "    --threads 4 \\\n    app:app\n", "    app:app --bind 0.0.0.0:$PORT\n"
     )
-    assert texts["Dockerfile.dev"] == 'FROM x\nCMD ["hypercorn", "app:app", "--bind", "0.0.0.0:5000"]\n'
+    assert (
+        texts["Dockerfile.dev"]
+        == 'FROM x\nCMD ["hypercorn", "app:app", "--bind", "0.0.0.0:5000"]\n'
+    )
     assert all(f.line in (6, 2) for f in findings)
 
 
@@ -288,7 +328,7 @@ def test_dockerfile_exec_form_with_a_shell_script_and_a_literal_port() -> None:
     )
     texts, findings = _port({"deploy/web.Dockerfile": dockerfile})
     assert texts["deploy/web.Dockerfile"] == (
-        'FROM x\nENV PORT 8000\n'
+        "FROM x\nENV PORT 8000\n"
         'ENTRYPOINT ["/bin/sh", "-c", "flask db upgrade && exec hypercorn app:app --bind 0.0.0.0:$PORT"]\n'
         'CMD ["python", "-m", "hypercorn", "app:app", "--bind", "0.0.0.0:8000"]\n'
     )
@@ -301,8 +341,12 @@ def test_every_env_of_the_final_stage_applies_to_cmd_but_not_a_builders() -> Non
         "FROM python\nCMD gunicorn app:app\nENV PORT=8080\n"
     )
     texts, _ = _port({"Dockerfile": dockerfile})
-    assert texts["Dockerfile"] == dockerfile.replace("CMD gunicorn app:app", "CMD hypercorn app:app --bind 0.0.0.0:$PORT")
-    texts, _ = _port({"Dockerfile": "FROM python AS build\nENV PORT=1\nFROM python\nCMD gunicorn app:app\n"})
+    assert texts["Dockerfile"] == dockerfile.replace(
+        "CMD gunicorn app:app", "CMD hypercorn app:app --bind 0.0.0.0:$PORT"
+    )
+    texts, _ = _port(
+        {"Dockerfile": "FROM python AS build\nENV PORT=1\nFROM python\nCMD gunicorn app:app\n"}
+    )
     assert texts["Dockerfile"].endswith("CMD hypercorn app:app\n")
 
 
@@ -313,7 +357,7 @@ def test_dockerfile_without_port_keeps_gunicorns_default_and_warns() -> None:
 
 
 def test_dockerfile_heredoc_and_other_instructions_are_not_touched() -> None:
-    dockerfile = "FROM x\nRUN <<EOF\ngunicorn app:app\nEOF\nLABEL note=\"gunicorn app:app\"\n"
+    dockerfile = 'FROM x\nRUN <<EOF\ngunicorn app:app\nEOF\nLABEL note="gunicorn app:app"\n'
     texts, findings = _port({"Dockerfile": dockerfile})
     assert texts["Dockerfile"] == dockerfile and findings == []
 
@@ -358,9 +402,33 @@ def test_compose_commands_in_every_form() -> None:
     services = data["services"]
     assert services["web"]["command"] == "hypercorn -w 2 -b 0.0.0.0:8000 app:app"
     assert "# production" in after
-    assert services["dev"]["command"] == ["hypercorn", "app:app", "--bind", "0.0.0.0:5001", "--reload"]
-    assert services["flow"]["command"] == ["python", "-m", "hypercorn", "-b", "0.0.0.0:8000", "app:app"]
-    assert services["folded"]["command"].split() == ["sh", "-c", '"flask', "db", "upgrade", "&&", "hypercorn", "-b", "0.0.0.0:8000", 'app:app"']
+    assert services["dev"]["command"] == [
+        "hypercorn",
+        "app:app",
+        "--bind",
+        "0.0.0.0:5001",
+        "--reload",
+    ]
+    assert services["flow"]["command"] == [
+        "python",
+        "-m",
+        "hypercorn",
+        "-b",
+        "0.0.0.0:8000",
+        "app:app",
+    ]
+    assert services["folded"]["command"].split() == [
+        "sh",
+        "-c",
+        '"flask',
+        "db",
+        "upgrade",
+        "&&",
+        "hypercorn",
+        "-b",
+        "0.0.0.0:8000",
+        'app:app"',
+    ]
     original = yaml.safe_load(COMPOSE)
     for name in ("web", "dev", "flow", "folded"):
         del services[name]["command"], original["services"][name]["command"]
@@ -380,7 +448,10 @@ def test_compose_port_from_the_environment_is_used_literally() -> None:
     compose = "services:\n  web:\n    environment:\n      PORT: '9000'\n    command: ['gunicorn', 'app:app']\n"
     texts, _ = _port({"compose.yaml": compose})
     assert yaml.safe_load(texts["compose.yaml"])["services"]["web"]["command"] == [
-        "hypercorn", "app:app", "--bind", "0.0.0.0:9000"
+        "hypercorn",
+        "app:app",
+        "--bind",
+        "0.0.0.0:9000",
     ]
 
 
@@ -403,13 +474,19 @@ def test_diff_shows_the_procfile_change_and_writes_nothing(tmp_path: Path) -> No
     ) in result.diff
 
 
-def test_check_exits_1_and_a_second_run_changes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / "app.py").write_text("from quart import Quart\n\napp = Quart(__name__)\n")  # already ported
+def test_check_exits_1_and_a_second_run_changes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "app.py").write_text(
+        "from quart import Quart\n\napp = Quart(__name__)\n"
+    )  # already ported
     (tmp_path / "Procfile").write_text("web: gunicorn -w 2 app:app\n")
     assert main(["rewrite", "--check", "--quiet", str(tmp_path)]) == 1
     assert (tmp_path / "Procfile").read_text() == "web: gunicorn -w 2 app:app\n"
     assert main(["rewrite", "--quiet", str(tmp_path)]) == 0
-    assert (tmp_path / "Procfile").read_text() == "web: hypercorn -w 2 app:app --bind 0.0.0.0:$PORT\n"
+    assert (
+        tmp_path / "Procfile"
+    ).read_text() == "web: hypercorn -w 2 app:app --bind 0.0.0.0:$PORT\n"
     assert main(["rewrite", "--check", "--quiet", str(tmp_path)]) == 0
     capsys.readouterr()
 
@@ -421,20 +498,30 @@ def test_out_writes_the_new_tree_and_leaves_the_project(tmp_path: Path) -> None:
     out = tmp_path / "out"
     rewrite([project], RewriteOptions(mode=Mode.WRITE, out=out, enabled=select_codes()))
     assert (project / "Procfile").read_text() == "web: gunicorn -w 2 app:app  # heroku\n"
-    assert (out / "Procfile").read_text() == "web: hypercorn -w 2 app:app --bind 0.0.0.0:$PORT  # heroku\n"
+    assert (
+        out / "Procfile"
+    ).read_text() == "web: hypercorn -w 2 app:app --bind 0.0.0.0:$PORT  # heroku\n"
 
 
 def test_crlf_line_endings_are_kept(tmp_path: Path) -> None:
     (tmp_path / "app.py").write_text(FLASK_APP)
     (tmp_path / "Procfile").write_bytes(b"web: gunicorn -w 2 app:app\r\nworker: python w.py\r\n")
-    (tmp_path / "Dockerfile").write_bytes(b"FROM x\r\nCMD gunicorn \\\r\n    --threads 2 \\\r\n    app:app\r\n")
+    (tmp_path / "Dockerfile").write_bytes(
+        b"FROM x\r\nCMD gunicorn \\\r\n    --threads 2 \\\r\n    app:app\r\n"
+    )
     rewrite([tmp_path], RewriteOptions(mode=Mode.WRITE, enabled=select_codes()))
-    assert (tmp_path / "Procfile").read_bytes() == b"web: hypercorn -w 2 app:app --bind 0.0.0.0:$PORT\r\nworker: python w.py\r\n"
-    assert (tmp_path / "Dockerfile").read_bytes() == b"FROM x\r\nCMD hypercorn \\\r\n    app:app\r\n"
+    assert (
+        tmp_path / "Procfile"
+    ).read_bytes() == b"web: hypercorn -w 2 app:app --bind 0.0.0.0:$PORT\r\nworker: python w.py\r\n"
+    assert (
+        tmp_path / "Dockerfile"
+    ).read_bytes() == b"FROM x\r\nCMD hypercorn \\\r\n    app:app\r\n"
 
 
 def test_not_selected_means_untouched() -> None:
-    _, findings, texts = run_rewrite(FLASK_APP, files={"Procfile": "web: gunicorn app:app\n"}, select=("F2Q1", "F2Q401"))
+    _, findings, texts = run_rewrite(
+        FLASK_APP, files={"Procfile": "web: gunicorn app:app\n"}, select=("F2Q1", "F2Q401")
+    )
     assert texts["Procfile"] == "web: gunicorn app:app\n"
     assert not [f for f in findings if f.code == "F2Q402"]
 
@@ -446,19 +533,40 @@ def test_not_selected_means_untouched() -> None:
     ("command", "expected"),
     [
         (
-            "gunicorn -w 3 -b 0.0.0.0:8000 --access-logfile - --error-logfile err.log --graceful-timeout 20 "
-            "--keep-alive 7 --max-requests 100 --root-path /api --log-config-json log.json --reload app:app",
+            "gunicorn -w 3 -b 0.0.0.0:8000 --access-logfile - --error-logfile err.log "
+            "--graceful-timeout 20 "
+            "--keep-alive 7 --max-requests 100 --root-path /api --log-config-json log.json "
+            "--reload app:app",
             {
-                "bind": ["0.0.0.0:8000"], "workers": 3, "accesslog": "-", "errorlog": "err.log",
-                "graceful_timeout": 20, "keep_alive_timeout": 7, "max_requests": 100, "root_path": "/api",
-                "logconfig": "json:log.json", "use_reloader": True, "application_path": "app:app",
+                "bind": ["0.0.0.0:8000"],
+                "workers": 3,
+                "accesslog": "-",
+                "errorlog": "err.log",
+                "graceful_timeout": 20,
+                "keep_alive_timeout": 7,
+                "max_requests": 100,
+                "root_path": "/api",
+                "logconfig": "json:log.json",
+                "use_reloader": True,
+                "application_path": "app:app",
             },
         ),
-        ("gunicorn -b '[::1]' -b tcp://127.0.0.1:9000 wsgi", {"bind": ["[::1]:8000", "127.0.0.1:9000"], "application_path": "wsgi:application"}),
-        ("flask --app app run", {"bind": ["127.0.0.1:5000"], "use_reloader": False, "application_path": "app:app"}),
+        (
+            "gunicorn -b '[::1]' -b tcp://127.0.0.1:9000 wsgi",
+            {"bind": ["[::1]:8000", "127.0.0.1:9000"], "application_path": "wsgi:application"},
+        ),
+        (
+            "flask --app app run",
+            {"bind": ["127.0.0.1:5000"], "use_reloader": False, "application_path": "app:app"},
+        ),
         (
             "flask --app app --debug run -h 0.0.0.0 -p 8001 --cert c.pem --key k.pem",
-            {"bind": ["0.0.0.0:8001"], "use_reloader": True, "certfile": "c.pem", "keyfile": "k.pem"},
+            {
+                "bind": ["0.0.0.0:8001"],
+                "use_reloader": True,
+                "certfile": "c.pem",
+                "keyfile": "k.pem",
+            },
         ),
     ],
 )
@@ -486,7 +594,9 @@ def test_lexer_words_quotes_operators_and_redirections() -> None:
     text = "A=1 exec gunicorn -b \"0.0.0.0:$PORT\" 'app:create_app()' > log 2>&1 && echo ok # done\nnext"
     commands = lex(text)
     assert [[w.value for w in c if not w.redirect] for c in commands] == [
-        ["A=1", "exec", "gunicorn", "-b", "0.0.0.0:$PORT", "app:create_app()"], ["echo", "ok"], ["next"]
+        ["A=1", "exec", "gunicorn", "-b", "0.0.0.0:$PORT", "app:create_app()"],
+        ["echo", "ok"],
+        ["next"],
     ]
     first = commands[0]
     assert [w.literal for w in first if not w.redirect] == [True, True, True, True, False, True]
@@ -494,7 +604,7 @@ def test_lexer_words_quotes_operators_and_redirections() -> None:
     assert all(text[w.start : w.end] == w.raw for c in commands for w in c)
 
 
-# --- end to end: the rewritten Procfile starts the rewritten app -----------------------------------
+# --- end to end: the rewritten Procfile starts the rewritten app ----------------------------------
 
 
 def _free_port() -> int:
@@ -505,9 +615,14 @@ def _free_port() -> int:
 
 @pytest.mark.parametrize(
     "command",
-    ["gunicorn -w 1 --threads 4 --timeout 0 -b 127.0.0.1:$PORT app:app", "flask --app app run --port $PORT"],
+    [
+        "gunicorn -w 1 --threads 4 --timeout 0 -b 127.0.0.1:$PORT app:app",
+        "flask --app app run --port $PORT",
+    ],
 )
-def test_the_rewritten_procfile_command_serves_the_rewritten_app(tmp_path: Path, command: str) -> None:
+def test_the_rewritten_procfile_command_serves_the_rewritten_app(
+    tmp_path: Path, command: str
+) -> None:
     app = FLASK_APP + '\n\n@app.route("/")\ndef index():\n    return "hello from quart"\n'
     (tmp_path / "app.py").write_text(app)
     (tmp_path / "Procfile").write_text(f"web: {command}\n")
@@ -517,10 +632,18 @@ def test_the_rewritten_procfile_command_serves_the_rewritten_app(tmp_path: Path,
     assert web.startswith(("hypercorn ", "python -m hypercorn "))
     port = _free_port()
     bin_dir = str(Path(sys.executable).parent)
-    env = {**os.environ, "PORT": str(port), "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
+    }
     # as a Procfile runner does: a shell runs the line (exec: the server is the process we stop)
     server = subprocess.Popen(
-        ["/bin/sh", "-c", f"exec {web}"], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        ["/bin/sh", "-c", f"exec {web}"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     try:
         body = None
@@ -532,7 +655,9 @@ def test_the_rewritten_procfile_command_serves_the_rewritten_app(tmp_path: Path,
                     break
             except OSError:
                 time.sleep(0.1)
-        assert body == "hello from quart", server.stdout.read().decode() if server.poll() is not None else body
+        assert body == "hello from quart", (
+            server.stdout.read().decode() if server.poll() is not None else body
+        )
     finally:
         server.terminate()
         try:

@@ -35,7 +35,9 @@ def test_env_files_are_edited_in_place() -> None:
         'DATABASE_URL="postgres://x"\n'
         'NOTE="a value\nFLASK_NOT_A_KEY=inside the quotes"\n'
     )
-    _, findings, texts = run_rewrite(FLASK_APP, files={".env": env, ".env.example": "FLASK_APP=app\n"})
+    _, findings, texts = run_rewrite(
+        FLASK_APP, files={".env": env, ".env.example": "FLASK_APP=app\n"}
+    )
     assert texts[".env"] == (
         'QUART_APP="pkg:create_app()"\n'
         "QUART_RUN_CERTFILE=cert.pem\nQUART_RUN_KEYFILE='key.pem'\n"
@@ -47,12 +49,17 @@ def test_env_files_are_edited_in_place() -> None:
     )
     assert texts[".env.example"] == "QUART_APP=app\n"
     assert [(f.line, f.severity) for f in findings if f.code == "F2Q403"] == [
-        (4, Severity.INFO), (5, Severity.WARNING), (6, Severity.WARNING), (7, Severity.INFO)
+        (4, Severity.INFO),
+        (5, Severity.WARNING),
+        (6, Severity.WARNING),
+        (7, Severity.INFO),
     ]
 
 
 def test_the_apps_own_variables_agree_with_the_code() -> None:
-    source = "import os\n" + FLASK_APP + 'app.config["SECRET_KEY"] = os.environ["FLASK_SECRET_KEY"]\n'
+    source = (
+        "import os\n" + FLASK_APP + 'app.config["SECRET_KEY"] = os.environ["FLASK_SECRET_KEY"]\n'
+    )
     code, _, texts = run_rewrite(source, files={".env": "FLASK_SECRET_KEY=abc\n"})
     assert 'os.environ["QUART_SECRET_KEY"]' in code
     assert texts[".env"] == "QUART_SECRET_KEY=abc\n"
@@ -67,7 +74,9 @@ def test_crlf_is_kept(tmp_path: Path) -> None:
 
 
 def test_an_existing_quartenv_is_never_written_over() -> None:
-    _, findings, texts = run_rewrite(FLASK_APP, files={".flaskenv": FLASKENV, ".quartenv": "QUART_APP=app\n"})
+    _, findings, texts = run_rewrite(
+        FLASK_APP, files={".flaskenv": FLASKENV, ".quartenv": "QUART_APP=app\n"}
+    )
     assert texts[".flaskenv"] == FLASKENV and texts[".quartenv"] == "QUART_APP=app\n"
     assert [f.severity for f in findings if f.code == "F2Q403"] == [Severity.WARNING]
 
@@ -76,9 +85,11 @@ def test_references_to_flaskenv_are_reported() -> None:
     _, findings, _ = run_rewrite(
         FLASK_APP, files={".flaskenv": FLASKENV, "Dockerfile": "FROM x\nCOPY app.py .flaskenv ./\n"}
     )
-    assert [(f.path, f.line, f.severity) for f in findings if f.code == "F2Q403" and f.path == "Dockerfile"] == [
-        ("Dockerfile", 2, Severity.WARNING)
-    ]
+    assert [
+        (f.path, f.line, f.severity)
+        for f in findings
+        if f.code == "F2Q403" and f.path == "Dockerfile"
+    ] == [("Dockerfile", 2, Severity.WARNING)]
 
 
 def test_not_a_flask_project_means_untouched() -> None:
@@ -114,14 +125,18 @@ def test_out_tree_has_only_the_new_name(tmp_path: Path) -> None:
     assert (project / ".flaskenv").read_text() == FLASKENV and not (project / ".quartenv").exists()
 
 
-def test_check_exits_1_and_the_json_report_names_the_rename(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_exits_1_and_the_json_report_names_the_rename(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     project = tmp_path / "project"
     project.mkdir()
     _project(project)
     report = tmp_path / "report.json"
     assert main(["rewrite", "--check", "--quiet", "--report", str(report), str(project)]) == 1
     data = json.loads(report.read_text())
-    assert data["renamed"] == [{"from": str(project.resolve() / ".flaskenv"), "to": str(project.resolve() / ".quartenv")}]
+    assert data["renamed"] == [
+        {"from": str(project.resolve() / ".flaskenv"), "to": str(project.resolve() / ".quartenv")}
+    ]
     assert str(project.resolve() / ".quartenv") in data["changed"]
     assert main(["rewrite", "--quiet", str(project)]) == 0
     assert main(["rewrite", "--check", "--quiet", str(project)]) == 0
@@ -129,9 +144,14 @@ def test_check_exits_1_and_the_json_report_names_the_rename(tmp_path: Path, caps
 
 
 def test_parse_dotenv_reads_values_as_python_dotenv_does() -> None:
-    entries = parse_dotenv("A=1 # c\nexport B='x y'\nC=\"q\\\"d ${A}\"\nD=\"multi\nline\"\n# E=no\nF=\n")
+    entries = parse_dotenv(
+        'A=1 # c\nexport B=\'x y\'\nC="q\\"d ${A}"\nD="multi\nline"\n# E=no\nF=\n'
+    )
     assert [(e.line, e.key, e.value, e.literal) for e in entries] == [
-        (1, "A", "1", True), (2, "B", "x y", True), (3, "C", 'q"d ${A}', False), (4, "D", "multi\nline", True),
+        (1, "A", "1", True),
+        (2, "B", "x y", True),
+        (3, "C", 'q"d ${A}', False),
+        (4, "D", "multi\nline", True),
         (7, "F", "", True),
     ]
 

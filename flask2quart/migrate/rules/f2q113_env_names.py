@@ -24,6 +24,9 @@ _ENV_METHODS = frozenset({"from_envvar", "setenv", "delenv"})
 _FLASK_OWN = frozenset({"FLASK_APP", "FLASK_DEBUG", "FLASK_ENV", "FLASK_SKIP_DOTENV"})
 
 
+_QUART_SPELLING = {"FLASK_RUN_CERT": "QUART_RUN_CERTFILE", "FLASK_RUN_KEY": "QUART_RUN_KEYFILE"}
+
+
 class EnvNames(Rule):
     code = "F2Q113"
     name = "env-names"
@@ -36,7 +39,8 @@ class EnvNames(Rule):
         body = node.value[len(quote) : -len(node.quote)]
         if not flask_api.FLASK_ENV_NAME_RE.match(body):
             return node
-        new = "QUART_" + body[len("FLASK_") :]
+        # ``quart run`` names its TLS options --certfile/--keyfile (Flask: --cert/--key)
+        new = _QUART_SPELLING.get(body, "QUART_" + body[len("FLASK_") :])
         self.changed()
         if body not in _FLASK_OWN and not body.startswith("FLASK_RUN_"):
             self.ctx.report(

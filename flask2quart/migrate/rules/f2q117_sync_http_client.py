@@ -17,7 +17,8 @@ becomes async (the project analysis colours it and its callers), and the call is
 (``stream=True``) and calls where no ``await`` can go (a lambda, a generator, a hook Quart calls
 synchronously) are reported, not rewritten.
 
-Docs: docs/http-clients.md; https://quart.palletsprojects.com/en/latest/how_to_guides/sync_code.html
+Docs: https://quart.palletsprojects.com/en/latest/how_to_guides/sync_code.html and, for both modes,
+docs/http-clients.md in this repository.
 """
 
 from __future__ import annotations

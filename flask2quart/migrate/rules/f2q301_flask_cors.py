@@ -71,7 +71,7 @@ from ...findings import Severity
 from .. import values as V
 from ..analysis import ModuleFacts
 from ..context import FileContext
-from ._extensions import ExtensionImports, expression, keyword
+from ._extensions import ExtensionImports, keyword
 from .base import Rule
 
 MODULES = {"flask_cors": "quart_cors", "flask_cors.extension": "quart_cors", "flask_cors.decorator": "quart_cors"}
@@ -477,7 +477,7 @@ def resource_plans(ctx: FileContext, current: cst.Module) -> list[ResourcePlan]:
     """Every ``resources`` pattern of the project's CORS setups, with its blueprint or an error."""
     modules = {facts.module: facts for facts in ctx.analysis.modules.values()}
     plans: list[ResourcePlan] = []
-    for facts in modules.values():
+    for facts in cors_modules(ctx):
         if facts.module == ctx.facts.module:
             source: bytes | None = current.code.encode()
         else:
@@ -501,6 +501,28 @@ def resource_plans(ctx: FileContext, current: cst.Module) -> list[ResourcePlan]:
     ]
 
 
+def cors_modules(ctx: FileContext) -> list[ModuleFacts]:
+    """The project's modules that import Flask-CORS or a CORS object: where CORS is set up."""
+    instances = {
+        f"{facts.module}:{name}"
+        for facts in ctx.analysis.modules.values()
+        for name, cls in facts.instances.items()
+        if cls in _CORS_CLASSES
+    }
+    return [
+        facts
+        for facts in ctx.analysis.modules.values()
+        if any(t.partition(".")[0] == "flask_cors" or t in instances for t in _all_imports(facts).values())
+    ]
+
+
+def _all_imports(facts: ModuleFacts) -> dict[str, str]:
+    """Module-level imports and those inside its functions (``from . import api`` in a factory)."""
+    imports = {name: t for f in facts.functions.values() for name, t in f.local_imports.items()}
+    imports.update(facts.imports)
+    return imports
+
+
 class _Resources:
     """The CORS setups with ``resources`` of one module (see :func:`resource_plans`)."""
 
@@ -508,9 +530,7 @@ class _Resources:
         self.facts = facts
         self.tree = tree
         self.modules = modules
-        # ``from . import api`` inside ``create_app`` is where factories often import blueprints
-        self.imports = {name: t for f in facts.functions.values() for name, t in f.local_imports.items()}
-        self.imports.update(facts.imports)
+        self.imports = _all_imports(facts)
         self.defined = blueprints_defined(tree)
         self._trees: dict[str, ast.Module | None] = {facts.module: tree}
 
@@ -746,6 +766,7 @@ class FlaskCors(ExtensionImports):
         self._removed: set[int] = set()
         self._applied_any = False
         self._plans: list[ResourcePlan] | None = None
+        self._with_resources: bool | None = None
         #: blueprints of this module given their ``cors()`` already
         self._set_up: set[str] = set()
 
@@ -877,6 +898,17 @@ class FlaskCors(ExtensionImports):
         self._removed.add(id(stand_in))
         return stand_in
 
+    def _cors_set_up_with_resources(self) -> bool:
+        """Cheap test before the plan: a module that sets CORS up says ``resources``."""
+        if self._with_resources is None:
+            self._with_resources = False
+            for facts in cors_modules(self.ctx):
+                with contextlib.suppress(OSError):
+                    if b"resources" in Path(facts.path).read_bytes():
+                        self._with_resources = True
+                        break
+        return self._with_resources
+
     def _resource_plans(self) -> list[ResourcePlan]:
         if self._plans is None:
             assert self._module is not None
@@ -895,7 +927,7 @@ class FlaskCors(ExtensionImports):
             and isinstance(assign.targets[0].target, cst.Name)
             and isinstance(assign.value, cst.Call)
             and code_of(assign.value.func).rpartition(".")[2] == "Blueprint"
-            and self._project_mentions("resources")
+            and self._cors_set_up_with_resources()
         ):
             return None
         name = assign.targets[0].target.value
@@ -1220,7 +1252,6 @@ __all__ = [
     "code_of",
     "drop_imported_names",
     "drop_unused_imports",
-    "expression",
     "extension_instance",
     "is_config",
     "join_args",

@@ -225,10 +225,17 @@ class FlaskSocketIO(Rule):
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
         """``request.sid`` and ``request.namespace`` in a handler."""
-        handler = self._handler()
-        if handler is None or self.ctx.value(updated.value) != V.REQUEST or id(original) in self.ctx.stores:
+        if not self._active or self.ctx.value(updated.value) != V.REQUEST or id(original) in self.ctx.stores:
             return updated
         attr = updated.attr.value
+        handler = self._handler()
+        if handler is None:
+            if attr in ("sid", "namespace", "event"):
+                self.ctx.report(
+                    original, self.code, f"`request.{attr}` only exists in a Flask-SocketIO handler: pass "
+                    "the handler's `sid` (and namespace) to this function", Severity.ERROR,
+                )
+            return updated
         if attr == "sid":
             self.changed()
             return cst.Name(handler.sid)
@@ -246,10 +253,11 @@ class FlaskSocketIO(Rule):
         member = self._member(func_value)
         if member in _CONTEXT_FUNCTIONS:
             return self._context_call(original, updated, member)
-        method = V.extension_method(func_value)
-        if method is None or not method.startswith(_SOCKETIO + ".") or not isinstance(updated.func, cst.Attribute):
+        func = original.func
+        # by its receiver: ``socketio.test_client`` has a value of its own (a test client's maker)
+        if not isinstance(func, cst.Attribute) or not self._is_server(func.value):
             return updated
-        name = method.rpartition(".")[2]
+        name = func.attr.value
         if name in _UNSUPPORTED_METHODS:
             if id(original) not in self._decorator_calls:  # decorators: leave_Decorator
                 self.ctx.report(original, self.code, _UNSUPPORTED_METHODS[name], Severity.ERROR)

@@ -102,7 +102,10 @@ class FlaskSqlalchemy(ExtensionReport):
             )
         if first == "session":
             op = attrs[1] if len(attrs) > 1 else None
-            call = use.call_after(op) if op else None
+            if op is None:
+                return (f"{text}: Flask-SQLAlchemy's session needs Flask's app context: use the request's "
+                        "`AsyncSession` (`await get_session()` in the recipe)", Severity.WARNING)
+            call = use.call_after(op)
             arguments = "(...)" if call is not None and call.args else "()"
             return (f"{text}: {_BLOCKING}: {_session_op(op, arguments)}, {_KEEP_SYNC}", Severity.WARNING)
         if first in ("create_all", "drop_all", "reflect"):
@@ -221,9 +224,7 @@ _PAGINATE = (
 )
 
 
-def _session_op(op: str | None, arguments: str) -> str:
-    if op is None:
-        return "the request's `AsyncSession` (e.g. `g.session`)"
+def _session_op(op: str, arguments: str) -> str:
     if op == "query":
         return "`select(Model)...` run with `await session.scalars(...)` (an AsyncSession has no `query()`)"
     if op == "remove":

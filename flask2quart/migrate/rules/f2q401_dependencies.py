@@ -111,7 +111,9 @@ def _requires_python(root: Path) -> str | None:
     path = root / "pyproject.toml"
     if not path.is_file():
         return None
-    match = re.search(r"(?m)^requires-python\s*=\s*[\"']([^\"']+)[\"']", path.read_text("utf-8", "replace"))
+    match = re.search(
+        r"(?m)^requires-python\s*=\s*[\"']([^\"']+)[\"']", path.read_text("utf-8", "replace")
+    )
     return match.group(1) if match else None
 
 
@@ -154,7 +156,7 @@ def _with_extras(target: str, extras: str) -> str:
         return target
     name = re.match(r"[A-Za-z0-9._-]+", target)
     assert name is not None
-    return f"{name.group(0)}{extras}{target[name.end():]}"
+    return f"{name.group(0)}{extras}{target[name.end() :]}"
 
 
 def _change(text: str, options: Options, present: set[str]) -> _Change | None:
@@ -166,16 +168,22 @@ def _change(text: str, options: Options, present: set[str]) -> _Change | None:
     lead, rest = match.group("lead"), match.group("rest")
     if name == "flask":
         if "quart" in present:
-            return _Change(None, note=(Severity.INFO, "removed flask: quart is already listed (it installs Flask)"))
+            return _Change(
+                None,
+                note=(Severity.INFO, "removed flask: quart is already listed (it installs Flask)"),
+            )
         added = AIOHTTP if options.add_aiohttp and "aiohttp" not in present else None
         return _Change(f"{lead}{options.quart}{rest}", added)
     if name == "quart" and options.add_aiohttp and "aiohttp" not in present:
         return _Change(text, AIOHTTP)
     if name == "gunicorn" and options.server_moved and "hypercorn" not in present:
         if options.gunicorn_left:
-            return _Change(text, HYPERCORN, (Severity.INFO, "added hypercorn: the launch commands start it"))
+            return _Change(
+                text, HYPERCORN, (Severity.INFO, "added hypercorn: the launch commands start it")
+            )
         return _Change(
-            f"{lead}{HYPERCORN}{rest}", note=(Severity.INFO, "gunicorn -> hypercorn: the launch commands start it")
+            f"{lead}{HYPERCORN}{rest}",
+            note=(Severity.INFO, "gunicorn -> hypercorn: the launch commands start it"),
         )
     if name in NO_MECHANICAL_PORT:
         return _Change(
@@ -192,11 +200,17 @@ def _change(text: str, options: Options, present: set[str]) -> _Change | None:
     if target is None:
         return _Change(
             None,
-            note=(Severity.INFO, f"removed {match.group('name')}: Quart serves websockets itself (@app.websocket)"),
+            note=(
+                Severity.INFO,
+                f"removed {match.group('name')}: Quart serves websockets itself (@app.websocket)",
+            ),
         )
     target_name = normalize(target.split(">", 1)[0])
     if target_name in present:
-        return _Change(None, note=(Severity.INFO, f"removed {match.group('name')}: {target_name} is already listed"))
+        return _Change(
+            None,
+            note=(Severity.INFO, f"removed {match.group('name')}: {target_name} is already listed"),
+        )
     extras, lost = _extras_for(target, match.group("extras"))
     message = f"{match.group('name')} -> {target}"
     if lost:
@@ -253,7 +267,11 @@ class ProjectDependencies:
         ``current`` holds the text other project-file rules already planned for a path (so that
         two rules editing one ``pyproject.toml`` compose)."""
         options = Options(
-            quart_requirement(_requires_python(root)), async_tests, server_moved, gunicorn_left, add_aiohttp
+            quart_requirement(_requires_python(root)),
+            async_tests,
+            server_moved,
+            gunicorn_left,
+            add_aiohttp,
         )
         edits: list[ConfigEdit] = []
         pinned: list[Path] = []
@@ -262,11 +280,16 @@ class ProjectDependencies:
             before = path.read_bytes()
             text = current.get(path.resolve(), before).decode("utf-8", "surrogateescape")
             if "--hash" in text:
-                if any(_edits(line.strip().rstrip("\\").strip(), options) for line in text.splitlines()):
+                if any(
+                    _edits(line.strip().rstrip("\\").strip(), options) for line in text.splitlines()
+                ):
                     pinned.append(path)
                 continue
             after, notes = _edit_requirements(text, options)
-            findings += [Finding(str(path), line, 1, CODE, message, severity) for line, severity, message in notes]
+            findings += [
+                Finding(str(path), line, 1, CODE, message, severity)
+                for line, severity, message in notes
+            ]
             if after != text:
                 edits.append(ConfigEdit(path, before, after.encode("utf-8", "surrogateescape")))
         pyproject = root / "pyproject.toml"
@@ -276,11 +299,22 @@ class ProjectDependencies:
             after, notes = _edit_pyproject(text, options)
             if after != text and not _valid_toml(after):
                 # a layout the line edits do not understand: better untouched than broken
-                notes = [(1, Severity.ERROR, "pyproject.toml: the dependency edit would not parse; edit it by hand")]
+                notes = [
+                    (
+                        1,
+                        Severity.ERROR,
+                        "pyproject.toml: the dependency edit would not parse; edit it by hand",
+                    )
+                ]
                 after = text
-            findings += [Finding(str(pyproject), line, 1, CODE, message, severity) for line, severity, message in notes]
+            findings += [
+                Finding(str(pyproject), line, 1, CODE, message, severity)
+                for line, severity, message in notes
+            ]
             if after != text:
-                edits.append(ConfigEdit(pyproject, before, after.encode("utf-8", "surrogateescape")))
+                edits.append(
+                    ConfigEdit(pyproject, before, after.encode("utf-8", "surrogateescape"))
+                )
         return edits, pinned, findings
 
 
@@ -317,7 +351,10 @@ def _edit_requirements(text: str, options: Options) -> tuple[str, list[_Note]]:
 
 
 def _edit_pyproject(text: str, options: Options) -> tuple[str, list[_Note]]:
-    quoted = (re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", m.group("text")) for m in _QUOTED.finditer(text))
+    quoted = (
+        re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", m.group("text"))
+        for m in _QUOTED.finditer(text)
+    )
     present = _present(text) | {normalize(name.group(1)) for name in quoted if name is not None}
     state = {"asyncio": options.async_tests and "pytest-asyncio" not in present}
     out: list[str] = []
@@ -333,7 +370,10 @@ def _edit_pyproject(text: str, options: Options) -> tuple[str, list[_Note]]:
             continue
         if table == "project" and re.match(r"\s*dependencies\s*=", line):
             in_project_dependencies = True
-        dependency_list = in_project_dependencies or table in ("project.optional-dependencies", "dependency-groups")
+        dependency_list = in_project_dependencies or table in (
+            "project.optional-dependencies",
+            "dependency-groups",
+        )
         closes = in_project_dependencies and "]" in line.split("#", 1)[0]
         if dependency_list:
             line = _edit_quoted(line, options, present, state, notes, number)
@@ -346,7 +386,12 @@ def _edit_pyproject(text: str, options: Options) -> tuple[str, list[_Note]]:
 
 
 def _edit_quoted(
-    line: str, options: Options, present: set[str], state: dict[str, bool], notes: list[_Note], number: int
+    line: str,
+    options: Options,
+    present: set[str],
+    state: dict[str, bool],
+    notes: list[_Note],
+    number: int,
 ) -> str:
     body = line.rstrip("\r\n")
     ending = line[len(body) :]
@@ -396,7 +441,12 @@ def _split_comment(line: str) -> tuple[str, str, str]:
 
 
 def _edit_poetry(
-    line: str, options: Options, present: set[str], state: dict[str, bool], notes: list[_Note], number: int
+    line: str,
+    options: Options,
+    present: set[str],
+    state: dict[str, bool],
+    notes: list[_Note],
+    number: int,
 ) -> str:
     match = _POETRY_KEY.match(line.rstrip("\r\n"))
     if match is None:
@@ -405,7 +455,10 @@ def _edit_poetry(
     name = normalize(match.group("name"))
     if name == "pytest" and state["asyncio"]:
         state["asyncio"] = False
-        return line + f'{match.group("indent")}pytest-asyncio{match.group("eq")}">=0.24"{ending or chr(10)}'
+        return (
+            line
+            + f'{match.group("indent")}pytest-asyncio{match.group("eq")}">=0.24"{ending or chr(10)}'
+        )
     change = _change(match.group("name"), options, present)
     if change is None:
         return line
@@ -423,10 +476,16 @@ def _edit_poetry(
         value = match.group("value")
         if value.lstrip().startswith("{"):
             # an inline table keeps its other keys (optional, markers...); its version is replaced
-            value = re.sub(r"(version\s*=\s*)([\"'])[^\"']*\2", lambda m: f'{m.group(1)}"{bound.group(0) if bound else "*"}"', value)
+            value = re.sub(
+                r"(version\s*=\s*)([\"'])[^\"']*\2",
+                lambda m: f'{m.group(1)}"{bound.group(0) if bound else "*"}"',
+                value,
+            )
         else:
             value = f'"{bound.group(0) if bound else "*"}"'
-        new_line = f"{match.group('indent')}{target_name.group(0)}{match.group('eq')}{value}{ending}"
+        new_line = (
+            f"{match.group('indent')}{target_name.group(0)}{match.group('eq')}{value}{ending}"
+        )
     if change.added is not None:
         added_name = re.match(r"[A-Za-z0-9._-]+", change.added)
         assert added_name is not None

@@ -38,11 +38,11 @@ or ``app.py``; a module alone is resolved as Flask does (``app``, ``application`
 instance, ``create_app()``/``make_app()``), a factory name gets ``()``. The bind is Flask's:
 ``--host/-h`` and ``--port/-p`` (``FLASK_RUN_HOST/PORT``), default ``127.0.0.1:5000`` (always
 written: Hypercorn's default port is 8000). ``--debug``/``FLASK_DEBUG`` and ``--reload`` become
-``--reload`` (debug mode itself is reported: Hypercorn runs the app with debug off), ``--cert/--key``
-become ``--certfile/--keyfile`` (``adhoc`` cannot be translated). ``flask run`` loaded ``.env`` and
-``.flaskenv``; Hypercorn does not: the other variables they set are reported. If the app cannot be
-found the line is reported and left. Other ``flask`` commands are reported (Flask's CLI cannot load a
-Quart app: use ``quart``).
+``--reload`` (debug mode itself is reported: Hypercorn runs the app with debug off),
+``--cert/--key`` become ``--certfile/--keyfile`` (``adhoc`` cannot be translated). ``flask run``
+loaded ``.env`` and ``.flaskenv``; Hypercorn does not: the other variables they set are reported.
+If the app cannot be found the line is reported and left. Other ``flask`` commands are reported
+(Flask's CLI cannot load a Quart app: use ``quart``).
 
 Docs: https://hypercorn.readthedocs.io/en/latest/how_to_guides/configuring.html
 """
@@ -261,7 +261,14 @@ def _read_word(text: str, index: int, end: int, continuation: str, dockerfile: b
     return Word(index, end_index, text[index:end_index], "".join(value), literal, quoted=quoted)
 
 
-def lex(text: str, start: int = 0, end: int | None = None, *, dockerfile: bool = False, continuation: str = "\\") -> list[list[Word]]:
+def lex(
+    text: str,
+    start: int = 0,
+    end: int | None = None,
+    *,
+    dockerfile: bool = False,
+    continuation: str = "\\",
+) -> list[list[Word]]:
     """The simple commands of ``text[start:end]``, each as its words (redirections marked).
 
     Control operators and newlines separate commands; comments and here-document bodies are
@@ -349,7 +356,7 @@ def shell_quote(value: str, avoid: str = "") -> str:
     return re.sub(r"([^A-Za-z0-9_@%+=:,./-])", r"\\\1", value)
 
 
-# --- where a command runs ---------------------------------------------------------------------------
+# --- where a command runs -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -399,10 +406,12 @@ class Project:
             files.append(name)
             for entry in parse_dotenv(path.read_text("utf-8", "replace")):
                 dotenv[entry.key] = EnvValue(shell_quote(entry.value), entry.value, entry.literal)
-        return cls(root, frozenset(flask_paths), dotenv, files, (root / "gunicorn.conf.py").is_file())
+        return cls(
+            root, frozenset(flask_paths), dotenv, files, (root / "gunicorn.conf.py").is_file()
+        )
 
 
-# --- translating one command ------------------------------------------------------------------------
+# --- translating one command ----------------------------------------------------------------------
 
 
 @dataclass
@@ -424,11 +433,15 @@ def _untranslated(server: str, severity: Severity, message: str) -> Outcome:
 
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _PYTHON = re.compile(r"^(?:python|pypy)(?:\d+(?:\.\d+)*)?$")
-_WRAPPERS = frozenset({"exec", "nohup", "time", "command", "ddtrace-run", "dumb-init", "opentelemetry-instrument"})
+_WRAPPERS = frozenset(
+    {"exec", "nohup", "time", "command", "ddtrace-run", "dumb-init", "opentelemetry-instrument"}
+)
 #: Words a command can follow (`if ...; then gunicorn ...`, `start() { gunicorn ...; }`).
 _RESERVED = frozenset({"{", "!", "if", "then", "elif", "else", "while", "until", "do"})
 _RUNNERS = frozenset({"poetry", "pipenv", "uv", "pdm", "hatch", "rye"})
-_PYTHON_FLAGS = frozenset({"-u", "-B", "-O", "-OO", "-E", "-s", "-S", "-I", "-b", "-bb", "-q", "-P"})
+_PYTHON_FLAGS = frozenset(
+    {"-u", "-B", "-O", "-OO", "-E", "-s", "-S", "-I", "-b", "-bb", "-q", "-P"}
+)
 
 
 def _basename(value: str) -> str:
@@ -436,7 +449,7 @@ def _basename(value: str) -> str:
 
 
 def _swap(raw: str, old: str, new: str) -> str:
-    """``raw`` with its last ``old`` replaced (``/venv/bin/gunicorn`` -> ``/venv/bin/hypercorn``)."""
+    """``raw`` with its last ``old`` replaced: ``/venv/bin/gunicorn`` -> ``/venv/bin/hypercorn``."""
     head, found, tail = raw.rpartition(old)
     return f"{head}{new}{tail}" if found else new
 
@@ -466,7 +479,9 @@ def analyze(words: list[Word], where: Where, project: Project) -> Outcome | None
                 key, value = _assignment(args[position][1])
                 line_env[key] = value
                 position += 1
-        elif (name in _RUNNERS and following == "run") or (name == "newrelic-admin" and following == "run-program"):
+        elif (name in _RUNNERS and following == "run") or (
+            name == "newrelic-admin" and following == "run-program"
+        ):
             position += 2
         elif name in ("tini", "doppler"):
             position += 1 + (name == "doppler" and following == "run")
@@ -482,9 +497,13 @@ def analyze(words: list[Word], where: Where, project: Project) -> Outcome | None
     name = _basename(command.value)
     rest = args[position + 1 :]
     if name == "gunicorn":
-        return _gunicorn({index: _swap(command.raw, "gunicorn", "hypercorn")}, rest, where, project, line_env)
+        return _gunicorn(
+            {index: _swap(command.raw, "gunicorn", "hypercorn")}, rest, where, project, line_env
+        )
     if name == "flask":
-        return _flask({index: _swap(command.raw, "flask", "hypercorn")}, rest, where, project, line_env)
+        return _flask(
+            {index: _swap(command.raw, "flask", "hypercorn")}, rest, where, project, line_env
+        )
     if _PYTHON.match(name):
         i = 0
         while i < len(rest) and rest[i][1].value in _PYTHON_FLAGS | {"-W", "-X"}:
@@ -492,9 +511,21 @@ def analyze(words: list[Word], where: Where, project: Project) -> Outcome | None
         if i + 1 < len(rest) and rest[i][1].value == "-m":
             module_index, module = rest[i + 1]
             if module.value == "gunicorn":
-                return _gunicorn({module_index: _swap(module.raw, "gunicorn", "hypercorn")}, rest[i + 2 :], where, project, line_env)
+                return _gunicorn(
+                    {module_index: _swap(module.raw, "gunicorn", "hypercorn")},
+                    rest[i + 2 :],
+                    where,
+                    project,
+                    line_env,
+                )
             if module.value == "flask":
-                return _flask({module_index: _swap(module.raw, "flask", "hypercorn")}, rest[i + 2 :], where, project, line_env)
+                return _flask(
+                    {module_index: _swap(module.raw, "flask", "hypercorn")},
+                    rest[i + 2 :],
+                    where,
+                    project,
+                    line_env,
+                )
     return None
 
 
@@ -512,7 +543,9 @@ class _Option:
 _GUNICORN: dict[str, _Option] = {}
 
 
-def _options(names: str, takes_value: bool, action: str, severity: Severity = Severity.INFO, why: str = "") -> None:
+def _options(
+    names: str, takes_value: bool, action: str, severity: Severity = Severity.INFO, why: str = ""
+) -> None:
     for name in names.split():
         _GUNICORN[name] = _Option(takes_value, action, severity, why)
 
@@ -522,8 +555,10 @@ _NO_COUNTERPART = "Hypercorn has no such option"
 _options("-b --bind", True, "bind")
 _options("-w --workers", True, "workers")
 _options(
-    "--certfile --keyfile --ca-certs --ciphers --cert-reqs --access-logfile --error-logfile --log-file "
-    "--access-logformat --log-level --log-config --root-path --graceful-timeout --keep-alive --backlog "
+    "--certfile --keyfile --ca-certs --ciphers --cert-reqs --access-logfile --error-logfile "
+    "--log-file "
+    "--access-logformat --log-level --log-config --root-path --graceful-timeout --keep-alive "
+    "--backlog "
     "--max-requests -p --pid --statsd-host --statsd-prefix",
     True,
     "keep",
@@ -536,12 +571,23 @@ _options("-k --worker-class", True, "worker-class")
 _options("--preload", False, "preload")
 _options("-c --config", True, "config")
 # Dropped, nothing changes for the app.
-_options("--threads", True, "drop", Severity.INFO, "Quart serves requests concurrently on its event loop")
-_options("--worker-connections", True, "drop", Severity.INFO, "Hypercorn has no per-worker connection limit")
 _options(
-    "-n --name --worker-tmp-dir --http-parser --asgi-loop --asgi-lifespan --asgi-disconnect-grace-period "
-    "--control-socket --control-socket-mode --http-protocols --http2-cleartext --http2-initial-window-size "
-    "--http2-max-concurrent-streams --http2-max-frame-size --http2-max-header-list-size --reload-engine "
+    "--threads", True, "drop", Severity.INFO, "Quart serves requests concurrently on its event loop"
+)
+_options(
+    "--worker-connections",
+    True,
+    "drop",
+    Severity.INFO,
+    "Hypercorn has no per-worker connection limit",
+)
+_options(
+    "-n --name --worker-tmp-dir --http-parser --asgi-loop --asgi-lifespan "
+    "--asgi-disconnect-grace-period "
+    "--control-socket --control-socket-mode --http-protocols --http2-cleartext "
+    "--http2-initial-window-size "
+    "--http2-max-concurrent-streams --http2-max-frame-size --http2-max-header-list-size "
+    "--reload-engine "
     "--uwsgi-allow-from",
     True,
     "drop",
@@ -549,20 +595,33 @@ _options(
     _NO_COUNTERPART,
 )
 _options(
-    "--capture-output -R --enable-stdio-inheritance --disable-redirect-access-to-syslog --no-sendfile "
-    "--do-handshake-on-connect --suppress-ragged-eofs --enable-backlog-metric --no-control-socket --spew",
+    "--capture-output -R --enable-stdio-inheritance --disable-redirect-access-to-syslog "
+    "--no-sendfile "
+    "--do-handshake-on-connect --suppress-ragged-eofs --enable-backlog-metric --no-control-socket "
+    "--spew",
     False,
     "drop",
     Severity.INFO,
     _NO_COUNTERPART,
 )
 # Dropped, behaviour changes.
-_PROXY = "Hypercorn does not trust X-Forwarded-*/PROXY headers by itself: wrap the app in hypercorn.middleware.ProxyFixMiddleware"
-_options("--forwarded-allow-ips --forwarder-headers --proxy-allow-from", True, "drop", Severity.WARNING, _PROXY)
+_PROXY = (
+    "Hypercorn does not trust X-Forwarded-*/PROXY headers by itself: wrap the app in "
+    "hypercorn.middleware.ProxyFixMiddleware"
+)
+_options(
+    "--forwarded-allow-ips --forwarder-headers --proxy-allow-from",
+    True,
+    "drop",
+    Severity.WARNING,
+    _PROXY,
+)
 _options("--proxy-protocol", True, "proxy-protocol", Severity.WARNING, _PROXY)
 _options(
-    "--limit-request-line --limit-request-fields --limit-request-field_size --websocket-max-message-size "
-    "--header-map --dogstatsd-tags --ssl-version --log-syslog-to --log-syslog-prefix --log-syslog-facility",
+    "--limit-request-line --limit-request-fields --limit-request-field_size "
+    "--websocket-max-message-size "
+    "--header-map --dogstatsd-tags --ssl-version --log-syslog-to --log-syslog-prefix "
+    "--log-syslog-facility",
     True,
     "drop",
     Severity.WARNING,
@@ -570,25 +629,53 @@ _options(
 )
 _options(
     "--strip-header-spaces --permit-obsolete-folding --permit-unconventional-http-method "
-    "--permit-unconventional-http-version --casefold-http-method --log-syslog --initgroups --reuse-port",
+    "--permit-unconventional-http-version --casefold-http-method --log-syslog --initgroups "
+    "--reuse-port",
     False,
     "drop",
     Severity.WARNING,
     _NO_COUNTERPART,
 )
-_options("--reload-extra-file", True, "drop", Severity.WARNING, "Hypercorn's reloader watches only the loaded modules")
 _options(
-    "--max-requests-jitter", True, "drop", Severity.WARNING,
-    "Hypercorn 0.18 sets the jitter to the --max-requests value (a bug in hypercorn/__main__.py): workers "
+    "--reload-extra-file",
+    True,
+    "drop",
+    Severity.WARNING,
+    "Hypercorn's reloader watches only the loaded modules",
+)
+_options(
+    "--max-requests-jitter",
+    True,
+    "drop",
+    Severity.WARNING,
+    "Hypercorn 0.18 sets the jitter to the --max-requests value (a bug in hypercorn/__main__.py): "
+    "workers "
     "restart without jitter",
 )
 # Cannot be translated.
 _options("--chdir", True, "error", Severity.ERROR, "Hypercorn has no --chdir")
-_options("--pythonpath", True, "error", Severity.ERROR, "Hypercorn has no --pythonpath (set PYTHONPATH)")
-_options("-e --env", True, "error", Severity.ERROR, "Hypercorn has no --env (set the variable in the environment)")
-_options("--paste --paster --paste-global --protocol --logger-class", True, "error", Severity.ERROR, _NO_COUNTERPART)
 _options(
-    "-D --daemon", False, "error", Severity.ERROR,
+    "--pythonpath", True, "error", Severity.ERROR, "Hypercorn has no --pythonpath (set PYTHONPATH)"
+)
+_options(
+    "-e --env",
+    True,
+    "error",
+    Severity.ERROR,
+    "Hypercorn has no --env (set the variable in the environment)",
+)
+_options(
+    "--paste --paster --paste-global --protocol --logger-class",
+    True,
+    "error",
+    Severity.ERROR,
+    _NO_COUNTERPART,
+)
+_options(
+    "-D --daemon",
+    False,
+    "error",
+    Severity.ERROR,
     "gunicorn -D detaches from the terminal; Hypercorn's --daemon only marks its worker processes",
 )
 _options("--check-config --print-config -v --version -h --help", False, "not-launch")
@@ -600,7 +687,9 @@ def _option_name(value: str) -> tuple[str | None, str | None]:
         name, eq, attached = value.partition("=")
         if name not in _GUNICORN:
             # argparse accepts any unambiguous prefix of a long option
-            matches = [known for known in _GUNICORN if known.startswith(name) and known.startswith("--")]
+            matches = [
+                known for known in _GUNICORN if known.startswith(name) and known.startswith("--")
+            ]
             if len(matches) != 1:
                 return None, None
             name = matches[0]
@@ -612,7 +701,10 @@ def _option_name(value: str) -> tuple[str | None, str | None]:
 
 
 def _gunicorn(
-    actions: dict[int, str | None], rest: list[tuple[int, Word]], where: Where, project: Project,
+    actions: dict[int, str | None],
+    rest: list[tuple[int, Word]],
+    where: Where,
+    project: Project,
     line_env: dict[str, EnvValue],
 ) -> Outcome | None:
     outcome = Outcome("gunicorn", actions=actions)
@@ -649,7 +741,9 @@ def _gunicorn(
         indexes = [index]
         value: Word | None = None
         value_raw = ""
-        if option.takes_value and not (option.action == "proxy-protocol" and attached is None and not _proxy_value(rest, i)):
+        if option.takes_value and not (
+            option.action == "proxy-protocol" and attached is None and not _proxy_value(rest, i)
+        ):
             if attached is not None:
                 value_raw = _attached_raw(word, name, attached, where)
                 value = Word(word.start, word.end, value_raw, attached, word.literal)
@@ -665,8 +759,10 @@ def _gunicorn(
         if action == "config":
             assert value is not None
             problem = problem or (
-                f"gunicorn reads its settings from {value.value}: translate them to Hypercorn (hypercorn -c takes "
-                "TOML, or file:/python: Python with Hypercorn's setting names) and change this command by hand"
+                f"gunicorn reads its settings from {value.value}: translate them to Hypercorn "
+                "(hypercorn -c takes "
+                "TOML, or file:/python: Python with Hypercorn's setting names) and change this "
+                "command by hand"
             )
         elif action == "error":
             problem = problem or f"gunicorn {name}: {option.why}; command left as is"
@@ -680,7 +776,9 @@ def _gunicorn(
             assert value is not None
             fixed = value.value
             if value.literal and fixed.startswith("tcp://"):
-                fixed = fixed[len("tcp://") :]  # Hypercorn does not strip gunicorn's optional scheme
+                fixed = fixed[
+                    len("tcp://") :
+                ]  # Hypercorn does not strip gunicorn's optional scheme
             if value.literal and fixed.startswith("[") and fixed.endswith("]"):
                 fixed += ":8000"  # Hypercorn would read `[::1]` as host `::`, port 1
             if fixed != value.value:
@@ -688,7 +786,9 @@ def _gunicorn(
                 if len(indexes) == 2:
                     actions[indexes[1]] = stripped
                 else:
-                    actions[index] = f"{name}={stripped}" if name.startswith("--") else f"{name}{stripped}"
+                    actions[index] = (
+                        f"{name}={stripped}" if name.startswith("--") else f"{name}{stripped}"
+                    )
         elif action == "workers":
             has_workers = True
             workers = value.value if value is not None and value.literal else None
@@ -704,20 +804,29 @@ def _gunicorn(
             assert value is not None
             if not (value.literal and value.value.isdigit() and not value.value.startswith("0")):
                 problem = problem or (
-                    f"gunicorn {name} {value.value}: Hypercorn takes only a decimal number here; command left as is"
+                    f"gunicorn {name} {value.value}: Hypercorn takes only a decimal number here; "
+                    "command left as is"
                 )
         elif action == "timeout":
             assert value is not None
             for dropped in indexes:
                 actions[dropped] = None
             if value.literal and value.value.strip() == "0":
-                notes.append((Severity.INFO, f"dropped gunicorn {name} 0 (no worker timeout): Hypercorn has none either"))
+                notes.append(
+                    (
+                        Severity.INFO,
+                        f"dropped gunicorn {name} 0 (no worker timeout): Hypercorn has none either",
+                    )
+                )
             else:
-                notes.append((
-                    Severity.WARNING,
-                    f"dropped gunicorn {name} {value.value}: gunicorn restarted a worker silent that long; Hypercorn "
-                    "has no worker timeout (bound slow work with asyncio.timeout in the app)",
-                ))
+                notes.append(
+                    (
+                        Severity.WARNING,
+                        f"dropped gunicorn {name} {value.value}: gunicorn restarted a worker "
+                        "silent that long; Hypercorn "
+                        "has no worker timeout (bound slow work with asyncio.timeout in the app)",
+                    )
+                )
         elif action == "worker-class":
             assert value is not None
             for dropped in indexes:
@@ -734,22 +843,36 @@ def _gunicorn(
         return _untranslated("gunicorn", Severity.ERROR, problem)
     if app is None:
         return _untranslated(
-            "gunicorn", Severity.ERROR, "gunicorn without an app argument (from a config file?): not translated"
+            "gunicorn",
+            Severity.ERROR,
+            "gunicorn without an app argument (from a config file?): not translated",
         )
     app_index, app_word = app
     if ":" not in app_word.value:
         if not app_word.literal:
-            return _untranslated("gunicorn", Severity.ERROR, f"gunicorn app {app_word.value} is only known at run time: not translated")
+            return _untranslated(
+                "gunicorn",
+                Severity.ERROR,
+                f"gunicorn app {app_word.value} is only known at run time: not translated",
+            )
         # gunicorn's default object is `application`; Hypercorn's would be `app`
-        actions[app_index] = app_word.raw + ":application" if app_word.raw == app_word.value else where.word(f"{app_word.value}:application")
+        actions[app_index] = (
+            app_word.raw + ":application"
+            if app_word.raw == app_word.value
+            else where.word(f"{app_word.value}:application")
+        )
     if project.gunicorn_conf:
         return _untranslated(
-            "gunicorn", Severity.ERROR,
-            "gunicorn also reads ./gunicorn.conf.py: translate its settings to Hypercorn and change this command by hand",
+            "gunicorn",
+            Severity.ERROR,
+            "gunicorn also reads ./gunicorn.conf.py: translate its settings to Hypercorn and "
+            "change this command by hand",
         )
     if "GUNICORN_CMD_ARGS" in line_env or "GUNICORN_CMD_ARGS" in where.env:
         return _untranslated(
-            "gunicorn", Severity.ERROR, "gunicorn reads more options from GUNICORN_CMD_ARGS: translate them by hand"
+            "gunicorn",
+            Severity.ERROR,
+            "gunicorn reads more options from GUNICORN_CMD_ARGS: translate them by hand",
         )
     inserts: list[str] = []
     if not has_bind:
@@ -757,30 +880,53 @@ def _gunicorn(
         if isinstance(port, tuple):
             return _untranslated("gunicorn", *port)
         if port is not None:
-            inserts += ["--bind", f"0.0.0.0:{port}" if port.startswith("$") else where.word(f"0.0.0.0:{port}")]
-            notes.append((Severity.INFO, "added --bind 0.0.0.0:PORT: gunicorn binds there when PORT is set; Hypercorn ignores PORT"))
+            inserts += [
+                "--bind",
+                f"0.0.0.0:{port}" if port.startswith("$") else where.word(f"0.0.0.0:{port}"),
+            ]
+            notes.append(
+                (
+                    Severity.INFO,
+                    "added --bind 0.0.0.0:PORT: gunicorn binds there when PORT is set; Hypercorn "
+                    "ignores PORT",
+                )
+            )
         elif where.kind in ("Dockerfile", "compose"):
-            notes.append((
-                Severity.WARNING,
-                "gunicorn binds 0.0.0.0:$PORT when the platform sets PORT (Cloud Run, Render...); Hypercorn ignores "
-                "PORT and binds 127.0.0.1:8000: add --bind if the container relies on it",
-            ))
+            notes.append(
+                (
+                    Severity.WARNING,
+                    "gunicorn binds 0.0.0.0:$PORT when the platform sets PORT (Cloud Run, "
+                    "Render...); Hypercorn ignores "
+                    "PORT and binds 127.0.0.1:8000: add --bind if the container relies on it",
+                )
+            )
     if not has_workers:
         concurrency = _platform_value("WEB_CONCURRENCY", "${WEB_CONCURRENCY:-1}", where, line_env)
         if isinstance(concurrency, tuple):
             return _untranslated("gunicorn", *concurrency)
         if concurrency is not None:
-            inserts += ["--workers", concurrency if concurrency.startswith("$") else where.word(concurrency)]
+            inserts += [
+                "--workers",
+                concurrency if concurrency.startswith("$") else where.word(concurrency),
+            ]
             workers = concurrency if not concurrency.startswith("$") else None
-            notes.append((Severity.INFO, "added --workers from WEB_CONCURRENCY: gunicorn reads it, Hypercorn does not"))
+            notes.append(
+                (
+                    Severity.INFO,
+                    "added --workers from WEB_CONCURRENCY: gunicorn reads it, Hypercorn does not",
+                )
+            )
         else:
             workers = "1"
     if preload:
         several = workers is None or not workers.isdigit() or int(workers) > 1
-        notes.append((
-            Severity.WARNING if several else Severity.INFO,
-            "dropped gunicorn --preload: Hypercorn imports the app in each worker, so import-time work runs once per worker",
-        ))
+        notes.append(
+            (
+                Severity.WARNING if several else Severity.INFO,
+                "dropped gunicorn --preload: Hypercorn imports the app in each worker, so "
+                "import-time work runs once per worker",
+            )
+        )
     if inserts:
         last = max(index for index, _ in rest) if rest else max(actions)
         outcome.inserts[last] = inserts
@@ -791,26 +937,44 @@ def _gunicorn(
 
 def _proxy_value(rest: list[tuple[int, Word]], i: int) -> bool:
     """gunicorn 24+ takes a value for --proxy-protocol; older ones took none."""
-    return i + 1 < len(rest) and rest[i + 1][1].value.lower() in ("off", "on", "auto", "v1", "v2", "true", "false")
+    return i + 1 < len(rest) and rest[i + 1][1].value.lower() in (
+        "off",
+        "on",
+        "auto",
+        "v1",
+        "v2",
+        "true",
+        "false",
+    )
 
 
 def _worker_class_note(worker_class: str) -> tuple[Severity, str]:
     name = worker_class.lower()
-    if name in ("sync", "gthread", "tornado") or name.startswith(("gunicorn.workers.sync", "gunicorn.workers.gthread")):
-        return Severity.INFO, f"dropped gunicorn -k {worker_class}: Quart serves requests concurrently on its event loop"
+    if name in ("sync", "gthread", "tornado") or name.startswith(
+        ("gunicorn.workers.sync", "gunicorn.workers.gthread")
+    ):
+        return (
+            Severity.INFO,
+            f"dropped gunicorn -k {worker_class}: Quart serves requests concurrently on its event "
+            "loop",
+        )
     if "gevent" in name or "eventlet" in name:
         return (
             Severity.WARNING,
-            f"dropped gunicorn -k {worker_class}: blocking I/O is no longer made cooperative by monkey-patching; "
+            f"dropped gunicorn -k {worker_class}: blocking I/O is no longer made cooperative by "
+            "monkey-patching; "
             "blocking calls in async code stall the event loop (see F2Q112)",
         )
     return (
         Severity.WARNING,
-        f"dropped gunicorn -k {worker_class}: Hypercorn's worker classes are asyncio, uvloop and trio",
+        f"dropped gunicorn -k {worker_class}: Hypercorn's worker classes are asyncio, uvloop and "
+        "trio",
     )
 
 
-def _platform_value(name: str, procfile: str, where: Where, line_env: Mapping[str, EnvValue]) -> str | tuple[Severity, str] | None:
+def _platform_value(
+    name: str, procfile: str, where: Where, line_env: Mapping[str, EnvValue]
+) -> str | tuple[Severity, str] | None:
     """How to write a variable gunicorn reads (PORT, WEB_CONCURRENCY) so Hypercorn gets it.
 
     A ``$VAR`` expression where a shell expands it at run time, the literal value where the file
@@ -820,7 +984,10 @@ def _platform_value(name: str, procfile: str, where: Where, line_env: Mapping[st
         value = line_env[name]
         if value.literal:
             return value.value
-        return Severity.ERROR, f"{name} is set on the line from a variable: pass it to hypercorn by hand"
+        return (
+            Severity.ERROR,
+            f"{name} is set on the line from a variable: pass it to hypercorn by hand",
+        )
     if where.kind == "Procfile":
         return procfile  # the platform running a Procfile sets PORT (and Heroku WEB_CONCURRENCY)
     if name not in where.env:
@@ -830,21 +997,35 @@ def _platform_value(name: str, procfile: str, where: Where, line_env: Mapping[st
     value = where.env[name]
     if value.literal:
         return value.value
-    return Severity.ERROR, f"{name} is set from a variable this command form cannot expand: give hypercorn the value by hand"
+    return (
+        Severity.ERROR,
+        f"{name} is set from a variable this command form cannot expand: give hypercorn the value "
+        "by hand",
+    )
 
 
 # flask run ---------------------------------------------------------------------------------------
 
 _FLASK_GROUP_VALUE = {"--app": "app", "-A": "app", "--env-file": "env_file", "-e": "env_file"}
 _FLASK_RUN_VALUE = {
-    "--host": "host", "-h": "host", "--port": "port", "-p": "port", "--cert": "cert", "--key": "key",
-    "--extra-files": "extra_files", "--exclude-patterns": "exclude_patterns",
+    "--host": "host",
+    "-h": "host",
+    "--port": "port",
+    "-p": "port",
+    "--cert": "cert",
+    "--key": "key",
+    "--extra-files": "extra_files",
+    "--exclude-patterns": "exclude_patterns",
 }
 _FLASK_RUN_FLAGS = {
-    "--reload": ("reload", True), "--no-reload": ("reload", False),
-    "--debug": ("debug", True), "--no-debug": ("debug", False),
-    "--debugger": ("debugger", True), "--no-debugger": ("debugger", False),
-    "--with-threads": ("threads", True), "--without-threads": ("threads", False),
+    "--reload": ("reload", True),
+    "--no-reload": ("reload", False),
+    "--debug": ("debug", True),
+    "--no-debug": ("debug", False),
+    "--debugger": ("debugger", True),
+    "--no-debugger": ("debugger", False),
+    "--with-threads": ("threads", True),
+    "--without-threads": ("threads", False),
 }
 #: What `flask run` consumed from the environment: not worth a "hypercorn does not load it" note.
 _FLASK_CLI_VARIABLES = re.compile(r"^FLASK_(?:APP|DEBUG|ENV|SKIP_DOTENV|ENV_FILE|RUN_[A-Z_]+)$")
@@ -859,7 +1040,10 @@ def _flask_option(value: str, table: Mapping[str, object]) -> tuple[str | None, 
 
 
 def _flask(
-    actions: dict[int, str | None], rest: list[tuple[int, Word]], where: Where, project: Project,
+    actions: dict[int, str | None],
+    rest: list[tuple[int, Word]],
+    where: Where,
+    project: Project,
     line_env: dict[str, EnvValue],
 ) -> Outcome | None:
     given: dict[str, EnvValue] = {}
@@ -880,28 +1064,40 @@ def _flask(
         if name is not None:
             taken = _take_value(rest, i, word, attached, where)
             if taken is None:
-                return _untranslated("flask", Severity.ERROR, f"flask {name} without a value: command left as is")
+                return _untranslated(
+                    "flask", Severity.ERROR, f"flask {name} without a value: command left as is"
+                )
             given[_FLASK_GROUP_VALUE[name]], used = taken
             for dropped in used:
                 actions[dropped] = None
             i += len(used)
             continue
         if word.value.startswith("-"):
-            return _untranslated("flask", Severity.ERROR, f"flask option {word.value} not understood: command left as is")
+            return _untranslated(
+                "flask",
+                Severity.ERROR,
+                f"flask option {word.value} not understood: command left as is",
+            )
         subcommand = (index, word)
         i += 1
         break
     if subcommand is None:
         return _untranslated(
-            "flask", Severity.WARNING,
-            "Flask's CLI cannot load a Quart app: run this command with `quart` (QUART_APP or --app)",
+            "flask",
+            Severity.WARNING,
+            "Flask's CLI cannot load a Quart app: run this command with `quart` (QUART_APP or "
+            "--app)",
         )
     if subcommand[1].value != "run":
         command = subcommand[1].value
-        hint = " (Flask-Migrate has no Quart port: `alembic upgrade head`)" if command == "db" else ""
+        hint = (
+            " (Flask-Migrate has no Quart port: `alembic upgrade head`)" if command == "db" else ""
+        )
         return _untranslated(
-            "flask", Severity.WARNING,
-            f"`flask {command}` uses Flask's CLI, which cannot load a Quart app: use `quart {command}`{hint}",
+            "flask",
+            Severity.WARNING,
+            f"`flask {command}` uses Flask's CLI, which cannot load a Quart app: use `quart "
+            f"{command}`{hint}",
         )
     # run options
     j = i
@@ -917,10 +1113,16 @@ def _flask(
             continue
         name, attached = _flask_option(word.value, _FLASK_RUN_VALUE)
         if name is None:
-            return _untranslated("flask", Severity.ERROR, f"flask run {word.value} not understood: command left as is")
+            return _untranslated(
+                "flask",
+                Severity.ERROR,
+                f"flask run {word.value} not understood: command left as is",
+            )
         taken = _take_value(rest, j, word, attached, where)
         if taken is None:
-            return _untranslated("flask", Severity.ERROR, f"flask run {name} without a value: command left as is")
+            return _untranslated(
+                "flask", Severity.ERROR, f"flask run {name} without a value: command left as is"
+            )
         given[_FLASK_RUN_VALUE[name]], used = taken
         for dropped in used:
             actions[dropped] = None
@@ -929,7 +1131,7 @@ def _flask(
 
 
 def _attached_raw(word: Word, name: str, attached: str, where: Where) -> str:
-    """The raw text of the value in ``--opt=value``/``-pVALUE`` (quotes and ``$VARS`` as written)."""
+    """The raw text of the value in ``--opt=value``/``-pVALUE``: quotes, ``$VARS`` as written."""
     prefix = name + "=" if name.startswith("--") else name
     if word.raw.startswith(prefix):
         return word.raw[len(prefix) :]
@@ -941,7 +1143,13 @@ def _take_value(
 ) -> tuple[EnvValue, list[int]] | None:
     index = rest[i][0]
     if attached is not None:
-        return EnvValue(_attached_raw(word, word.value[: len(word.value) - len(attached)].rstrip("="), attached, where), attached, word.literal), [index]
+        return EnvValue(
+            _attached_raw(
+                word, word.value[: len(word.value) - len(attached)].rstrip("="), attached, where
+            ),
+            attached,
+            word.literal,
+        ), [index]
     if i + 1 >= len(rest):
         return None
     value = rest[i + 1][1]
@@ -958,7 +1166,7 @@ class _RunTimeOnly(Exception):
 
 @dataclass
 class _FlaskEnv:
-    """The environment ``flask run`` sees, nearest first: the line, the file, ``-e FILE``, dotenv."""
+    """The environment ``flask run`` sees, nearest first: line, file, ``-e FILE``, dotenv."""
 
     where: Where
     line: Mapping[str, EnvValue]
@@ -988,8 +1196,13 @@ class _FlaskEnv:
 
 
 def _flask_run(
-    actions: dict[int, str | None], run_index: int, given: dict[str, EnvValue], flags: dict[str, bool],
-    where: Where, project: Project, line_env: dict[str, EnvValue],
+    actions: dict[int, str | None],
+    run_index: int,
+    given: dict[str, EnvValue],
+    flags: dict[str, bool],
+    where: Where,
+    project: Project,
+    line_env: dict[str, EnvValue],
 ) -> Outcome:
     env_file: dict[str, EnvValue] = {}
     if "env_file" in given and given["env_file"].literal:
@@ -1002,13 +1215,20 @@ def _flask_run(
         return _flask_run_in(actions, run_index, given, flags, where, project, env)
     except _RunTimeOnly as error:
         return _untranslated(
-            "flask", Severity.ERROR, f"flask run: {error} is only known at run time here; command left as is"
+            "flask",
+            Severity.ERROR,
+            f"flask run: {error} is only known at run time here; command left as is",
         )
 
 
 def _flask_run_in(
-    actions: dict[int, str | None], run_index: int, given: dict[str, EnvValue], flags: dict[str, bool],
-    where: Where, project: Project, env: _FlaskEnv,
+    actions: dict[int, str | None],
+    run_index: int,
+    given: dict[str, EnvValue],
+    flags: dict[str, bool],
+    where: Where,
+    project: Project,
+    env: _FlaskEnv,
 ) -> Outcome:
     notes: list[tuple[Severity, str]] = []
     app = given.get("app") or env.get("FLASK_APP")
@@ -1020,7 +1240,9 @@ def _flask_run_in(
     if problem:
         notes.append((Severity.WARNING, problem))
 
-    host = given.get("host") or env.get("FLASK_RUN_HOST") or EnvValue("127.0.0.1", "127.0.0.1", True)
+    host = (
+        given.get("host") or env.get("FLASK_RUN_HOST") or EnvValue("127.0.0.1", "127.0.0.1", True)
+    )
     port = given.get("port") or env.get("FLASK_RUN_PORT") or EnvValue("5000", "5000", True)
     if host.literal and port.literal:
         literal_host = f"[{host.value}]" if ":" in host.value else host.value
@@ -1034,7 +1256,12 @@ def _flask_run_in(
     if debug is None:
         flag = env.get("FLASK_DEBUG")
         if flag is not None and not flag.literal:
-            notes.append((Severity.WARNING, f"FLASK_DEBUG is {flag.value} at run time: add --reload if it turns debug on"))
+            notes.append(
+                (
+                    Severity.WARNING,
+                    f"FLASK_DEBUG is {flag.value} at run time: add --reload if it turns debug on",
+                )
+            )
         debug = flag is not None and flag.literal and _truthy(flag.value)
     reload = flags.get("reload")
     if reload is None:
@@ -1049,37 +1276,59 @@ def _flask_run_in(
     if cert is not None:
         if cert.value == "adhoc":
             return _untranslated(
-                "flask", Severity.ERROR, "flask run --cert adhoc: Hypercorn needs a certificate file; command left as is"
+                "flask",
+                Severity.ERROR,
+                "flask run --cert adhoc: Hypercorn needs a certificate file; command left as is",
             )
         inserts += ["--certfile", cert.raw]
     if key is not None:
         inserts += ["--keyfile", key.raw]
 
     if debug:
-        notes.append((
-            Severity.WARNING,
-            "flask run ran in debug mode: Hypercorn serves the app with debug off and no interactive debugger "
-            "(--reload keeps the reloader; `quart run --debug` is the development server)",
-        ))
+        notes.append(
+            (
+                Severity.WARNING,
+                "flask run ran in debug mode: Hypercorn serves the app with debug off and no "
+                "interactive debugger "
+                "(--reload keeps the reloader; `quart run --debug` is the development server)",
+            )
+        )
     if "threads" in flags:
-        notes.append((Severity.INFO, "dropped flask run --with-threads/--without-threads: Quart serves on its event loop"))
+        notes.append(
+            (
+                Severity.INFO,
+                "dropped flask run --with-threads/--without-threads: Quart serves on its event "
+                "loop",
+            )
+        )
     for option in ("extra_files", "exclude_patterns"):
         if option in given:
-            notes.append((
-                Severity.WARNING,
-                f"dropped flask run --{option.replace('_', '-')}: Hypercorn's reloader watches the loaded modules",
-            ))
+            notes.append(
+                (
+                    Severity.WARNING,
+                    f"dropped flask run --{option.replace('_', '-')}: Hypercorn's reloader "
+                    "watches the loaded modules",
+                )
+            )
     # named as the port reads them (F2Q403/F2Q113 rename the app's own FLASK_* variables)
-    others = sorted(quart_name(key) or key for key in project.dotenv if not _FLASK_CLI_VARIABLES.match(key))
+    others = sorted(
+        quart_name(key) or key for key in project.dotenv if not _FLASK_CLI_VARIABLES.match(key)
+    )
     if others:
-        notes.append((
-            Severity.WARNING,
-            f"flask run loaded {' and '.join(project.dotenv_files)}; Hypercorn does not: set {', '.join(others)} "
-            "in the environment (or load them in the app)",
-        ))
+        notes.append(
+            (
+                Severity.WARNING,
+                f"flask run loaded {' and '.join(project.dotenv_files)}; Hypercorn does not: set "
+                f"{', '.join(others)} "
+                "in the environment (or load them in the app)",
+            )
+        )
     actions[run_index] = where.word(target)
     outcome = Outcome("flask", actions=actions, inserts={run_index: inserts}, translated=True)
-    outcome.notes = [(Severity.INFO, f"flask run -> hypercorn {target}, bound where flask run bound"), *notes]
+    outcome.notes = [
+        (Severity.INFO, f"flask run -> hypercorn {target}, bound where flask run bound"),
+        *notes,
+    ]
     return outcome
 
 
@@ -1100,7 +1349,7 @@ def _find_module(project: Project, dotted: str) -> Path | None:
 
 
 def _import_path(project: Project, spec: str) -> tuple[str, Path | None]:
-    """Hypercorn's module part for Flask's ``--app`` module (a dotted name or a file path), and the file.
+    """Hypercorn's module part for Flask's ``--app`` module (dotted or a file path), and its file.
 
     Flask adds the folder above the package to ``sys.path`` (``prepare_import``); Hypercorn adds the
     folder of ``DIR/dotted.name`` and imports ``dotted.name``, so ``src/pkg/app.py`` becomes
@@ -1147,7 +1396,13 @@ def _top_level(file: Path) -> tuple[set[str], set[str], list[str]] | None:
                     call = node.value
                     if isinstance(call, ast.Call):
                         func = call.func
-                        called = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+                        called = (
+                            func.attr
+                            if isinstance(func, ast.Attribute)
+                            else func.id
+                            if isinstance(func, ast.Name)
+                            else ""
+                        )
                         if called in ("Flask", "Quart"):
                             instances.append(target.id)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
@@ -1173,10 +1428,18 @@ def _flask_target(project: Project, spec: str | None) -> tuple[str | None, str]:
     if attribute:
         if "(" not in attribute and facts is not None and attribute in facts[1]:
             attribute += "()"  # Flask calls a factory given by name; Hypercorn needs the call
-        note = "" if file is not None else f"module {module_spec} not found in the project: check hypercorn {module}:{attribute}"
+        note = (
+            ""
+            if file is not None
+            else f"module {module_spec} not found in the project: check hypercorn {module}:{attribute}"
+        )
         return f"{module}:{attribute}", note
     if facts is None:
-        return None, f"cannot tell which object of {module_spec} is the app (module not found): give --app module:name"
+        return (
+            None,
+            f"cannot tell which object of {module_spec} is the app (module not found): give --app "
+            "module:name",
+        )
     names, functions, instances = facts
     for name in ("app", "application"):
         if name in names:
@@ -1244,7 +1507,9 @@ def _script_word(words: list[Word]) -> Word | None:
     """The script of an ``sh -c '...'`` command, when it is one quoted word we can edit inside."""
     args = [word for word in words if not word.redirect]
     position = 0
-    while position < len(args) and (_ASSIGNMENT.match(args[position].raw) or args[position].value in _WRAPPERS):
+    while position < len(args) and (
+        _ASSIGNMENT.match(args[position].raw) or args[position].value in _WRAPPERS
+    ):
         position += 1
     if position >= len(args) or _basename(args[position].value) not in _SHELLS:
         return None
@@ -1272,8 +1537,17 @@ def _script_index(values: list[str]) -> int | None:
 
 
 def rewrite_shell(
-    text: str, start: int, end: int, where: Where, project: Project, notes: list[_Note], stats: _Stats,
-    *, dockerfile: bool = False, continuation: str = "\\", track_env: bool = False,
+    text: str,
+    start: int,
+    end: int,
+    where: Where,
+    project: Project,
+    notes: list[_Note],
+    stats: _Stats,
+    *,
+    dockerfile: bool = False,
+    continuation: str = "\\",
+    track_env: bool = False,
 ) -> list[tuple[int, int, str]]:
     """Edits (start, end, new text) that translate the launch commands in ``text[start:end]``."""
     edits: list[tuple[int, int, str]] = []
@@ -1284,11 +1558,22 @@ def rewrite_shell(
             script = _script_word(words)
             if script is not None:
                 inner = replace(where, avoid=script.quoted, env=env)
-                edits += rewrite_shell(text, script.start + 1, script.end - 1, inner, project, notes, stats,
-                                       dockerfile=dockerfile, continuation=continuation)
+                edits += rewrite_shell(
+                    text,
+                    script.start + 1,
+                    script.end - 1,
+                    inner,
+                    project,
+                    notes,
+                    stats,
+                    dockerfile=dockerfile,
+                    continuation=continuation,
+                )
         else:
             _count(outcome, stats)
-            notes += [_Note(words[0].start, severity, message) for severity, message in outcome.notes]
+            notes += [
+                _Note(words[0].start, severity, message) for severity, message in outcome.notes
+            ]
             if outcome.translated:
                 edits.append((words[0].start, words[-1].end, render_words(text, words, outcome)))
         if track_env:
@@ -1318,7 +1603,9 @@ def _track_assignments(words: list[Word], env: dict[str, EnvValue]) -> None:
             env[name] = value
 
 
-def rewrite_text(script: str, where: Where, project: Project, notes: list[_Note], stats: _Stats) -> str:
+def rewrite_text(
+    script: str, where: Where, project: Project, notes: list[_Note], stats: _Stats
+) -> str:
     """A whole shell script (an exec-form ``sh -c`` value) with its launch commands translated."""
     inner: list[_Note] = []
     edits = rewrite_shell(script, 0, len(script), where, project, inner, stats)
@@ -1342,11 +1629,19 @@ class ListEdit:
 
 
 def rewrite_list(
-    values: list[str], where: Where, project: Project, notes: list[_Note], stats: _Stats, offset: int
+    values: list[str],
+    where: Where,
+    project: Project,
+    notes: list[_Note],
+    stats: _Stats,
+    offset: int,
 ) -> ListEdit | None:
     """The exec-form command with its launch command translated (None: unchanged)."""
     # exec form has no expansion; a compose list has compose's own `$VAR` interpolation
-    words = [Word(offset, offset, value, value, "$" not in value or where.kind != "compose") for value in values]
+    words = [
+        Word(offset, offset, value, value, "$" not in value or where.kind != "compose")
+        for value in values
+    ]
     outcome = analyze(words, where, project)
     if outcome is None:
         script = _script_index(values)
@@ -1358,7 +1653,9 @@ def rewrite_list(
         notes += [_Note(offset, note.severity, note.message) for note in inner]
         if new_script == values[script]:
             return None
-        return ListEdit([*values[:script], new_script, *values[script + 1 :]], {script: new_script}, {})
+        return ListEdit(
+            [*values[:script], new_script, *values[script + 1 :]], {script: new_script}, {}
+        )
     _count(outcome, stats)
     notes += [_Note(offset, severity, message) for severity, message in outcome.notes]
     if not outcome.translated:
@@ -1366,7 +1663,7 @@ def rewrite_list(
     return ListEdit(render_list(values, outcome), outcome.actions, outcome.inserts)
 
 
-# Procfile ------------------------------------------------------------------------------------------
+# Procfile -----------------------------------------------------------------------------------------
 
 _PROCESS = re.compile(r"^(?P<name>[A-Za-z0-9_.-]+)[ \t]*:[ \t]*")
 
@@ -1379,12 +1676,14 @@ def rewrite_procfile(text: str, project: Project, notes: list[_Note], stats: _St
         match = _PROCESS.match(body)
         if match is not None and not body.lstrip().startswith("#"):
             where = Where("Procfile", quoting=True, expands=True)
-            edits += rewrite_shell(text, offset + match.end(), offset + len(body), where, project, notes, stats)
+            edits += rewrite_shell(
+                text, offset + match.end(), offset + len(body), where, project, notes, stats
+            )
         offset += len(line)
     return _apply(text, edits)
 
 
-# Dockerfile ----------------------------------------------------------------------------------------
+# Dockerfile ---------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -1415,13 +1714,21 @@ def _instructions(text: str, continuation: str) -> list[_Instruction]:
         keyword = match.group().upper()
         start = offsets[i] + (len(body) - len(stripped))
         args_start = start + match.end()
-        heredoc = re.search(r"<<-?\s*([\"']?)([A-Za-z_]\w*)\1", body) if keyword in ("RUN", "COPY", "ADD") else None
+        heredoc = (
+            re.search(r"<<-?\s*([\"']?)([A-Za-z_]\w*)\1", body)
+            if keyword in ("RUN", "COPY", "ADD")
+            else None
+        )
         last = i
-        while lines[last].rstrip("\r\n").rstrip(" \t").endswith(continuation) and last + 1 < len(lines):
+        while lines[last].rstrip("\r\n").rstrip(" \t").endswith(continuation) and last + 1 < len(
+            lines
+        ):
             last += 1
-            while last + 1 < len(lines) and (
-                not lines[last].strip() or lines[last].lstrip().startswith("#")
-            ) and not lines[last].rstrip("\r\n").rstrip(" \t").endswith(continuation):
+            while (
+                last + 1 < len(lines)
+                and (not lines[last].strip() or lines[last].lstrip().startswith("#"))
+                and not lines[last].rstrip("\r\n").rstrip(" \t").endswith(continuation)
+            ):
                 last += 1
         if heredoc is not None:
             # a here-document's body is the instruction's, not more instructions: skip it whole
@@ -1429,7 +1736,9 @@ def _instructions(text: str, continuation: str) -> list[_Instruction]:
             last += 1
             while last < len(lines) and lines[last].rstrip("\r\n").lstrip("\t") != delimiter:
                 last += 1
-            found.append(_Instruction("HEREDOC", start, args_start, offsets[min(last + 1, len(lines))]))
+            found.append(
+                _Instruction("HEREDOC", start, args_start, offsets[min(last + 1, len(lines))])
+            )
             i = last + 1
             continue
         end = offsets[last] + len(lines[last].rstrip("\r\n"))
@@ -1439,7 +1748,9 @@ def _instructions(text: str, continuation: str) -> list[_Instruction]:
 
 
 def _exec_form(text: str, continuation: str) -> list[str] | None:
-    joined = re.sub(re.escape(continuation) + r"[ \t]*\r?\n(?:[ \t]*(?:#[^\n]*)?\r?\n)*", "", text).strip()
+    joined = re.sub(
+        re.escape(continuation) + r"[ \t]*\r?\n(?:[ \t]*(?:#[^\n]*)?\r?\n)*", "", text
+    ).strip()
     if not joined.startswith("["):
         return None
     try:
@@ -1451,8 +1762,12 @@ def _exec_form(text: str, continuation: str) -> list[str] | None:
     return None
 
 
-def _docker_env(text: str, instruction: _Instruction, continuation: str, env: dict[str, EnvValue]) -> None:
-    commands = lex(text, instruction.args_start, instruction.end, dockerfile=True, continuation=continuation)
+def _docker_env(
+    text: str, instruction: _Instruction, continuation: str, env: dict[str, EnvValue]
+) -> None:
+    commands = lex(
+        text, instruction.args_start, instruction.end, dockerfile=True, continuation=continuation
+    )
     words = [word for command in commands for word in command]
     if not words:
         return
@@ -1467,7 +1782,9 @@ def _docker_env(text: str, instruction: _Instruction, continuation: str, env: di
         env[words[0].value] = EnvValue(raw, value, all(word.literal for word in words[1:]))
 
 
-def _stage_envs(text: str, instructions: list[_Instruction], continuation: str) -> list[dict[str, EnvValue]]:
+def _stage_envs(
+    text: str, instructions: list[_Instruction], continuation: str
+) -> list[dict[str, EnvValue]]:
     """The environment at each instruction: its stage's ``ENV`` so far, over its base stage's."""
     finished: dict[str, dict[str, EnvValue]] = {}  # stage name -> its environment at its end
     env: dict[str, EnvValue] = {}
@@ -1490,11 +1807,13 @@ def _stage_envs(text: str, instructions: list[_Instruction], continuation: str) 
 
 def rewrite_dockerfile(text: str, project: Project, notes: list[_Note], stats: _Stats) -> str:
     directive = re.match(r"(?:\ufeff)?(?:[ \t]*#[ \t]*\w+[ \t]*=[^\n]*\n)*", text)
-    escape = re.search(r"(?im)^[ \t]*#[ \t]*escape[ \t]*=[ \t]*(\S)", directive.group() if directive else "")
+    escape = re.search(
+        r"(?im)^[ \t]*#[ \t]*escape[ \t]*=[ \t]*(\S)", directive.group() if directive else ""
+    )
     continuation = escape.group(1) if escape else "\\"
     instructions = _instructions(text, continuation)
     running = _stage_envs(text, instructions, continuation)
-    # CMD and ENTRYPOINT run in the finished image: every ENV of their stage applies, even a later one
+    # CMD and ENTRYPOINT run in the finished image: every ENV of their stage applies, later ones too
     final: list[dict[str, EnvValue]] = []
     for position in range(len(instructions)):
         later = position
@@ -1510,26 +1829,39 @@ def rewrite_dockerfile(text: str, project: Project, notes: list[_Note], stats: _
         values = _exec_form(args, continuation)
         if values is None:
             where = Where("Dockerfile", quoting=True, expands=True, env=env)
-            edits += rewrite_shell(text, instruction.args_start, instruction.end, where, project, notes, stats,
-                                   dockerfile=True, continuation=continuation)
+            edits += rewrite_shell(
+                text,
+                instruction.args_start,
+                instruction.end,
+                where,
+                project,
+                notes,
+                stats,
+                dockerfile=True,
+                continuation=continuation,
+            )
         else:
             where = Where("Dockerfile", quoting=False, expands=False, env=env)
             edit = rewrite_list(values, where, project, notes, stats, instruction.start)
             if edit is not None:
                 bracket = text.index("[", instruction.args_start)
-                edits.append((bracket, instruction.end, json.dumps(edit.values, ensure_ascii=False)))
+                edits.append(
+                    (bracket, instruction.end, json.dumps(edit.values, ensure_ascii=False))
+                )
     return _apply(text, edits)
 
 
-# shell scripts -------------------------------------------------------------------------------------
+# shell scripts ------------------------------------------------------------------------------------
 
 
 def rewrite_script(text: str, project: Project, notes: list[_Note], stats: _Stats) -> str:
     where = Where("script", quoting=True, expands=True)
-    return _apply(text, rewrite_shell(text, 0, len(text), where, project, notes, stats, track_env=True))
+    return _apply(
+        text, rewrite_shell(text, 0, len(text), where, project, notes, stats, track_env=True)
+    )
 
 
-# compose -------------------------------------------------------------------------------------------
+# compose ------------------------------------------------------------------------------------------
 
 
 class ComposeError(Exception):
@@ -1538,7 +1870,14 @@ class ComposeError(Exception):
 
 def _yaml_plain_ok(value: str, flow: bool) -> bool:
     """Whether ``value`` can be written as a plain YAML scalar (a flow list forbids ``,[]{}``)."""
-    if not value or value != value.strip() or "\n" in value or ": " in value or " #" in value or value.endswith(":"):
+    if (
+        not value
+        or value != value.strip()
+        or "\n" in value
+        or ": " in value
+        or " #" in value
+        or value.endswith(":")
+    ):
         return False
     if value[0] in ",[]{}#&*!|>'\"%@`" or (value[0] in "-?:" and value[1:2] in ("", " ")):
         return False
@@ -1577,7 +1916,9 @@ def _compose_env(service: yaml.MappingNode, folder: Path) -> dict[str, EnvValue]
         if isinstance(node, yaml.MappingNode):
             for name, value in node.value:
                 text = value.value if isinstance(value, yaml.ScalarNode) else ""
-                env[str(name.value)] = EnvValue(text, text, "$" not in text and value.tag != "tag:yaml.org,2002:null")
+                env[str(name.value)] = EnvValue(
+                    text, text, "$" not in text and value.tag != "tag:yaml.org,2002:null"
+                )
         elif isinstance(node, yaml.SequenceNode):
             for item in node.value:
                 name, eq, text = str(item.value).partition("=")
@@ -1585,12 +1926,16 @@ def _compose_env(service: yaml.MappingNode, folder: Path) -> dict[str, EnvValue]
     return env
 
 
-def rewrite_compose(text: str, path: Path, project: Project, notes: list[_Note], stats: _Stats) -> str:
+def rewrite_compose(
+    text: str, path: Path, project: Project, notes: list[_Note], stats: _Stats
+) -> str:
     try:
         document = yaml.compose(text)
         loaded = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise ComposeError(f"cannot parse the compose file ({str(error).splitlines()[0]})") from error
+        raise ComposeError(
+            f"cannot parse the compose file ({str(error).splitlines()[0]})"
+        ) from error
     if not isinstance(document, yaml.MappingNode):
         return text
     services = next((v for k, v in document.value if k.value == "services"), None)
@@ -1631,7 +1976,12 @@ def rewrite_compose(text: str, path: Path, project: Project, notes: list[_Note],
 
 
 def _compose_command(
-    text: str, node: yaml.Node, env: dict[str, EnvValue], project: Project, notes: list[_Note], stats: _Stats
+    text: str,
+    node: yaml.Node,
+    env: dict[str, EnvValue],
+    project: Project,
+    notes: list[_Note],
+    stats: _Stats,
 ) -> tuple[object | None, list[tuple[int, int, str]]]:
     offset = node.start_mark.index
     if isinstance(node, yaml.ScalarNode) and isinstance(node.value, str) and node.value.strip():
@@ -1646,7 +1996,9 @@ def _compose_command(
         if new_value == value:
             return None, []
         return new_value, [_replace_scalar(text, node, new_value)]
-    if isinstance(node, yaml.SequenceNode) and all(isinstance(item, yaml.ScalarNode) for item in node.value):
+    if isinstance(node, yaml.SequenceNode) and all(
+        isinstance(item, yaml.ScalarNode) for item in node.value
+    ):
         values = [str(item.value) for item in node.value]
         where = Where("compose", quoting=False, expands=False, env=env)
         edit = rewrite_list(values, where, project, notes, stats, offset)
@@ -1675,7 +2027,9 @@ def _replace_scalar(text: str, node: yaml.ScalarNode, value: str) -> tuple[int, 
     return start, end, _yaml_scalar(value, node.style)
 
 
-def _replace_sequence(text: str, node: yaml.SequenceNode, edit: ListEdit) -> list[tuple[int, int, str]]:
+def _replace_sequence(
+    text: str, node: yaml.SequenceNode, edit: ListEdit
+) -> list[tuple[int, int, str]]:
     items = node.value
     if node.flow_style:
         # `[a, b]`: written again, the items kept as they were spelled
@@ -1686,7 +2040,9 @@ def _replace_sequence(text: str, node: yaml.SequenceNode, edit: ListEdit) -> lis
                 new = _yaml_scalar(new, item.style, flow=True)
             if new is not None:
                 pieces.append(new)
-            pieces += [_yaml_scalar(value, None, flow=True) for value in edit.inserts.get(index, [])]
+            pieces += [
+                _yaml_scalar(value, None, flow=True) for value in edit.inserts.get(index, [])
+            ]
         return [(node.start_mark.index, node.end_mark.index, "[" + ", ".join(pieces) + "]")]
     # block style: each `- item` on its own line; a dropped item's line goes, added items get lines
     edits: list[tuple[int, int, str]] = []
@@ -1703,7 +2059,9 @@ def _replace_sequence(text: str, node: yaml.SequenceNode, edit: ListEdit) -> lis
             if new is None:
                 edits.append((line_start, line_end, ""))
             else:
-                edits.append((item.start_mark.index, item.end_mark.index, _yaml_scalar(new, item.style)))
+                edits.append(
+                    (item.start_mark.index, item.end_mark.index, _yaml_scalar(new, item.style))
+                )
         added = [f"{prefix}{_yaml_scalar(value, None)}" for value in edit.inserts.get(index, [])]
         if added:
             if newline_at < 0:  # the last line has no newline
@@ -1713,14 +2071,18 @@ def _replace_sequence(text: str, node: yaml.SequenceNode, edit: ListEdit) -> lis
     return edits
 
 
-# --- the rule ---------------------------------------------------------------------------------------
+# --- the rule -------------------------------------------------------------------------------------
 
 
 def _kind(path: Path, root: Path) -> str | None:
     name = path.name
     if name == "Procfile" or name.startswith("Procfile."):
         return "Procfile"
-    if name == "Dockerfile" or name.startswith("Dockerfile.") or name.lower().endswith(".dockerfile"):
+    if (
+        name == "Dockerfile"
+        or name.startswith("Dockerfile.")
+        or name.lower().endswith(".dockerfile")
+    ):
         return "Dockerfile"
     if re.fullmatch(r"(?:docker-)?compose(?:\.[\w.-]+)?\.ya?ml", name):
         return "compose"
@@ -1777,12 +2139,16 @@ class LaunchCommands:
                 else:
                     after = rewrite_script(text, project, notes, stats)
             except ComposeError as error:
-                plan.findings.append(Finding(str(path), 1, 1, CODE, f"{error}; left untouched", Severity.ERROR))
+                plan.findings.append(
+                    Finding(str(path), 1, 1, CODE, f"{error}; left untouched", Severity.ERROR)
+                )
                 continue
             for note in notes:
                 line = text.count("\n", 0, note.offset) + 1
                 plan.findings.append(Finding(str(path), line, 1, CODE, note.message, note.severity))
             if after != text:
-                plan.edits.append(ConfigEdit(path, before, after.encode("utf-8", "surrogateescape")))
+                plan.edits.append(
+                    ConfigEdit(path, before, after.encode("utf-8", "surrogateescape"))
+                )
         plan.moved, plan.gunicorn_left = stats.moved, stats.gunicorn_left
         return plan

@@ -3,8 +3,8 @@
 Quart's CLI loads ``.env`` and then ``.quartenv`` (``quart/cli.py``, ``load_dotenv``:
 ``for name in (".env", ".quartenv")``, through ``QuartGroup.make_context`` when python-dotenv is
 installed and ``QUART_SKIP_DOTENV`` is not set); it never reads ``.flaskenv``. So ``.flaskenv`` is
-renamed (the old file removed, the new one written; ``--diff`` shows a delete and a create, ``--out``
-has only the new name). An existing ``.quartenv`` is never written over: that is reported.
+renamed (the old file removed, the new one written; ``--diff`` shows a delete and a create,
+``--out`` has only the new name). An existing ``.quartenv`` is never written over: that is reported.
 
 In ``.quartenv``, ``.env`` and ``.env.*`` (edited in place) the variables become the names Quart
 reads. ``QuartGroup`` sets click's ``auto_envvar_prefix="QUART"`` and reads ``QUART_APP``,
@@ -53,11 +53,16 @@ CLI_NAMES = {
 NO_QUART_OPTION = {
     "FLASK_RUN_DEBUGGER": (Severity.WARNING, "`quart run` has no interactive debugger option"),
     "FLASK_RUN_WITH_THREADS": (Severity.INFO, "`quart run` serves concurrently on its event loop"),
-    "FLASK_RUN_EXTRA_FILES": (Severity.WARNING, "`quart run` has no --extra-files: those files are not watched"),
+    "FLASK_RUN_EXTRA_FILES": (
+        Severity.WARNING,
+        "`quart run` has no --extra-files: those files are not watched",
+    ),
     "FLASK_RUN_EXCLUDE_PATTERNS": (Severity.WARNING, "`quart run` has no --exclude-patterns"),
 }
 _FLASK_NAME = re.compile(r"^FLASK_[A-Z0-9_]+$")
-_ENTRY = re.compile(r"^(?P<lead>[ \t]*(?:export[ \t]+)?)(?P<key>[A-Za-z_][A-Za-z0-9_.]*)(?P<eq>[ \t]*=)(?P<value>.*)$")
+_ENTRY = re.compile(
+    r"^(?P<lead>[ \t]*(?:export[ \t]+)?)(?P<key>[A-Za-z_][A-Za-z0-9_.]*)(?P<eq>[ \t]*=)(?P<value>.*)$"
+)
 
 
 @dataclass(frozen=True)
@@ -72,7 +77,7 @@ class Entry:
 
 
 def parse_dotenv(text: str) -> list[Entry]:
-    """The assignments of a dotenv file, as python-dotenv reads them (quotes, ``export``, comments)."""
+    """The assignments of a dotenv file, read as python-dotenv reads them (quotes, ``export``)."""
     entries: list[Entry] = []
     offset = 0
     lines = text.splitlines(keepends=True)
@@ -98,12 +103,22 @@ def parse_dotenv(text: str) -> list[Entry]:
             end = _closing(content, quote)
             value = content[:end] if end >= 0 else content
             if quote == '"':
-                value = re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), value)
+                value = re.sub(
+                    r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), value
+                )
             literal = quote == "'" or "${" not in value
         else:
             value = re.split(r"[ \t]+#", raw, maxsplit=1)[0].strip()
             literal = "${" not in value
-        entries.append(Entry(text.count("\n", 0, start) + 1, start + len(match.group("lead")), match.group("key"), value, literal))
+        entries.append(
+            Entry(
+                text.count("\n", 0, start) + 1,
+                start + len(match.group("lead")),
+                match.group("key"),
+                value,
+                literal,
+            )
+        )
     return entries
 
 
@@ -158,18 +173,28 @@ def _rename_keys(text: str, path: Path) -> tuple[str, list[Finding]]:
             findings.append(
                 Finding(
                     *where,
-                    "FLASK_ENV (removed in Flask 2.3) renamed QUART_ENV for the app's own use: Quart reads "
+                    "FLASK_ENV (removed in Flask 2.3) renamed QUART_ENV for the app's own use: "
+                    "Quart reads "
                     "no QUART_ENV; set QUART_DEBUG=1 for debug mode",
                     Severity.WARNING,
                 )
             )
         elif key == "FLASK_RUN_CERT" and entry.value == "adhoc":
-            findings.append(Finding(*where, "`quart run` has no ad hoc certificate: give --certfile and --keyfile", Severity.ERROR))
+            findings.append(
+                Finding(
+                    *where,
+                    "`quart run` has no ad hoc certificate: give --certfile and --keyfile",
+                    Severity.ERROR,
+                )
+            )
         elif key not in CLI_NAMES:
             findings.append(
                 Finding(
-                    *where, f"renamed the app's own variable {key} to {new} (as F2Q113 renames it in the code): "
-                    "set it under the new name where the app is deployed", Severity.INFO,
+                    *where,
+                    f"renamed the app's own variable {key} to {new} (as F2Q113 renames it in the "
+                    "code): "
+                    "set it under the new name where the app is deployed",
+                    Severity.INFO,
                 )
             )
     for start, end, new in sorted(edits, reverse=True):
@@ -187,7 +212,9 @@ class RenamedFile(ConfigEdit):
 
 
 #: Files that may name ``.flaskenv`` (a ``COPY .flaskenv``), checked when it is renamed.
-_MENTIONS = re.compile(r"^(?:Dockerfile.*|.*\.[Dd]ockerfile|(?:docker-)?compose.*\.ya?ml|Procfile.*|.*\.sh|\.dockerignore|Makefile|MANIFEST\.in)$")
+_MENTIONS = re.compile(
+    r"^(?:Dockerfile.*|.*\.[Dd]ockerfile|(?:docker-)?compose.*\.ya?ml|Procfile.*|.*\.sh|\.dockerignore|Makefile|MANIFEST\.in)$"
+)
 
 
 class FlaskEnvFiles:
@@ -209,17 +236,32 @@ class FlaskEnvFiles:
                 target = path.with_name(".quartenv")
                 if target.exists():
                     findings.append(
-                        Finding(str(path), 1, 1, CODE, ".flaskenv left as is: .quartenv exists too; Quart reads "
-                                "only .quartenv: move what .flaskenv sets into it", Severity.WARNING)
+                        Finding(
+                            str(path),
+                            1,
+                            1,
+                            CODE,
+                            ".flaskenv left as is: .quartenv exists too; Quart reads "
+                            "only .quartenv: move what .flaskenv sets into it",
+                            Severity.WARNING,
+                        )
                     )
                     continue
                 text, notes = _rename_keys(before.decode("utf-8", "surrogateescape"), path)
                 findings += notes
                 findings.append(
-                    Finding(str(target), 1, 1, CODE, "renamed .flaskenv to .quartenv: Quart's CLI loads .env "
-                            "and .quartenv", Severity.INFO)
+                    Finding(
+                        str(target),
+                        1,
+                        1,
+                        CODE,
+                        "renamed .flaskenv to .quartenv: Quart's CLI loads .env and .quartenv",
+                        Severity.INFO,
+                    )
                 )
-                edits.append(RenamedFile(target, before, text.encode("utf-8", "surrogateescape"), path))
+                edits.append(
+                    RenamedFile(target, before, text.encode("utf-8", "surrogateescape"), path)
+                )
                 renamed.append(path)
             elif name == ".env" or name.startswith(".env."):
                 before = path.read_bytes()
@@ -236,7 +278,13 @@ class FlaskEnvFiles:
                 for match in re.finditer(r"\.flaskenv\b", text):
                     line = text.count("\n", 0, match.start()) + 1
                     findings.append(
-                        Finding(str(path), line, 1, CODE, ".flaskenv is now .quartenv: update this reference",
-                                Severity.WARNING)
+                        Finding(
+                            str(path),
+                            line,
+                            1,
+                            CODE,
+                            ".flaskenv is now .quartenv: update this reference",
+                            Severity.WARNING,
+                        )
                     )
         return edits, findings
