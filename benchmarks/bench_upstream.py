@@ -527,6 +527,22 @@ def _tree_ticks(server: Server) -> int:
     return sum(ticks for ticks, _ in _tree_cpu(server.process.pid, _proc_table()).values())
 
 
+def wait_quiet(ours: list[Server], limit: float, threshold: float = 0.25) -> float:
+    """Wait (at most ``limit`` s) until the rest of the machine uses under ``threshold`` cores.
+
+    On a shared machine, neighbours' load lands unevenly: a one-process server loses more to them
+    than five gunicorn workers do. Returns the seconds waited.
+    """
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        busy, ticks = _machine_busy()[0], sum(_tree_ticks(s) for s in ours)
+        time.sleep(1.0)
+        others = (_machine_busy()[0] - busy) - (sum(_tree_ticks(s) for s in ours) - ticks) / CLK_TCK
+        if others < threshold:
+            break
+    return time.monotonic() - started
+
+
 def settle(servers: list[Server], probe: list[Server], limit: float = 30.0) -> float:
     """Wait until the servers are idle again (or ``limit`` s passed); the seconds it took.
 
@@ -912,6 +928,13 @@ def main(argv: list[str] | None = None) -> int:
         "--upstream-processes", type=int, default=1, help="upstream processes (default 1)"
     )
     parser.add_argument("--seed", type=int, default=1, help="seed of the shuffled order")
+    parser.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=0.0,
+        metavar="S",
+        help="before each run, wait up to S seconds for other processes to use under 0.25 cores",
+    )
     parser.add_argument("--json", type=Path, help="also write the measurements to this file")
     parser.add_argument(
         "--flask-root",
@@ -932,6 +955,11 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"GET {QUOTE_PATH}, upstream delay {args.delay * 1000:g} ms, wrk -t1 -c{args.connections} -d{duration:g}s, "
         f"{rounds} rounds, warm-up {args.warmup:g} s, seed {args.seed}"
+        + (
+            f", waiting up to {args.wait_quiet:g} s for a quiet machine"
+            if args.wait_quiet > 0
+            else ""
+        )
     )
     print(
         f"the port's quote view calls the upstream {_port_client(args.quart_root / 'linkbox' / 'api.py')}"
@@ -1014,6 +1042,8 @@ def main(argv: list[str] | None = None) -> int:
             order = list(servers)
             order_rng.shuffle(order)
             for server in order:
+                if args.wait_quiet > 0:
+                    wait_quiet([*servers, upstream], args.wait_quiet)
                 result = measure(server, upstream, args.connections, duration, script)
                 if isinstance(result, str):
                     print(f"warning: {server.label}: {result}")

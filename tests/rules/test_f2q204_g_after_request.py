@@ -133,3 +133,26 @@ def test_client_bound_by_with_as_and_g_outside_a_block():
     )
     findings = check_transformed(source, expected, path="tests/test_g.py")
     assert [(f.code, f.line) for f in findings] == [("F2Q204", 12)]
+
+
+def test_flask_login_current_user_in_a_client_block_is_the_requests_user():
+    _, findings, files = run_rewrite(
+        """\
+        from flask_login import current_user
+
+
+        def test_login(client, auth):
+            with client:
+                auth.login()
+                assert current_user.is_authenticated
+                assert current_user.username == "alice"
+        """,
+        path="tests/test_auth.py",
+        files={"app.py": "from flask import Flask\n\napp = Flask(__name__)\n"},
+    )
+    text = files["tests/test_auth.py"]
+    assert "async with client, _F2QLastRequestG(client) as _f2q_g:" in text
+    assert "assert await _f2q_g.current_user.is_authenticated" in text
+    assert 'assert _f2q_g.current_user.username == "alice"' in text
+    assert 'self.current_user = getattr(self._g, "_quart_auth_user", None)' in text
+    assert findings == []

@@ -10,6 +10,8 @@ def _f2q_form_files(data):
     """A Flask test-client `data=` dict as Quart's `form=`/`files=` (added by flask2quart, F2Q202)."""
     from quart.datastructures import FileStorage
 
+    if data is None or isinstance(data, (str, bytes)):
+        return {"data": data}  # a raw body: Quart takes it as Flask did
     form, files = {}, {}
     for key, value in data.items():
         if isinstance(value, tuple):

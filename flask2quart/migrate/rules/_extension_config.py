@@ -8,6 +8,9 @@ project imports the extension somewhere: ``SESSION_TYPE`` means nothing in a pro
 Flask-Session. A config module that never mentions Flask is not
 rewritten at all (the pre-filter skips it): its keys are not seen.
 
+:func:`config_key` and :func:`config_method` (which key of ``X.config`` a subscript or call is
+about) serve F2Q115 too.
+
 A rule mixes :class:`ConfigKeys` in before its other bases and implements :meth:`check_config`,
 which may return a new value expression.
 """
@@ -49,6 +52,17 @@ def config_key(target: cst.BaseExpression) -> str | None:
     if isinstance(index, cst.Index) and isinstance(index.value, cst.SimpleString):
         key = index.value.evaluated_value
         return key if isinstance(key, str) else None
+    return None
+
+
+def config_method(func: cst.BaseExpression) -> str | None:
+    """``X.config.update`` (a call's ``func``) -> ``"update"``; ``None`` for anything else."""
+    if (
+        isinstance(func, cst.Attribute)
+        and isinstance(func.value, cst.Attribute)
+        and func.value.attr.value == "config"
+    ):
+        return func.attr.value
     return None
 
 
@@ -96,14 +110,9 @@ class ConfigKeys(Rule):
         return updated if value is updated.value else updated.with_changes(value=value)
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
-        func = updated.func
-        if not (
-            isinstance(func, cst.Attribute)
-            and isinstance(func.value, cst.Attribute)
-            and func.value.attr.value == "config"
-        ):
+        method = config_method(updated.func)
+        if method is None:
             return updated
-        method = func.attr.value
         args = list(updated.args)
         if method in ("update", "from_mapping"):
             for index, (arg, old) in enumerate(zip(updated.args, original.args, strict=True)):

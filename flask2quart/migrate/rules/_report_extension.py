@@ -104,7 +104,8 @@ Report = tuple[str, Severity]
 class ProjectTables:
     """Extension objects and classes of the whole project, worked out once per analysis."""
 
-    #: ``module:name`` -> extension class, for module-level objects and their re-exports.
+    #: ``module:name`` -> extension class, for module-level objects and their re-exports
+    #: (``ProjectAnalysis.extension_objects``).
     instances: dict[str, str]
     #: ``module:Class`` -> what the project class derives from (directly or through others).
     bases: dict[str, Origin]
@@ -134,22 +135,13 @@ _chains: weakref.WeakKeyDictionary[FileContext, dict[int, _Chain]] = weakref.Wea
 def project_tables(analysis: ProjectAnalysis) -> ProjectTables:
     if _cache and _cache[0][0]() is analysis:
         return _cache[0][1]
-    instances: dict[str, str] = {}
-    for facts in analysis.modules.values():
-        for name, klass in facts.instances.items():
-            instances[f"{facts.module}:{name}"] = klass
-    for _ in range(3):  # ``from .extensions import db`` in a package ``__init__``, imported again
-        for facts in analysis.modules.values():
-            for local, target in facts.imports.items():
-                if target in instances:
-                    instances.setdefault(f"{facts.module}:{local}", instances[target])
     packages = {
         target.partition(".")[0]
         for facts in analysis.modules.values()
         for imports in (facts.imports, *(f.local_imports for f in facts.functions.values()))
         for target in imports.values()
     }
-    tables = ProjectTables(instances, {}, frozenset(packages))
+    tables = ProjectTables(analysis.extension_objects, {}, frozenset(packages))
     classes = [
         (f"{facts.module}:{qual}", klass.bases)
         for facts in analysis.modules.values()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ...findings import Severity
+from ._extension_config import config_key, config_method
 from .base import Rule
 
 _UNSUPPORTED = {
@@ -40,12 +41,7 @@ class ConfigDifferences(Rule):
             self.ctx.report(original, self.code, _UNSUPPORTED[key], Severity.WARNING)
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
-        if not (
-            isinstance(updated.func, cst.Attribute)
-            and updated.func.attr.value in ("update", "from_mapping")
-            and isinstance(updated.func.value, cst.Attribute)
-            and updated.func.value.attr.value == "config"
-        ):
+        if config_method(updated.func) not in ("update", "from_mapping"):
             return updated
         args = []
         for arg, old in zip(updated.args, original.args, strict=True):
@@ -69,7 +65,7 @@ class ConfigDifferences(Rule):
         if len(updated.targets) != 1:
             return updated
         target = updated.targets[0].target
-        key = _config_key(target)
+        key = config_key(target)
         if key is None:
             return updated
         if key != "PREFERRED_URL_SCHEME":
@@ -91,14 +87,3 @@ class ConfigDifferences(Rule):
             targets=[updated.targets[0].with_changes(target=new_target)], value=cst.Name(value)
         )
 
-
-def _config_key(node: cst.BaseExpression) -> str | None:
-    if not (isinstance(node, cst.Subscript) and isinstance(node.value, cst.Attribute)):
-        return None
-    if node.value.attr.value != "config" or len(node.slice) != 1:
-        return None
-    index = node.slice[0].slice
-    if isinstance(index, cst.Index) and isinstance(index.value, cst.SimpleString):
-        key = index.value.evaluated_value
-        return key if isinstance(key, str) else None
-    return None

@@ -33,14 +33,11 @@ class _F2QLastRequestG:
     def __init__(self, client):
         self._app = client.app
         self._g = None
-        self.current_user = None
 
     async def _capture(self, sender, **extra):
         from quart import g
 
         self._g = g._get_current_object()
-        # quart-auth keeps the request's user on `g` (Flask-Login's `current_user`)
-        self.current_user = getattr(self._g, "_quart_auth_user", None)
 
     async def __aenter__(self):
         from quart import request_finished
@@ -64,6 +61,17 @@ class _F2QLastRequestG:
 #: Flask-Login's ``current_user``: after a request in ``with client:`` it is that request's user.
 _CURRENT_USER = frozenset({"q:flask_login.current_user", "q:flask_login.utils.current_user"})
 
+#: The same helper for a test module that reads Flask-Login's ``current_user`` in a client block.
+HELPER_SOURCE_WITH_USER = HELPER_SOURCE.replace(
+    "        self._g = None\n",
+    "        self._g = None\n        self.current_user = None\n",
+).replace(
+    "        self._g = g._get_current_object()\n",
+    "        self._g = g._get_current_object()\n"
+    "        # quart-auth keeps the request's user on `g` (Flask-Login's `current_user`)\n"
+    '        self.current_user = getattr(self._g, "_quart_auth_user", None)\n',
+)
+
 
 class GAfterRequest(Rule):
     code = "F2Q204"
@@ -74,6 +82,7 @@ class GAfterRequest(Rule):
         self.blocks: list[tuple[cst.With, str | None, bool]] = []
         self.requested: set[str] = set()  # functions that made a test-client request
         self.reported: set[str] = set()
+        self.reads_user = False  # a client block reads Flask-Login's current_user
         self.contexts = 0  # depth of ``with app.app_context()``/``test_request_context()`` blocks
 
     def visit_With(self, node: cst.With) -> None:
@@ -151,6 +160,7 @@ class GAfterRequest(Rule):
             if client is not None:
                 self.blocks[index] = (node, client, True)
                 self.changed()
+                self.reads_user = True
                 return cst.Attribute(value=cst.Name(CAPTURE_NAME), attr=cst.Name("current_user"))
         return updated
 
@@ -159,7 +169,10 @@ class GAfterRequest(Rule):
         self.contexts -= self._opens_context(original)
         if client is None or not used:
             return updated
-        self.ctx.add_helper(HELPER_NAME, HELPER_SOURCE)
+        if self.reads_user:
+            self.ctx.helpers[HELPER_NAME] = HELPER_SOURCE_WITH_USER
+        else:
+            self.ctx.add_helper(HELPER_NAME, HELPER_SOURCE)
         items = list(updated.items)
         items[-1] = items[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
         capture = cst.WithItem(

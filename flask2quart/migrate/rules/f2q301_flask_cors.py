@@ -61,18 +61,30 @@ from __future__ import annotations
 import ast
 import contextlib
 from collections import Counter
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import libcst as cst
 
 from ...findings import Severity
-from .. import values as V
 from ..analysis import ModuleFacts
 from ..context import FileContext
-from ._extensions import ExtensionImports, keyword
-from .base import Rule
+from ._extensions import (
+    ConfigKeyRenamer,
+    ExtensionImports,
+    RenamesConfigKeys,
+    blueprints_defined,
+    bool_value,
+    code_of,
+    drop_imported_names,
+    drop_unused_imports,
+    extension_instance,
+    join_args,
+    keyword,
+    names_used,
+    positional,
+    string_value,
+)
 
 MODULES = {"flask_cors": "quart_cors", "flask_cors.extension": "quart_cors", "flask_cors.decorator": "quart_cors"}
 RENAMES = {"CORS": "cors", "cross_origin": "route_cors"}
@@ -126,324 +138,6 @@ _REMAINING = (
     "requests without an Origin header get no CORS headers, `Vary: Origin` is added to every answer "
     f"that is not `*` and an empty Access-Control-Expose-Headers is sent (see {_DOCS})"
 )
-
-
-# --- shared with F2Q304 -------------------------------------------------------------------------
-
-
-def code_of(node: cst.CSTNode) -> str:
-    return cst.Module([]).code_for_node(node)
-
-
-def string_value(node: cst.BaseExpression) -> str | None:
-    """The value of a plain string literal (no f-string), else ``None``."""
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
-    return None
-
-
-def bool_value(node: cst.BaseExpression) -> bool | None:
-    if isinstance(node, cst.Name) and node.value in ("True", "False"):
-        return node.value == "True"
-    return None
-
-
-def extension_instance(ctx: FileContext, node: cst.CSTNode) -> str | None:
-    """The extension class (``'flask_cors.CORS'``) whose object ``node`` is, in any module.
-
-    An object built in this module has the value ``k:ext:<class>``; one imported from another
-    project module is found in that module's ``instances`` (its module-level extension objects).
-    """
-    value = ctx.value(node)
-    if not value:
-        return None
-    if value.startswith(V.EXTENSION_OBJECT):
-        return value[len(V.EXTENSION_OBJECT) :]
-    module, _, attr = (V.project_name(value) or "").partition(":")
-    if not attr or "." in attr:
-        return None
-    for facts in ctx.analysis.modules.values():
-        if facts.module == module:
-            return facts.instances.get(attr)
-    return None
-
-
-def join_args(args: Sequence[cst.Arg], like: Sequence[cst.Arg]) -> list[cst.Arg]:
-    """``args`` separated the way the call's original arguments ``like`` were (one per line...).
-
-    Each argument keeps its own comma (and the comment after it) unless it is now last (it takes
-    the original last comma: a trailing comma stays) or was last (it takes a separator between).
-    """
-    if not args:
-        return []
-    last_comma = like[-1].comma if like else cst.MaybeSentinel.DEFAULT
-    between = next(
-        (a.comma for a in like[:-1] if isinstance(a.comma, cst.Comma)),
-        cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")),
-    )
-    out = []
-    for index, arg in enumerate(args):
-        if index == len(args) - 1:
-            out.append(arg.with_changes(comma=last_comma))
-        elif isinstance(arg.comma, cst.Comma) and arg.comma is not last_comma:
-            out.append(arg)
-        else:
-            out.append(arg.with_changes(comma=between))
-    return out
-
-
-def positional(arg: cst.Arg) -> cst.Arg:
-    """``app=app`` -> ``app``."""
-    return arg.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT)
-
-
-def blueprints_defined(tree: ast.Module) -> dict[str, str]:
-    """Module-level ``name = Blueprint(...)``: name -> its literal ``url_prefix`` ("" when none)."""
-    found: dict[str, str] = {}
-    for statement in tree.body:
-        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1):
-            continue
-        target, value = statement.targets[0], statement.value
-        if not (isinstance(target, ast.Name) and isinstance(value, ast.Call)):
-            continue
-        func = value.func
-        called = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
-        if called != "Blueprint":
-            continue
-        prefixes = [kw.value for kw in value.keywords if kw.arg == "url_prefix"]
-        if not prefixes:
-            found[target.id] = ""
-        elif isinstance(prefixes[0], ast.Constant) and isinstance(prefixes[0].value, str):
-            found[target.id] = prefixes[0].value
-    return found
-
-
-def drop_unused_imports(ctx: FileContext, module: cst.Module, classes: frozenset[str]) -> cst.Module:
-    """Drop ``from <project module> import obj`` where ``obj`` (an instance of one of ``classes``)
-    is no longer used in ``module``: its uses were ported to functions (``limiter.limit`` ->
-    ``rate_limit``). A module with ``__all__`` may re-export it: left alone."""
-    candidates = set()
-    for local, target in ctx.facts.imports.items():
-        owner, _, name = target.partition(":")
-        if not name or "." in name:
-            continue
-        for facts in ctx.analysis.modules.values():
-            if facts.module == owner and facts.instances.get(name) in classes:
-                candidates.add(local)
-    if not candidates or _defines_all(module):
-        return module
-    return drop_imported_names(module, candidates - _names_used(module))
-
-
-def drop_imported_names(module: cst.Module, names: set[str], *, source: str | None = None) -> cst.Module:
-    """Remove ``names`` from the module's ``from ... import`` statements (only those from
-    ``source`` when given); a statement left with nothing goes."""
-    if not names:
-        return module
-
-    class Drop(cst.CSTTransformer):
-        def leave_ImportFrom(
-            self, original: cst.ImportFrom, updated: cst.ImportFrom
-        ) -> cst.ImportFrom | cst.RemovalSentinel:
-            if isinstance(updated.names, cst.ImportStar):
-                return updated
-            if source is not None and (updated.relative or updated.module is None or code_of(updated.module) != source):
-                return updated
-            kept = [a for a in updated.names if _local_name(a) not in names]
-            if len(kept) == len(updated.names):
-                return updated
-            if not kept:
-                return cst.RemovalSentinel.REMOVE
-            kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-            return updated.with_changes(names=kept)
-
-    return module.visit(Drop())
-
-
-def _local_name(alias: cst.ImportAlias) -> str:
-    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-        return alias.asname.name.value
-    return code_of(alias.name)
-
-
-def _defines_all(module: cst.Module) -> bool:
-    return "__all__" in _names_used(module, imports=True)
-
-
-def _names_used(module: cst.Module, *, imports: bool = False) -> set[str]:
-    """Names the module uses (and, with ``imports``, those its import statements bind too)."""
-
-    class Names(cst.CSTVisitor):
-        def __init__(self) -> None:
-            self.found: set[str] = set()
-
-        def visit_Import(self, node: cst.Import) -> bool:
-            return imports
-
-        def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-            return imports
-
-        def visit_Name(self, node: cst.Name) -> None:
-            self.found.add(node.value)
-
-    names = Names()
-    module.visit(names)
-    return names.found
-
-
-class ConfigKeys:
-    """Renames an extension's config keys wherever a Flask config is written or read.
-
-    ``app.config["K"]``, ``app.config.get/setdefault/pop("K")``, ``update``/``from_mapping``
-    keywords, string keys of dict literals (test configs handed to ``create_app``) and
-    assignments in class bodies (config classes for ``from_object``). ``value`` translates the
-    value written with a key (``str`` -> ``[str]``...); a key of ``reports`` written with its
-    value in ``harmless`` is only said (INFO).
-    """
-
-    def __init__(
-        self,
-        rule: Rule,
-        renames: dict[str, str],
-        reports: dict[str, tuple[Severity, str]],
-        value: Callable[[str, cst.BaseExpression], cst.BaseExpression] | None = None,
-        harmless: dict[str, object] | None = None,
-    ) -> None:
-        self.rule = rule
-        self.renames = renames
-        self.reports = reports
-        self.harmless = harmless or {}
-        self.value = value or (lambda key, node: node)
-        #: keys renamed in this module, in order
-        self.renamed: list[str] = []
-        self._prefixed_env: list[cst.Call] = []
-
-    def _new_name(
-        self, key: str, where: cst.CSTNode, *, written: bool = True, value: cst.BaseExpression | None = None
-    ) -> str | None:
-        """The new name of ``key``, or ``None`` to leave it; a key with none is reported where it
-        is written (reading it does no harm)."""
-        if written:
-            self._report(key, where, value)
-        if key not in self.renames:
-            return None
-        self.renamed.append(key)
-        self.rule.changed()
-        return self.renames[key]
-
-    def _report(self, key: str, where: cst.CSTNode, value: cst.BaseExpression | None) -> None:
-        if key not in self.reports:
-            return
-        severity, message = self.reports[key]
-        if value is not None and key in self.harmless and string_value(value) == self.harmless[key]:
-            severity, message = Severity.INFO, f"{message} (this value is the default there)"
-        self.rule.ctx.report(where, self.rule.code, f"config `{key}`: {message}", severity)
-
-    def _string(
-        self,
-        node: cst.BaseExpression,
-        where: cst.CSTNode,
-        *,
-        written: bool = True,
-        value: cst.BaseExpression | None = None,
-    ) -> tuple[cst.BaseExpression, str | None]:
-        key = string_value(node)
-        if key is None or not isinstance(node, cst.SimpleString):
-            return node, None
-        new = self._new_name(key, where, written=written, value=value)
-        if new is None:
-            return node, None
-        return node.with_changes(value=f"{node.prefix}{node.quote}{new}{node.quote}"), key
-
-    def subscript(self, original: cst.Subscript, updated: cst.Subscript) -> cst.Subscript:
-        """``app.config["K"]``, read or written."""
-        if not (is_config(updated.value) and len(updated.slice) == 1):
-            return updated
-        element = updated.slice[0]
-        index = element.slice
-        if not isinstance(index, cst.Index):
-            return updated
-        new_key, key = self._string(index.value, original, written=False)
-        if key is None:
-            return updated
-        return updated.with_changes(slice=[element.with_changes(slice=index.with_changes(value=new_key))])
-
-    def assign(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
-        """``app.config["K"] = <value>`` (the key is renamed by :meth:`subscript`) and
-        ``K = <value>`` in a class body."""
-        if len(updated.targets) != 1:
-            return updated
-        target = original.targets[0].target
-        if isinstance(target, cst.Subscript) and is_config(target.value) and len(target.slice) == 1:
-            index = target.slice[0].slice
-            key = string_value(index.value) if isinstance(index, cst.Index) else None
-            if key is not None:
-                self._report(key, original, updated.value)
-            if key in self.renames:
-                return updated.with_changes(value=self.value(key, updated.value))
-            return updated
-        if self.rule.ctx.scope.kind != "class" or not isinstance(target, cst.Name):
-            return updated
-        new = self._new_name(target.value, original, value=updated.value)
-        if new is None:
-            return updated
-        return updated.with_changes(
-            targets=[updated.targets[0].with_changes(target=cst.Name(new))],
-            value=self.value(target.value, updated.value),
-        )
-
-    def call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
-        """``app.config.get/setdefault/pop("K", ...)`` and ``update``/``from_mapping(K=...)``."""
-        func = updated.func
-        if not (isinstance(func, cst.Attribute) and is_config(func.value)):
-            return updated
-        method = func.attr.value
-        if method == "from_prefixed_env":
-            self._prefixed_env.append(original)
-            return updated
-        args = list(updated.args)
-        changed = False
-        if method in ("get", "setdefault", "pop") and args and args[0].keyword is None:
-            new_key, key = self._string(args[0].value, original, written=method == "setdefault")
-            if key is not None:
-                changed = True
-                args[0] = args[0].with_changes(value=new_key)
-                if method == "setdefault" and len(args) > 1 and key in self.renames:
-                    args[1] = args[1].with_changes(value=self.value(key, args[1].value))
-        elif method in ("update", "from_mapping"):
-            for index, arg in enumerate(args):
-                if arg.keyword is None:
-                    continue  # a dict literal: its keys are renamed by :meth:`dict_element`
-                new = self._new_name(arg.keyword.value, original, value=arg.value)
-                if new is not None:
-                    changed = True
-                    args[index] = arg.with_changes(
-                        keyword=cst.Name(new), value=self.value(arg.keyword.value, arg.value)
-                    )
-        return updated.with_changes(args=args) if changed else updated
-
-    def dict_element(self, original: cst.DictElement, updated: cst.DictElement) -> cst.DictElement:
-        """``{"K": <value>}``: a config handed over as a dict (``create_app({...})``)."""
-        new_key, key = self._string(updated.key, original, value=updated.value)
-        if key is None:
-            return updated
-        return updated.with_changes(key=new_key, value=self.value(key, updated.value))
-
-    def report_prefixed_env(self) -> None:
-        """``from_prefixed_env("APP")`` sets ``K`` from ``APP_K``: those variables are renamed too."""
-        if not self.renamed:
-            return
-        for call in self._prefixed_env:
-            prefix = string_value(call.args[0].value) if call.args else "FLASK"
-            names = ", ".join(f"{prefix}_{key} -> {prefix}_{self.renames[key]}" for key in dict.fromkeys(self.renamed))
-            self.rule.ctx.report(call, self.rule.code, "config keys were renamed: set their environment "
-                                 f"variables by the new names ({names})", Severity.WARNING)
-
-
-def is_config(node: cst.BaseExpression) -> bool:
-    """``app.config`` or ``current_app.config`` (any ``<expr>.config``)."""
-    return isinstance(node, cst.Attribute) and node.attr.value == "config"
 
 
 # --- resources: which blueprint each pattern covers, across the project -----------------------
@@ -745,7 +439,7 @@ def _literal_resources(value: ast.expr) -> list[tuple[str, dict[str | None, ast.
 # --- the rule -----------------------------------------------------------------------------------
 
 
-class FlaskCors(ExtensionImports):
+class FlaskCors(RenamesConfigKeys, ExtensionImports):
     code = "F2Q301"
     name = "flask-cors"
     priority = 45
@@ -755,7 +449,7 @@ class FlaskCors(ExtensionImports):
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         unsupported = {key: (Severity.WARNING, message) for key, message in CONFIG_UNSUPPORTED.items()}
-        self.config = ConfigKeys(self, CONFIG_KEYS, unsupported, self._config_value)
+        self.config = ConfigKeyRenamer(self, CONFIG_KEYS, unsupported, self._config_value)
         self._module: cst.Module | None = None
         self._mentions: dict[str, bool] = {}
         #: calls that apply CORS (by id) -> the expression they apply it to (rebound when safe)
@@ -1100,17 +794,8 @@ class FlaskCors(ExtensionImports):
         expr = cst.Expr(assign.value)
         return self._rebind(statement.with_changes(body=[expr]), expr, target)
 
-    def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
-        return self.config.assign(original, updated)
-
-    def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript) -> cst.Subscript:
-        return self.config.subscript(original, updated)
-
-    def leave_DictElement(self, original: cst.DictElement, updated: cst.DictElement) -> cst.DictElement:
-        return self.config.dict_element(original, updated)
-
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
-        self.config.report_prefixed_env()
+        updated = super().leave_Module(original, updated)
         kept: list[cst.BaseStatement] = []
         blank: list[cst.EmptyLine] = []  # the blank lines before a dropped statement stay
         for statement in updated.body:
@@ -1130,7 +815,7 @@ class FlaskCors(ExtensionImports):
             imported = {  # ``from flask_cors import CORS`` is ``from quart_cors import cors`` by now
                 RENAMES.get(local, local) for local, target in self.ctx.facts.imports.items() if target in _CORS_CLASSES
             }
-            updated = drop_imported_names(updated, imported - _names_used(updated), source="quart_cors")
+            updated = drop_imported_names(updated, imported - names_used(updated), source="quart_cors")
         return updated
 
     def _is_self_alias(self, statement: cst.BaseStatement) -> bool:
@@ -1244,17 +929,4 @@ def _split_list(value: cst.BaseExpression) -> cst.BaseExpression:
     ])
 
 
-__all__ = [
-    "ConfigKeys",
-    "FlaskCors",
-    "blueprints_defined",
-    "bool_value",
-    "code_of",
-    "drop_imported_names",
-    "drop_unused_imports",
-    "extension_instance",
-    "is_config",
-    "join_args",
-    "positional",
-    "string_value",
-]
+__all__ = ["FlaskCors"]

@@ -60,18 +60,21 @@ import libcst as cst
 
 from ...findings import Severity
 from ..context import FileContext
-from ._extensions import ExtensionImports, keyword
-from .base import awaited
-from .f2q301_flask_cors import (
-    ConfigKeys,
+from ._extensions import (
+    ConfigKeyRenamer,
+    ExtensionImports,
+    RenamesConfigKeys,
     blueprints_defined,
     bool_value,
     code_of,
     drop_unused_imports,
     extension_instance,
     join_args,
+    keyword,
+    project_module,
     string_value,
 )
+from .base import awaited
 
 MODULES = {
     "flask_limiter": "quart_rate_limiter",
@@ -206,7 +209,7 @@ def parse_limits(text: str) -> list[Limit] | None:
     return limits
 
 
-class FlaskLimiter(ExtensionImports):
+class FlaskLimiter(RenamesConfigKeys, ExtensionImports):
     code = "F2Q304"
     name = "flask-limiter"
     priority = 45
@@ -216,7 +219,7 @@ class FlaskLimiter(ExtensionImports):
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
-        self.config = ConfigKeys(self, CONFIG_KEYS, CONFIG_REPORTS, harmless={"RATELIMIT_STORAGE_URI": "memory://"})
+        self.config = ConfigKeyRenamer(self, CONFIG_KEYS, CONFIG_REPORTS, harmless={"RATELIMIT_STORAGE_URI": "memory://"})
         self._tree: ast.Module | None = None
         self._blueprints: set[str] | None = None
         #: module-level functions handed over as key or skip functions: they become ``async def``
@@ -247,7 +250,7 @@ class FlaskLimiter(ExtensionImports):
             self._blueprints = set(blueprints_defined(self._tree)) if self._tree else set()
             for local, target in self.ctx.facts.imports.items():
                 owner, _, name = target.partition(":")
-                facts = next((f for f in self.ctx.analysis.modules.values() if f.module == owner), None)
+                facts = project_module(self.ctx, owner)
                 if facts is None or not name or "." in name:
                     continue
                 with contextlib.suppress(OSError, SyntaxError, ValueError):
@@ -536,18 +539,9 @@ class FlaskLimiter(ExtensionImports):
                 self.ctx.report(original, self.code, f"`{code_of(original)}`: {advice}", Severity.ERROR)
         return super().leave_Attribute(original, updated)
 
-    # --- config -----------------------------------------------------------------------------
-    def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
-        return self.config.assign(original, updated)
-
-    def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript) -> cst.Subscript:
-        return self.config.subscript(original, updated)
-
-    def leave_DictElement(self, original: cst.DictElement, updated: cst.DictElement) -> cst.DictElement:
-        return self.config.dict_element(original, updated)
-
+    # --- module -----------------------------------------------------------------------------
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
-        self.config.report_prefixed_env()
+        updated = super().leave_Module(original, updated)
         if self.code in self.ctx.changed_by:
             updated = drop_unused_imports(self.ctx, updated, _LIMITER_CLASSES)
         return updated

@@ -63,7 +63,7 @@ async def _f2q_receive(timeout):
 class FlaskSock(Rule):
     code = "F2Q310"
     name = "flask-sock"
-    # before F2Q103 turns handlers async: nothing depends on it, but keep extension rules together
+    # before F2Q104/F2Q105 (90): the awaits this rule writes end the dispatch for their calls
     priority = 45
 
     def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]

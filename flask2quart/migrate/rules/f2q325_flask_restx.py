@@ -5,7 +5,7 @@ under Quart. quart-schema is the counterpart (reference §5): ``QuartSchema(app)
 ``/openapi.json`` and ``/docs``; requests and responses are validated per route with
 ``@validate_request(Model)``, ``@validate_querystring(Model)`` and ``@validate_response(Model,
 status)`` against pydantic models or dataclasses, and class-based resources become
-``quart.views.MethodView``\\s. The paradigms differ (models instead of ``fields``/``reqparse``/
+``quart.views.MethodView`` classes. The paradigms differ (models instead of ``fields``/``reqparse``/
 marshmallow schemas), so nothing is rewritten; each use site is one finding:
 
 - **ERROR**: ``Api(...)``, ``Namespace(...)``/``api.namespace(...)``, ``Swagger(...)``, flask-smorest's

@@ -1,0 +1,194 @@
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from teamboard.db import get_db
+
+
+@pytest.mark.parametrize("path", ("/", "/notes/new", "/notes/1/edit"))
+async def test_login_required(client, path):
+    response = await client.get(path)
+
+    # anonymous visitors are sent to the login page, which brings them back
+    assert response.status_code == 302
+    location = urlsplit(response.headers["Location"])
+    assert location.path == "/auth/login"
+    assert parse_qs(location.query)["next"] == [path]
+
+
+async def test_login_required_explains_why(client):
+    response = await client.get("/notes/new", follow_redirects=True)
+    assert b"<title>Log in - Team board</title>" in await response.get_data()
+    assert b"Please log in to see the team board." in await response.get_data()
+
+
+async def test_delete_requires_login(client, app):
+    response = await client.post("/notes/1/delete")
+    assert urlsplit(response.headers["Location"]).path == "/auth/login"
+
+    async with app.app_context():
+        assert get_db().execute("SELECT id FROM note WHERE id = 1").fetchone() is not None
+
+
+async def test_login_returns_to_the_page_asked_for(client):
+    response = await client.get("/notes/new")
+    response = await client.post(
+        response.headers["Location"],
+        form={"username": "alice", "password": "alice-pass"},
+        follow_redirects=True,
+    )
+    assert b"<title>New note - Team board</title>" in await response.get_data()
+
+
+async def test_nav_for_anonymous_visitors(client):
+    response = await client.get("/auth/login")
+    assert b'href="/auth/register"' in await response.get_data()
+    assert b"Log out" not in await response.get_data()
+
+
+async def test_board_shows_own_and_shared_notes(client, auth):
+    await auth.login()
+    response = await client.get("/")
+
+    assert response.status_code == 200
+    assert b"Logged in as alice" in await response.get_data()
+    # both of her own notes, private or not
+    assert b"Sprint goals" in await response.get_data()
+    assert b"Personal todo" in await response.get_data()
+    # what bob shared, with his name, but not his private note
+    assert b"Deploy checklist" in await response.get_data()
+    assert b"by bob" in await response.get_data()
+    assert b"Salary notes" not in await response.get_data()
+    # she may edit only her own notes
+    assert b'href="/notes/1/edit"' in await response.get_data()
+    assert b'href="/notes/3/edit"' not in await response.get_data()
+
+
+async def test_each_user_sees_their_own_board(client, auth):
+    await auth.login("bob", "bob-pass")
+    response = await client.get("/")
+
+    assert b"Logged in as bob" in await response.get_data()
+    assert b"Salary notes" in await response.get_data()
+    assert b"Sprint goals" in await response.get_data()
+    assert b"by alice" in await response.get_data()
+    assert b"Personal todo" not in await response.get_data()
+
+
+async def test_create(client, auth, app):
+    await auth.login()
+    assert (await client.get("/notes/new")).status_code == 200
+
+    response = await client.post(
+        "/notes/new",
+        form={"title": "  Retro ideas ", "body": "More coffee.", "shared": "y"},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+    async with app.app_context():
+        note = get_db().execute("SELECT * FROM note WHERE title = 'Retro ideas'").fetchone()
+        assert note["owner_id"] == 1
+        assert note["body"] == "More coffee."
+        assert note["shared"] == 1
+
+    # bob sees it on his board because it is shared
+    await auth.logout()
+    await auth.login("bob", "bob-pass")
+    assert b"Retro ideas" in await (await client.get("/")).get_data()
+
+
+async def test_create_private_note(client, auth):
+    await auth.login()
+    await client.post("/notes/new", form={"title": "Only for me", "body": ""})
+
+    assert b"Only for me" in await (await client.get("/")).get_data()
+    await auth.logout()
+    await auth.login("bob", "bob-pass")
+    assert b"Only for me" not in await (await client.get("/")).get_data()
+
+
+@pytest.mark.parametrize(
+    ("title", "message"),
+    (
+        ("", b"A note needs a title."),
+        ("   ", b"A note needs a title."),
+        ("x" * 121, b"Titles are at most 120 characters long."),
+    ),
+)
+async def test_create_validate_input(client, auth, app, title, message):
+    await auth.login()
+    response = await client.post("/notes/new", form={"title": title, "body": "text"})
+
+    assert response.status_code == 200
+    assert message in await response.get_data()
+    async with app.app_context():
+        assert get_db().execute("SELECT COUNT(*) FROM note").fetchone()[0] == 4
+
+
+async def test_edit_form_shows_the_note(client, auth):
+    await auth.login()
+    response = await client.get("/notes/1/edit")
+
+    assert response.status_code == 200
+    assert b'value="Sprint goals"' in await response.get_data()
+    assert b"Ship the login page." in await response.get_data()
+    # the note is shared, so the box is ticked
+    checkbox = re.search(rb'<input[^>]*name="shared"[^>]*>', await response.get_data()).group(0)
+    assert b"checked" in checkbox
+
+
+async def test_edit(client, auth, app):
+    await auth.login()
+    response = await client.post(
+        "/notes/1/edit", form={"title": "Sprint goals (updated)", "body": "Ship it all."}
+    )
+    assert response.headers["Location"] == "/"
+
+    async with app.app_context():
+        note = get_db().execute("SELECT * FROM note WHERE id = 1").fetchone()
+        assert note["title"] == "Sprint goals (updated)"
+        assert note["body"] == "Ship it all."
+        # the box was not ticked, so the note is private now
+        assert note["shared"] == 0
+
+
+@pytest.mark.parametrize("note_id", (3, 4, 99))
+async def test_cannot_edit_other_notes(client, auth, note_id):
+    await auth.login()
+
+    assert (await client.get(f"/notes/{note_id}/edit")).status_code == 404
+    assert (await client.post(f"/notes/{note_id}/edit", form={"title": "mine now"})).status_code == 404
+
+
+async def test_delete(client, auth, app):
+    await auth.login()
+    response = await client.post("/notes/2/delete", follow_redirects=True)
+
+    assert response.status_code == 200
+    assert b"Deleted Personal todo." in await response.get_data()
+    async with app.app_context():
+        assert get_db().execute("SELECT id FROM note WHERE id = 2").fetchone() is None
+
+
+async def test_cannot_delete_other_notes(client, auth, app):
+    await auth.login()
+    assert (await client.post("/notes/3/delete")).status_code == 404
+
+    async with app.app_context():
+        assert get_db().execute("SELECT id FROM note WHERE id = 3").fetchone() is not None
+
+
+async def test_delete_needs_csrf_token_when_enabled(client, auth, app):
+    await auth.login()
+    app.config["WTF_CSRF_ENABLED"] = True
+
+    assert (await client.post("/notes/2/delete")).status_code == 400
+
+    # the board page carries a token for its delete buttons
+    page = await (await client.get("/")).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = await client.post("/notes/2/delete", form={"csrf_token": token})
+    assert response.status_code == 302
+    async with app.app_context():
+        assert get_db().execute("SELECT id FROM note WHERE id = 2").fetchone() is None
