@@ -91,6 +91,56 @@ def test_flask_legacy_blocking_calls_where_a_route_gets_them(legacy):
     assert [(c.path, c.line, c.where) for c in hook] == [("linkbox/auth.py", 51, "load_logged_in_user (hook)")]
 
 
+# --- examples/flask_extensions (teamboard: Flask-Login, Flask-WTF, Flask-CORS, Flask-Limiter) -----
+#
+# 16 routes: /health (in create_app), 8 in api.py, 3 in auth.py, 4 in board.py. The four extensions
+# port automatically (F2Q301-F2Q304); one route needs a human: /api/status carries `@cross_origin`,
+# which becomes quart-cors' `@route_cors`, and quart-cors 0.8.0 answers preflight requests of such a
+# route with a 500 on Quart 0.23 (a warning, F2Q301). Outside routes, the factory's
+# `from_prefixed_env()` reads CORS_*/RATELIMIT_* keys that were renamed: their environment variables
+# change name too (two warnings, F2Q301/F2Q304). Blocking calls: the sqlite queries of the models;
+# register hashes a password (cpu; login's check_password is on a user object the analysis does not
+# follow, so it is not listed: blocking calls are a floor). The logout views and /api/me run no query
+# of their own.
+
+TEAMBOARD = ROOT / "examples" / "flask_extensions"
+TEAMBOARD_ROUTES = [
+    ("GET /health", "health", "blocking", ["database"]),
+    ("GET /api/status", "api.status", "manual", []),
+    ("POST /api/login", "api.login", "blocking", ["database"]),
+    ("POST /api/logout", "api.logout", "ready", []),
+    ("GET /api/me", "api.me", "ready", []),
+    ("GET /api/notes", "api.list_notes", "blocking", ["database"]),
+    ("POST /api/notes", "api.create_note", "blocking", ["database"]),
+    ("GET /api/notes/<int:note_id>", "api.get_note", "blocking", ["database"]),
+    ("DELETE /api/notes/<int:note_id>", "api.delete_note", "blocking", ["database"]),
+    ("GET,POST /auth/register", "auth.register", "blocking", ["cpu", "database"]),
+    ("GET,POST /auth/login", "auth.login", "blocking", ["database"]),
+    ("GET /auth/logout", "auth.logout", "ready", []),
+    ("GET /", "board.index", "blocking", ["database"]),
+    ("GET,POST /notes/new", "board.create", "blocking", ["database"]),
+    ("GET,POST /notes/<int:note_id>/edit", "board.edit", "blocking", ["database"]),
+    ("POST /notes/<int:note_id>/delete", "board.delete", "blocking", ["database"]),
+]
+
+
+def test_teamboard_routes_figures_and_what_needs_a_human():
+    report = check([TEAMBOARD], CheckOptions(relative_to=TEAMBOARD))
+    assert [(r.route.label, r.route.endpoint, str(r.status), r.blocking_kinds) for r in report.routes] == TEAMBOARD_ROUTES
+    assert report.figure() == "15/16 routes (93%)"
+    assert report.second_figure() == "3/16 (18%)"
+    assert not report.passed  # something needs a human: exit 1 at the default --fail-under 100
+    assert sorted((f.path, f.line, f.code) for f in report.manual_findings) == [
+        ("teamboard/__init__.py", 35, "F2Q301"),  # from_prefixed_env: TEAMBOARD_CORS_ORIGINS renamed
+        ("teamboard/__init__.py", 35, "F2Q304"),  # ... and TEAMBOARD_RATELIMIT_ENABLED
+        ("teamboard/api.py", 75, "F2Q301"),  # @route_cors preflight on Quart 0.23
+    ]
+    status = next(r for r in report.routes if r.route.endpoint == "api.status")
+    assert status.codes == ["F2Q301"]
+    # the extensions themselves need no human: no F2Q302/F2Q303 finding above INFO anywhere
+    assert not [f for f in report.findings if f.code in ("F2Q302", "F2Q303") and f.severity != "info"]
+
+
 # --- Flask-SQLAlchemy -----------------------------------------------------------------------------
 #
 # Every Flask-SQLAlchemy use is reported by rule F2Q321 (flask2quart/migrate/rules/
