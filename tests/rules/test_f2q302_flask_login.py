@@ -1,12 +1,7 @@
-import itertools
-import sys
-import tempfile
-from pathlib import Path
-
 import pytest
 
-from examples.packages import load_package
 from tests.helpers import check_transformed, codes, run_rewrite
+from tests.rules.extension_apps import loaded
 
 EXTENSIONS = """\
 from flask_login import LoginManager
@@ -154,21 +149,10 @@ def test_request_loader_and_unauthorized_handler_are_reported():
     assert [(f.line, f.code) for f in findings] == [(7, "F2Q302"), (12, "F2Q302")]
 
 
-_counter = itertools.count()
-
-
 @pytest.fixture
 def ported():
-    with tempfile.TemporaryDirectory() as tmp:
-        for name, text in _rewrite().items():
-            path = Path(tmp) / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        name = f"ported_login_{next(_counter)}"
-        package = load_package(name, Path(tmp) / "pkg")
-        yield package.create_app()
-        for module in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
-            del sys.modules[module]
+    with loaded({"pkg/__init__.py": APP, "pkg/extensions.py": EXTENSIONS, "pkg/models.py": MODELS}) as app:
+        yield app.package.create_app()
 
 
 async def test_login_required_redirects_to_login_view_with_next_and_message(ported):
@@ -202,38 +186,20 @@ async def test_remember_me_sets_a_lasting_cookie(ported):
 async def test_without_login_view_anonymous_users_get_401():
     files = _rewrite()
     files["pkg/extensions.py"] = files["pkg/extensions.py"].replace('login_manager.login_view = "login"\n', "")
-    with tempfile.TemporaryDirectory() as tmp:
-        for name, text in files.items():
-            path = Path(tmp) / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        name = f"ported_login_{next(_counter)}"
-        try:
-            app = load_package(name, Path(tmp) / "pkg").create_app()
-            assert (await app.test_client().get("/me")).status_code == 401
-        finally:
-            for module in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
-                del sys.modules[module]
+    with loaded(files, ported=False) as app:  # the port above, one line removed
+        assert (await app.package.create_app().test_client().get("/me")).status_code == 401
 
 
 def test_the_flask_original_behaves_as_the_port_is_asserted_to():
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "pkg"
-        folder.mkdir()
-        for name, text in {"__init__.py": APP, "extensions.py": EXTENSIONS, "models.py": MODELS}.items():
-            (folder / name).write_text(text, encoding="utf-8")
-        name = f"original_login_{next(_counter)}"
-        try:
-            client = load_package(name, folder).create_app().test_client()
-            response = client.get("/me?tab=1")
-            assert response.status_code == 302
-            assert response.headers["Location"] == "/login?next=%2Fme%3Ftab%3D1"
-            assert client.get("/login").get_data(as_text=True) == "login page Log in first."
-            assert client.get("/who").get_data(as_text=True) == "anonymous"
-            assert client.post("/login").get_data(as_text=True) == "hello ada"
-            assert client.get("/me").get_data(as_text=True) == "ada 1 True"
-            client.get("/logout")
-            assert client.get("/me").status_code == 302
-        finally:
-            for module in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
-                del sys.modules[module]
+    original = {"pkg/__init__.py": APP, "pkg/extensions.py": EXTENSIONS, "pkg/models.py": MODELS}
+    with loaded(original, ported=False) as app:
+        client = app.package.create_app().test_client()
+        response = client.get("/me?tab=1")
+        assert response.status_code == 302
+        assert response.headers["Location"] == "/login?next=%2Fme%3Ftab%3D1"
+        assert client.get("/login").get_data(as_text=True) == "login page Log in first."
+        assert client.get("/who").get_data(as_text=True) == "anonymous"
+        assert client.post("/login").get_data(as_text=True) == "hello ada"
+        assert client.get("/me").get_data(as_text=True) == "ada 1 True"
+        client.get("/logout")
+        assert client.get("/me").status_code == 302

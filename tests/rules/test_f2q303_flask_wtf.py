@@ -1,13 +1,7 @@
-import itertools
-import sys
-import tempfile
-import textwrap
-from pathlib import Path
-
 import pytest
 
-from examples.packages import load_package
 from tests.helpers import check_noop, check_transformed, codes, run_rewrite
+from tests.rules.extension_apps import loaded
 
 FORMS = """\
 from flask_wtf import FlaskForm
@@ -200,22 +194,11 @@ def test_a_class_called_form_that_is_not_flask_wtf_is_untouched():
     )
 
 
-_counter = itertools.count()
-
-
 @pytest.fixture
 def ported_package():
     """The app above, rewritten, loaded under Quart with the real quart-wtforms."""
-    with tempfile.TemporaryDirectory() as tmp:
-        _, _, files = run_rewrite(FORMS, path="pkg/forms.py", files={"pkg/__init__.py": APP})
-        folder = Path(tmp) / "pkg"
-        folder.mkdir()
-        for name, text in files.items():
-            (Path(tmp) / name).write_text(text, encoding="utf-8")
-        name = f"ported_wtf_{next(_counter)}"
-        yield load_package(name, folder)
-        for module in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
-            del sys.modules[module]
+    with loaded({"pkg/__init__.py": APP, "pkg/forms.py": FORMS}) as app:
+        yield app.package
 
 
 async def test_ported_forms_validate_submitted_data_under_quart(ported_package):
@@ -243,20 +226,10 @@ async def test_ported_csrf_protection_rejects_a_post_without_the_token(ported_pa
 
 def test_original_behaves_the_same_under_flask():
     """The assertions above hold for the Flask original (so the port is compared to something)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "pkg"
-        folder.mkdir()
-        (folder / "__init__.py").write_text(textwrap.dedent(APP), encoding="utf-8")
-        (folder / "forms.py").write_text(FORMS, encoding="utf-8")
-        name = f"original_wtf_{next(_counter)}"
-        package = load_package(name, folder)
-        try:
-            client = package.create_app({"WTF_CSRF_ENABLED": False}).test_client()
-            assert client.post("/", data={"title": "groceries"}).get_data(as_text=True) == "saved groceries"
-            assert "This field is required." in client.post("/", data={"title": ""}).get_data(as_text=True)
-            assert client.post("/edit").get_data(as_text=True) == "edited draft"
-            csrf_client = package.create_app().test_client()
-            assert csrf_client.post("/", data={"title": "groceries"}).status_code == 400
-        finally:
-            for module in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
-                del sys.modules[module]
+    with loaded({"pkg/__init__.py": APP, "pkg/forms.py": FORMS}, ported=False) as app:
+        client = app.package.create_app({"WTF_CSRF_ENABLED": False}).test_client()
+        assert client.post("/", data={"title": "groceries"}).get_data(as_text=True) == "saved groceries"
+        assert "This field is required." in client.post("/", data={"title": ""}).get_data(as_text=True)
+        assert client.post("/edit").get_data(as_text=True) == "edited draft"
+        csrf_client = app.package.create_app().test_client()
+        assert csrf_client.post("/", data={"title": "groceries"}).status_code == 400

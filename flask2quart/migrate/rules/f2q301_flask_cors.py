@@ -52,8 +52,8 @@ quart-cors 0.8.0's ``@route_cors`` answers preflight requests with a 500 (it cal
 ``make_default_options_response()`` without the ``ctx`` Quart 0.23 needs: pgjones/quart-cors#11);
 each ``@route_cors`` the rewrite writes says so.
 
-Docs: docs/extensions.md#flask-cors, https://github.com/pgjones/quart-cors and
-https://flask-cors.readthedocs.io/
+Docs: https://github.com/pgjones/quart-cors and https://flask-cors.readthedocs.io/; recipe and remaining differences in
+docs/extensions.md#flask-cors
 """
 
 from __future__ import annotations

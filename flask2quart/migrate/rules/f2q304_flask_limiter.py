@@ -44,8 +44,8 @@ seconds); the 429's description is generic, where Flask-Limiter's names the limi
 minute"); ``QUART_RATE_LIMITER_ENABLED`` is read on every request, ``RATELIMIT_ENABLED`` once by
 ``init_app``.
 
-Docs: docs/extensions.md#flask-limiter, https://github.com/pgjones/quart-rate-limiter and
-https://flask-limiter.readthedocs.io/
+Docs: https://github.com/pgjones/quart-rate-limiter and https://flask-limiter.readthedocs.io/; recipe and remaining differences in
+docs/extensions.md#flask-limiter
 """
 
 from __future__ import annotations
