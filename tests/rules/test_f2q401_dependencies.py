@@ -260,6 +260,18 @@ def test_aiohttp_goes_next_to_quart_once(tmp_path: Path) -> None:
         add_aiohttp=True,
     )
     assert edits == {"pyproject.toml": f'[project]\ndependencies = ["{QUART}", "aiohttp>=3.9"]\n'}
+    # one requirement a line: aiohttp gets a line of its own; a string elsewhere that says
+    # "aiohttp" (the tool's own setting) is not a dependency
+    pyproject = (
+        '[project]\ndependencies = [\n    "flask>=3.0",  # web\n    "requests",\n]\n\n'
+        '[tool.flask2quart]\nhttp-client = "aiohttp"\n'
+    )
+    edits = _plan(tmp_path, {"pyproject.toml": pyproject}, async_tests=False, add_aiohttp=True)
+    assert edits == {
+        "pyproject.toml": pyproject.replace(
+            '    "flask>=3.0",  # web\n', f'    "{QUART}",  # web\n    "aiohttp>=3.9",\n'
+        )
+    }
 
 
 REQUESTS_APP = """\

@@ -351,9 +351,11 @@ def _edit_requirements(text: str, options: Options) -> tuple[str, list[_Note]]:
 
 
 def _edit_pyproject(text: str, options: Options) -> tuple[str, list[_Note]]:
+    # only strings in dependency tables name packages (``http-client = "aiohttp"`` does not)
+    listed = "".join(_dependency_lines(text))
     quoted = (
         re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", m.group("text"))
-        for m in _QUOTED.finditer(text)
+        for m in _QUOTED.finditer(listed)
     )
     present = _present(text) | {normalize(name.group(1)) for name in quoted if name is not None}
     state = {"asyncio": options.async_tests and "pytest-asyncio" not in present}
@@ -383,6 +385,26 @@ def _edit_pyproject(text: str, options: Options) -> tuple[str, list[_Note]]:
             in_project_dependencies = False
         out.append(line)
     return "".join(out), notes
+
+
+def _dependency_lines(text: str) -> list[str]:
+    """The lines of ``pyproject.toml`` that list dependencies (PEP 621 and dependency groups)."""
+    lines: list[str] = []
+    table = ""
+    in_project_dependencies = False
+    for line in text.splitlines(keepends=True):
+        header = _TABLE.match(line)
+        if header is not None:
+            table = header.group("name").strip()
+            in_project_dependencies = False
+            continue
+        if table == "project" and re.match(r"\s*dependencies\s*=", line):
+            in_project_dependencies = True
+        if in_project_dependencies or table in ("project.optional-dependencies", "dependency-groups"):
+            lines.append(line)
+        if in_project_dependencies and "]" in line.split("#", 1)[0]:
+            in_project_dependencies = False
+    return lines
 
 
 def _edit_quoted(
@@ -418,7 +440,14 @@ def _edit_quoted(
             return f"{quote}{text}{quote}, {quote}{PYTEST_ASYNCIO}{quote}"
         return match.group(0)
 
+    lone = re.fullmatch(r"(?P<indent>\s*)(?P<element>(?P<q>['\"]).*?(?P=q))(?P<comma>\s*,?)\s*", code)
+    gap = code[len(code.rstrip()) :]  # the spaces before a comment
     code = _QUOTED.sub(replace, code)
+    if lone is not None and not removed and code.count(lone.group("q")) == 4:
+        # an element alone on its line gained a neighbour: give it a line of its own, same indent
+        first, _, second = code.strip().rstrip(",").partition(", ")
+        indent, comma = lone.group("indent"), lone.group("comma").strip()
+        return f"{indent}{first},{gap}{hash_sign}{comment}{ending}{indent}{second}{comma}{ending}"
     if removed:
         if re.fullmatch(r"\s*\0\s*,?\s*", code):
             return ""  # the element was alone on its line: the line goes, comment and all
