@@ -117,9 +117,9 @@ def test_tiny_run_starts_every_server_and_computes_the_ratios(tmp_path: Path) ->
         assert run["pss_mib"] > 0 and run["cpu_ms"] > 0, f"{key}:\n{output}"
     by_label = {verdict["label"]: verdict for verdict in data["verdicts"]}
     for label in (
-        "Quart 1w / gunicorn sync (req/s)",
-        "Quart 1w / gunicorn gthread (req/s)",
-        "Quart 1w / gunicorn sync (peak PSS)",
+        "Quart 1 process / gunicorn sync (req/s)",
+        "Quart 1 process / gunicorn gthread (req/s)",
+        "Quart 1 process / gunicorn sync (peak PSS)",
     ):
         verdict = by_label[label]
         assert verdict["median"] > 0, output
