@@ -1,3 +1,7 @@
+import os
+import subprocess
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -14,12 +18,22 @@ from flask2quart.migrate.launch.shell import (
 # control characters left out: a backslash before a newline continues the line
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1))
 def test_a_quoted_value_is_read_back_as_one_literal_word(value: str) -> None:
-    for avoid in ("", "'", '"'):
-        quoted = shell_quote(value, avoid)
-        if avoid and "'" not in value and '"' not in value:
-            assert avoid not in quoted  # it can go inside a script quoted with ``avoid``
-        [[_, word]] = lex(f"cmd {quoted}")
+    [[_, word]] = lex(f"cmd {shell_quote(value)}")
+    assert (word.value, word.literal) == (value, True)
+    for outer in ("'", '"'):  # inside ``sh -c '...'`` / ``sh -c "..."``: two shells read it
+        [[_, _, script]] = lex(f"sh -c {outer}cmd {shell_quote(value, outer)}{outer}")
+        [[_, word]] = lex(script.value)
         assert (word.value, word.literal) == (value, True)
+
+
+@pytest.mark.parametrize("value", ["it's", "a b", "$PORT", 'say "hi"', "back\\slash `x`", "'$A' \"$B\""])
+@pytest.mark.parametrize("outer", ["", "'", '"'])
+def test_a_real_shell_hands_the_inner_one_exactly_the_value(value: str, outer: str) -> None:
+    script = f"printf %s {shell_quote(value, outer)}"
+    command = f"sh -c {outer}{script}{outer}" if outer else script
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PORT": "8000", "A": "a", "B": "b"}
+    result = subprocess.run(["sh", "-c", command], capture_output=True, text=True, env=env, check=True)
+    assert result.stdout == value
 
 
 def test_assignments_are_written_names_not_quoted_words() -> None:

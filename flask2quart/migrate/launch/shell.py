@@ -310,14 +310,24 @@ _SAFE_WORD = re.compile(r"^[A-Za-z0-9_@%+=:,./-]+$")
 
 
 def shell_quote(value: str, avoid: str = "") -> str:
-    """``value`` as one shell word, without the quote character ``avoid`` (the enclosing one)."""
+    """``value`` as one shell word of a script that is itself quoted with ``avoid`` (``sh -c '...'``).
+
+    The word is quoted for the inner shell first, then escaped for the enclosing quotes, so that the
+    outer shell hands the inner one exactly that word: inside ``'...'`` a ``'`` is written ``'\\''``;
+    inside ``"..."``, ``\\ " $ `` ` are backslashed (else the outer shell would expand them).
+    """
     if _SAFE_WORD.match(value):
         return value
-    if "'" not in value and avoid != "'":
-        return f"'{value}'"
-    if avoid != '"':
-        return '"' + re.sub(r'([\\"$`])', r"\\\1", value) + '"'
-    return re.sub(r"([^A-Za-z0-9_@%+=:,./-])", r"\\\1", value)
+    if avoid == "'":  # double quotes read best inside single ones
+        return _double_quoted(value).replace("'", "'\\''")
+    word = f"'{value}'" if "'" not in value else _double_quoted(value)
+    if avoid == '"':
+        return re.sub(r'([\\"$`])', r"\\\1", word)
+    return word
+
+
+def _double_quoted(value: str) -> str:
+    return '"' + re.sub(r'([\\"$`])', r"\\\1", value) + '"'
 
 
 # --- variable assignments -------------------------------------------------------------------------
