@@ -14,26 +14,12 @@ import libcst as cst
 
 from .. import flask_api
 from .. import values as V
+from ._extensions import dotted, expression
 from .base import Rule
 
 
-def _dotted(node: cst.BaseExpression) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return ""
-
-
-def _expr(dotted: str) -> cst.Attribute | cst.Name:
-    head, _, tail = dotted.rpartition(".")
-    if not head:
-        return cst.Name(tail)
-    return cst.Attribute(value=_expr(head), attr=cst.Name(tail))
-
-
-def _is_flask_module(dotted: str) -> bool:
-    return dotted == "flask" or dotted.startswith("flask.")
+def _is_flask_module(name: str) -> bool:
+    return name == "flask" or name.startswith("flask.")
 
 
 class ImportQuart(Rule):
@@ -43,9 +29,9 @@ class ImportQuart(Rule):
     def leave_Import(self, original: cst.Import, updated: cst.Import) -> cst.Import:
         names = []
         for alias in updated.names:
-            dotted = _dotted(alias.name)
-            if _is_flask_module(dotted):
-                alias = alias.with_changes(name=_expr(flask_api.quart_module(dotted)))
+            module = dotted(alias.name)
+            if _is_flask_module(module):
+                alias = alias.with_changes(name=expression(flask_api.quart_module(module)))
                 self.changed()
             names.append(alias)
         return updated.with_changes(names=names)
@@ -53,11 +39,11 @@ class ImportQuart(Rule):
     def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom) -> cst.ImportFrom:
         if updated.relative or updated.module is None:
             return updated
-        dotted = _dotted(updated.module)
-        if not _is_flask_module(dotted):
+        module = dotted(updated.module)
+        if not _is_flask_module(module):
             return updated
         self.changed()
-        changes: dict[str, object] = {"module": _expr(flask_api.quart_module(dotted))}
+        changes: dict[str, object] = {"module": expression(flask_api.quart_module(module))}
         if not isinstance(updated.names, cst.ImportStar):
             names = []
             for alias in updated.names:

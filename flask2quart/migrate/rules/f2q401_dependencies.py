@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -351,8 +352,9 @@ def _edit_requirements(text: str, options: Options) -> tuple[str, list[_Note]]:
 
 
 def _edit_pyproject(text: str, options: Options) -> tuple[str, list[_Note]]:
-    # only strings in dependency tables name packages (``http-client = "aiohttp"`` does not)
-    listed = "".join(_dependency_lines(text))
+    lines = list(_pyproject_lines(text))
+    # only strings in dependency lists name packages (``http-client = "aiohttp"`` does not)
+    listed = "".join(line for line, table, in_list in lines if in_list)
     quoted = (
         re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", m.group("text"))
         for m in _QUOTED.finditer(listed)
@@ -361,35 +363,18 @@ def _edit_pyproject(text: str, options: Options) -> tuple[str, list[_Note]]:
     state = {"asyncio": options.async_tests and "pytest-asyncio" not in present}
     out: list[str] = []
     notes: list[_Note] = []
-    table = ""
-    in_project_dependencies = False
-    for number, line in enumerate(text.splitlines(keepends=True), start=1):
-        header = _TABLE.match(line)
-        if header is not None:
-            table = header.group("name").strip()
-            in_project_dependencies = False
-            out.append(line)
-            continue
-        if table == "project" and re.match(r"\s*dependencies\s*=", line):
-            in_project_dependencies = True
-        dependency_list = in_project_dependencies or table in (
-            "project.optional-dependencies",
-            "dependency-groups",
-        )
-        closes = in_project_dependencies and "]" in line.split("#", 1)[0]
-        if dependency_list:
+    for number, (line, table, in_list) in enumerate(lines, start=1):
+        if in_list:
             line = _edit_quoted(line, options, present, state, notes, number)
         elif table.startswith("tool.poetry") and table.endswith("dependencies"):
             line = _edit_poetry(line, options, present, state, notes, number)
-        if closes:
-            in_project_dependencies = False
         out.append(line)
     return "".join(out), notes
 
 
-def _dependency_lines(text: str) -> list[str]:
-    """The lines of ``pyproject.toml`` that list dependencies (PEP 621 and dependency groups)."""
-    lines: list[str] = []
+def _pyproject_lines(text: str) -> Iterator[tuple[str, str, bool]]:
+    """Each line of ``pyproject.toml`` with its table, and whether it is in a dependency list
+    (``[project] dependencies``, ``[project.optional-dependencies]``, ``[dependency-groups]``)."""
     table = ""
     in_project_dependencies = False
     for line in text.splitlines(keepends=True):
@@ -397,14 +382,16 @@ def _dependency_lines(text: str) -> list[str]:
         if header is not None:
             table = header.group("name").strip()
             in_project_dependencies = False
+            yield line, table, False
             continue
         if table == "project" and re.match(r"\s*dependencies\s*=", line):
             in_project_dependencies = True
-        if in_project_dependencies or table in ("project.optional-dependencies", "dependency-groups"):
-            lines.append(line)
+        yield line, table, in_project_dependencies or table in (
+            "project.optional-dependencies",
+            "dependency-groups",
+        )
         if in_project_dependencies and "]" in line.split("#", 1)[0]:
             in_project_dependencies = False
-    return lines
 
 
 def _edit_quoted(
