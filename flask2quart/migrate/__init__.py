@@ -27,6 +27,7 @@ from . import analysis as A
 from .discover import SourceFile, imported_modules, iter_files, mentions_flask
 from .engine import FileResult, transform_source, write_atomic
 from .flask_api import is_test_module
+from .project import project_root
 from .rules import ALL_CODES, ENGINE_CODES, ProjectDependencies, PytestAsyncioConfig, SyncHttpClient
 from .rules.f2q206_pytest_asyncio_config import ConfigEdit
 from .rules.f2q401_dependencies import quart_requirement
@@ -360,10 +361,11 @@ def _config_edits(
         inside = str(root) + os.sep
         async_here = any(p.startswith(inside) and p not in failed for p in async_tests)
         if async_here and "F2Q206" in options.enabled:
-            edit = PytestAsyncioConfig.plan(root)
+            config_root = PytestAsyncioConfig.config_root(root)
+            edit = PytestAsyncioConfig.plan(config_root, {path: e.after for path, e in edits.items()})
             if edit is not None:
                 edits[edit.path.resolve()] = edit
-            strict = PytestAsyncioConfig.strict_mode(root)
+            strict = PytestAsyncioConfig.strict_mode(config_root)
             if strict is not None:
                 result.project_findings.append(
                     Finding(
@@ -390,7 +392,7 @@ def _config_edits(
         if "F2Q401" in options.enabled and (launch.moved or any(p.startswith(inside) for p in changed)):
             current = {path: edit.after for path, edit in edits.items()}
             planned, pinned, found = ProjectDependencies.plan(
-                root, async_tests=async_here, current=current, server_moved=launch.moved > 0,
+                project_root(root), async_tests=async_here, current=current, server_moved=launch.moved > 0,
                 gunicorn_left=launch.gunicorn_left > 0, add_aiohttp=aiohttp,
             )
             result.project_findings.extend(found)

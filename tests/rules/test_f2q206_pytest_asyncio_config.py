@@ -1,5 +1,11 @@
+from flask2quart.migrate import Mode, RewriteOptions, rewrite
 from flask2quart.migrate.rules import PytestAsyncioConfig
 from tests.helpers import FLASK_APP, run_rewrite
+
+
+def _rewrite_in_place(paths):
+    result = rewrite(paths, RewriteOptions(mode=Mode.WRITE))
+    assert not result.failed
 
 NEW_INI = b"[pytest]\nasyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\n"
 ASYNC_TEST = """\
@@ -46,10 +52,54 @@ def test_section_at_end_of_file_without_final_newline(tmp_path):
     )
 
 
-def test_pyproject_without_pytest_section_is_not_used(tmp_path):
+def test_pyproject_without_pytest_section_gets_one(tmp_path):
     edit = _plan(tmp_path, {"pyproject.toml": b'[project]\nname = "x"\n'})
-    assert edit.path == tmp_path / "pytest.ini"
-    assert edit.after == NEW_INI
+    assert edit.path == tmp_path / "pyproject.toml"
+    assert edit.after == (
+        b'[project]\nname = "x"\n\n'
+        b'[tool.pytest.ini_options]\nasyncio_mode = "auto"\nasyncio_default_fixture_loop_scope = "function"\n'
+    )
+
+
+def test_pyproject_without_section_is_left_when_tox_ini_configures_pytest(tmp_path):
+    edit = _plan(tmp_path, {"pyproject.toml": b'[project]\nname = "x"\n', "tox.ini": b"[pytest]\n"})
+    assert edit.path == tmp_path / "tox.ini"
+
+
+def test_config_root_walks_up_as_pytest_does(tmp_path):
+    (tmp_path / "pyproject.toml").write_bytes(b'[tool.pytest.ini_options]\nfilterwarnings = ["error"]\n')
+    tests = tmp_path / "tests" / "unit"
+    tests.mkdir(parents=True)
+    assert PytestAsyncioConfig.config_root(tests) == tmp_path
+    # a pytest.ini nearer the tests wins, as in pytest
+    (tmp_path / "tests" / "pytest.ini").write_bytes(b"[pytest]\n")
+    assert PytestAsyncioConfig.config_root(tests) == tmp_path / "tests"
+
+
+def test_config_root_without_configuration_is_the_project_root(tmp_path):
+    (tmp_path / "setup.py").write_bytes(b"")
+    tests = tmp_path / "tests"
+    tests.mkdir()
+    assert PytestAsyncioConfig.config_root(tests) == tmp_path
+
+
+def test_rewrite_of_package_and_tests_edits_the_root_configuration(tmp_path):
+    """``rewrite pkg tests`` from the project root: pytest run there reads the root pyproject.toml,
+    so the settings go there (a new tests/pytest.ini would shadow it and its filterwarnings)."""
+    root = tmp_path / "proj"
+    (root / "pkg").mkdir(parents=True)
+    (root / "tests").mkdir()
+    pyproject = b'[project]\nname = "pkg"\ndependencies = ["flask"]\n\n[tool.pytest.ini_options]\nfilterwarnings = ["error"]\n'
+    (root / "pyproject.toml").write_bytes(pyproject)
+    (root / "pkg" / "__init__.py").write_text(FLASK_APP)
+    (root / "tests" / "test_app.py").write_text(ASYNC_TEST)
+    _rewrite_in_place([root / "pkg", root / "tests"])
+    assert not (root / "tests" / "pytest.ini").exists()
+    text = (root / "pyproject.toml").read_text()
+    assert 'asyncio_mode = "auto"' in text
+    assert "quart" in text  # the dependency edit and the pytest settings compose
+    _rewrite_in_place([root / "pkg", root / "tests"])
+    assert (root / "pyproject.toml").read_text() == text
 
 
 def test_setup_cfg_and_tox_ini_sections(tmp_path):
