@@ -48,6 +48,11 @@ SESSION_SAVE_VARY = (
     "response carries Vary: Cookie, also where the app never touched the session (Flask adds it "
     "only when the app did)"
 )
+REMOTE_ADDR = (
+    "Quart adds a Remote-Addr request header (the client address of the ASGI scope, quart/asgi.py) "
+    "that Werkzeug does not: an app that echoes or forwards its request headers shows it on the "
+    "Quart side only (request.remote_addr is the same on both)"
+)
 FILE_HEADERS = frozenset({"header:content-disposition", "header:accept-ranges"})
 CACHING_HEADERS = frozenset({"header:cache-control", "header:expires"})
 
@@ -181,11 +186,45 @@ def classify_known(
             classified.append(difference.with_category(Category.KNOWN, FILE_COPY))
         elif name == "header:vary" and (reason := _vary_cookie_reason(difference.flask, difference.quart)):
             classified.append(difference.with_category(Category.KNOWN, reason))
+        elif _only_remote_addr(difference):
+            classified.append(difference.with_category(Category.KNOWN, REMOTE_ADDR))
         elif quart.status == 304 and name == "header:content-type" and difference.flask is None:
             classified.append(difference.with_category(Category.KNOWN, NOT_MODIFIED_TYPE))
         else:
             classified.append(difference)
     return classified
+
+
+# one "Remote-Addr: 1.2.3.4" / "'Remote-Addr': '1.2.3.4'" / "Remote-Addr=..." entry, as an
+# echoed header dict, header list or text line writes it; the separator before or after goes too
+_REMOTE_ADDR_ENTRY = re.compile(
+    r"""(?:,\s*)?(?P<q>['"]?)remote-addr(?P=q)\s*[:=]\s*(?P<v>['"]?)[^'"\s,;&}\]]*(?P=v)(?:\s*,\s*)?""",
+    re.IGNORECASE,
+)
+
+
+def _only_remote_addr(difference: Difference) -> bool:
+    """The whole difference is Quart's extra ``Remote-Addr`` request header, echoed by the app:
+    a JSON member or response header of that name that Flask lacks, or a text value that equals
+    Flask's once the entry is taken out."""
+    name = difference.field
+    last = name.rpartition(".")[2] if name.startswith("body:$") else name.removeprefix("header:")
+    if difference.flask is None and last.strip('"').lower() == "remote-addr":
+        return name.startswith(("body:$", "header:"))
+    if not name.startswith("body") or not isinstance(difference.quart, str):
+        return False
+    if difference.flask is not None and not isinstance(difference.flask, str):
+        return False
+    if not _REMOTE_ADDR_ENTRY.search(difference.quart):
+        return False
+    without = _REMOTE_ADDR_ENTRY.sub(_keep_one_separator, difference.quart)
+    return without.strip() == (difference.flask or "").strip()
+
+
+def _keep_one_separator(match: re.Match[str]) -> str:
+    """An entry between two others leaves one ", " behind (``a, X, b`` -> ``a, b``)."""
+    text = match.group(0)
+    return ", " if text.startswith(",") and text.rstrip().endswith(",") else ""
 
 
 def _vary_cookie_reason(flask_vary: Any, quart_vary: Any) -> str | None:

@@ -402,3 +402,44 @@ async def test_two_copies_of_a_static_file(tmp_path: Any, same_bytes: bool) -> N
     assert categories["header:etag"] is (Category.KNOWN if same_bytes else Category.REAL)
     assert categories["header:last-modified"] is (Category.KNOWN if same_bytes else Category.REAL)
     assert report.passed is same_bytes
+
+
+async def test_quarts_remote_addr_request_header_is_a_known_difference() -> None:
+    # Quart adds Remote-Addr to every request's headers; an app that echoes its headers (as JSON,
+    # as text lines, as a repr) shows it on the Quart side only: known, with its reason
+    flask_app = flask.Flask(f"remote_addr_flask_{next(_counter)}")
+    quart_app = quart.Quart(f"remote_addr_quart_{next(_counter)}")
+
+    @flask_app.get("/json")
+    def flask_json() -> Any:
+        return flask.jsonify(dict(flask.request.headers))
+
+    @quart_app.get("/json")
+    async def quart_json() -> Any:
+        return quart.jsonify(dict(quart.request.headers))
+
+    @flask_app.get("/text")
+    def flask_text() -> str:
+        return "".join(f"{name}: {value}\n" for name, value in flask.request.headers.items())
+
+    @quart_app.get("/text")
+    async def quart_text() -> str:
+        return "".join(f"{name}: {value}\n" for name, value in quart.request.headers.items())
+
+    @flask_app.get("/repr")
+    def flask_repr() -> Any:
+        return flask.jsonify(repr(dict(flask.request.headers)))
+
+    @quart_app.get("/repr")
+    async def quart_repr() -> Any:
+        return quart.jsonify(repr(dict(quart.request.headers)))
+
+    requests = [ParityRequest.build("GET", path, headers={"X-Probe": "1"}) for path in ("/json", "/text", "/repr")]
+    report = await run(flask_app, quart_app, *requests)
+    assert report.passed, real(report)
+    for case in report.cases:
+        differences = beyond_vary(case.differences)
+        assert differences, case.case.name
+        for difference in differences:
+            assert difference.category is Category.KNOWN, difference
+            assert "Remote-Addr" in difference.reason
