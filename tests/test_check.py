@@ -289,3 +289,22 @@ def test_a_file_that_cannot_be_parsed_exits_2_and_is_named(tmp_path):
     assert result.returncode == 2
     assert "error: broken.py: cannot parse" in result.stdout.replace(str(root) + "/", "")
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ({}, "no Python file"),
+        ({"README.md": "# notes\n"}, "no Python file"),
+        ({"tools/build.py": "import os\nprint(os.getcwd())\n"}, "no Flask app (1 Python file, none uses Flask)"),
+    ],
+)
+def test_a_folder_without_a_flask_app_says_so_and_exits_2(tmp_path, files, message):
+    # "0/0 routes (100%) passed" would let a CI check pointed at the wrong folder pass for ever
+    root = _project(tmp_path, files)
+    root.mkdir(parents=True, exist_ok=True)
+    for output_format in ("table", "json", "markdown"):
+        result = run_cli(str(root), "--format", output_format)
+        assert result.returncode == 2, result.stdout
+        assert result.stderr.splitlines() == [f"flask2quart: error: nothing to check in {root}: {message}"]
+        assert result.stdout == ""

@@ -30,7 +30,7 @@ from pathlib import Path
 from ..findings import Finding, Severity
 from ..migrate import Mode, RewriteOptions, RewriteResult, rewrite
 from ..migrate import analysis as A
-from ..migrate.discover import imported_modules, iter_files
+from ..migrate.discover import DiscoveryError, imported_modules, iter_files
 from ..migrate.engine import FileResult
 from ..migrate.rules import ALL_CODES
 from . import blocking
@@ -40,6 +40,11 @@ from .routes import FoundRoute, definitions, find_routes
 _PARSE_ERRORS = (SyntaxError, ValueError, UnicodeDecodeError, RecursionError)
 #: Roles whose functions never run on the event loop: click commands, tests and fixtures.
 _OFF_LOOP = frozenset({A.Role.CLI, A.Role.TEST, A.Role.FIXTURE})
+
+
+class NothingToCheck(DiscoveryError):
+    """The paths hold no Python file, or no file that uses Flask: a readiness figure of "0/0
+    routes (100%)" would pass a check pointed at the wrong folder, so it is a usage error."""
 
 
 @dataclass(frozen=True)
@@ -73,9 +78,20 @@ def check(paths: Iterable[Path], options: CheckOptions | None = None) -> Readine
             http_client=options.http_client,
         ),
     )
+    _require_a_flask_app(paths, result)
     project = _Project.load(paths, options.exclude, result)
     report = _Collector(project, result, options).report()
     return _relative(report, (options.relative_to or Path.cwd()).resolve())
+
+
+def _require_a_flask_app(paths: list[Path], result: RewriteResult) -> None:
+    if result.failed or result.changed_count or (result.analysis is not None and result.analysis.modules):
+        return  # a file that cannot be read may be the app: its error is the report's to show
+    where = ", ".join(str(path) for path in paths)
+    if not result.scanned:
+        raise NothingToCheck(f"nothing to check in {where}: no Python file")
+    count = f"{result.scanned} Python file{'s' if result.scanned != 1 else ''}"
+    raise NothingToCheck(f"nothing to check in {where}: no Flask app ({count}, none uses Flask)")
 
 
 @dataclass
