@@ -19,6 +19,7 @@ from .config import HTTP_CLIENTS, ConfigError, load_config
 from .findings import Finding, Severity
 from .migrate import Mode, RewriteOptions, RewriteResult, rewrite, select_codes
 from .migrate.discover import DiscoveryError
+from .migrate.transaction import terminate_as_interrupt
 
 EXIT_OK = 0
 EXIT_CHANGES = 1
@@ -205,9 +206,12 @@ def run_rewrite(args: argparse.Namespace) -> int:
         http_client=args.http_client or config.http_client or "run-sync",
     )
     try:
-        result = rewrite(args.paths, options)
+        with terminate_as_interrupt():
+            result = rewrite(args.paths, options)
     except DiscoveryError as error:
         return _fail(str(error))
+    except KeyboardInterrupt as error:
+        return _interrupted(error)
     finally:
         if progress:
             progress.close()
@@ -224,6 +228,14 @@ def run_rewrite(args: argparse.Namespace) -> int:
     if mode in (Mode.CHECK, Mode.DIFF) and result.changed_count:
         return EXIT_CHANGES
     return EXIT_OK
+
+
+def _interrupted(error: KeyboardInterrupt) -> int:
+    """Ctrl-C (or SIGTERM): one line, exit 128 + the signal (130 for Ctrl-C), never a traceback."""
+    written = getattr(error, "written", False)
+    state = "the port was already written in full" if written else "no file was changed"
+    print(f"flask2quart: interrupted; {state}", file=sys.stderr)
+    return 128 + int(getattr(error, "signum", 2))
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -387,14 +399,20 @@ def _relative(path: str) -> str:
 
 def _print_summary(result: RewriteResult, mode: str, *, quiet: bool) -> None:
     out = sys.stderr if mode == Mode.DIFF else sys.stdout
+    for line in result.recovered:
+        print(f"flask2quart: {line}", file=sys.stderr)
     for failed in result.failed:
         print(f"error: {_relative(failed.path)}: {failed.error}", file=sys.stderr)
-    findings = [f for f in result.findings if f.code not in ("F2Q001", "F2Q002")]
+    findings = [f for f in result.findings if f.code not in ("F2Q001", "F2Q002", "F2Q003")]
     for finding in findings:
         shown = Finding(_relative(finding.path), finding.line, finding.col, finding.code, finding.message, finding.severity)
         print(shown.render(), file=out)
     if quiet:
         return
+    folders = [(p, why) for p, why in result.skipped.folders if p.name != "__pycache__"]  # bytecode only
+    if folders:
+        shown = ", ".join(f"{_relative(str(p))}{os.sep} ({why})" for p, why in folders)
+        print(f"skipped folders: {shown}", file=out)
     summary = result.summary()
     verb = {Mode.WRITE: "changed", Mode.CHECK: "would change", Mode.DIFF: "would change"}[mode]
     needs_human = sum(1 for f in findings if f.severity is not Severity.INFO)

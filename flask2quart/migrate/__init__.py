@@ -14,7 +14,8 @@ import multiprocessing
 import os
 import pickle
 import re
-import shutil
+import signal
+import stat
 import tokenize
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -24,8 +25,18 @@ from pathlib import Path
 
 from ..findings import Finding, Severity
 from . import analysis as A
-from .discover import SourceFile, imported_modules, iter_files, mentions_flask
-from .engine import FileResult, transform_source, write_atomic
+from . import projects, transaction
+from .discover import (
+    JOURNAL_NAME,
+    DiscoveryError,
+    Skipped,
+    SourceFile,
+    imported_modules,
+    iter_files,
+    mentions_flask,
+    walk,
+)
+from .engine import FileResult, transform_source
 from .flask_api import is_test_module
 from .project import project_root
 from .rules import ALL_CODES, ENGINE_CODES, ProjectDependencies, PytestAsyncioConfig, SyncHttpClient
@@ -34,7 +45,7 @@ from .rules.f2q401_dependencies import quart_requirement
 from .rules.f2q402_launch_commands import LaunchCommands, LaunchPlan
 from .rules.f2q403_flaskenv import FlaskEnvFiles, RenamedFile
 
-__all__ = ["RewriteOptions", "RewriteResult", "rewrite", "rewrite_source", "select_codes"]
+__all__ = ["PendingRewrite", "RewriteOptions", "RewriteResult", "rewrite", "rewrite_source", "select_codes"]
 
 
 class Mode:
@@ -67,6 +78,14 @@ class RewriteResult:
     diff: str = ""
     #: The whole-project analysis the rewrite used (roles, async functions): for ``check``.
     analysis: A.ProjectAnalysis | None = None
+    #: Folders not entered, files not opened, symlinks kept as links.
+    skipped: Skipped = field(default_factory=Skipped)
+    #: What was done to finish an interrupted earlier run, one sentence each.
+    recovered: list[str] = field(default_factory=list)
+    #: A write failed: nothing was written (the failed file says which and why).
+    rolled_back: bool = False
+    #: Failed files that are not among the scanned ones (a project file that could not be written).
+    extra_failed: int = 0
 
     @property
     def changed(self) -> list[FileResult]:
@@ -87,13 +106,9 @@ class RewriteResult:
     def summary(self) -> dict[str, int]:
         failed = len(self.failed)
         changed = self.changed_count
-        return {
-            # a configuration file the rewrite edited counts as a scanned file too
-            "scanned": self.scanned + len(self.config_edits),
-            "changed": changed,
-            "unchanged": self.scanned - len(self.changed) - failed,
-            "failed": failed,
-        }
+        # a configuration file the rewrite edited (or failed to write) counts as a scanned file too
+        scanned = self.scanned + len(self.config_edits) + self.extra_failed
+        return {"scanned": scanned, "changed": changed, "unchanged": scanned - changed - failed, "failed": failed}
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -103,6 +118,13 @@ class RewriteResult:
                 {"from": str(e.source), "to": str(e.path)} for e in self.config_edits if isinstance(e, RenamedFile)
             ],
             "failed": [{"path": f.path, "error": f.error} for f in self.failed],
+            "written": not self.rolled_back,
+            "skipped": {
+                "folders": [{"path": str(p), "reason": why} for p, why in self.skipped.folders],
+                "files": [{"path": str(p), "reason": why} for p, why in self.skipped.files],
+                "symlinks": [str(p) for p in self.skipped.links],
+            },
+            "recovered": self.recovered,
             "findings": [f.to_json() for f in self.findings],
         }
 
@@ -124,41 +146,108 @@ def select_codes(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> froz
 
 
 def rewrite(paths: Iterable[Path], options: RewriteOptions) -> RewriteResult:
-    """Rewrite ``paths`` (files or folders). Raises :class:`DiscoveryError` for missing paths."""
+    """Rewrite ``paths`` (files or folders). Raises :class:`DiscoveryError` for missing paths or
+    an interrupted earlier run that this mode may not finish, :class:`~.transaction.Interrupted`
+    on Ctrl-C/SIGTERM (the tree is then the original or the complete port)."""
     paths = [Path(p) for p in paths]
-    sources = list(iter_files(paths, options.exclude))
-    result = RewriteResult(scanned=len(sources))
+    skipped = Skipped()
+    sources = list(iter_files(paths, options.exclude, skipped=skipped))
+    recovered = _recover(paths, options, skipped.journals)
+    if recovered:  # the tree changed under the walk: look again
+        skipped = Skipped()
+        sources = list(iter_files(paths, options.exclude, skipped=skipped))
+    result = RewriteResult(scanned=len(sources), skipped=skipped, recovered=recovered)
+    result.project_findings.extend(_skipped_findings(skipped, paths))
     candidates = _candidates(sources)
     module_names = {str(f.path): A.module_name_for(f.path) for f, _ in candidates}
-    names = frozenset(module_names.values())
-    with _workers(options.jobs) as pool:  # one pool for both parallel phases
-        summaries, unreadable = _summarize_all(candidates, module_names, names, pool, options.jobs)
-        if "F2Q117" not in options.enabled:
-            _ignore_http_calls(summaries)
-        analysis = A.decide(summaries, set(names))
-        result.analysis = analysis
-        result.files.extend(unreadable)
-        if not any(mentions_flask(data) or b"test_client" in data for _, data in candidates):
-            analysis.modules = {}  # no Flask anywhere: nothing to port, nothing to guess about
-        if options.http_client == "aiohttp" and "F2Q117" in options.enabled:
-            result.project_findings.extend(SyncHttpClient.plan(analysis))
-        work = [(str(f.path), data) for f, data in candidates if str(f.path) in analysis.modules]
-        done = len(unreadable) + (len(sources) - len(candidates))
-        total = len(sources)
-        for file_result in _transform_all(work, analysis, options, pool):
-            result.files.append(file_result)
-            done += 1
-            if options.progress:
-                options.progress(done, total)
+    any_flask = any(mentions_flask(data) or b"test_client" in data for _, data in candidates)
+    # Two packages with one name (a monorepo, a port beside its original) are separate projects.
+    groups = projects.split(
+        candidates, {i: f.path for i, (f, _) in enumerate(candidates)},
+        {i: module_names[str(f.path)] for i, (f, _) in enumerate(candidates)},
+    )
+    done = len(sources) - len(candidates)
+    analyses: list[A.ProjectAnalysis] = []
+    with _workers(options.jobs) as pool:  # one pool for every parallel phase
+        for group in groups:
+            names = frozenset(module_names[str(f.path)] for f, _ in group)
+            summaries, unreadable = _summarize_all(group, module_names, names, pool, options.jobs)
+            if "F2Q117" not in options.enabled:
+                _ignore_http_calls(summaries)
+            analysis = A.decide(summaries, set(names))
+            analyses.append(analysis)
+            result.files.extend(unreadable)
+            done += len(unreadable)
+            if not any_flask:
+                analysis.modules = {}  # no Flask anywhere: nothing to port, nothing to guess about
+            if options.http_client == "aiohttp" and "F2Q117" in options.enabled:
+                result.project_findings.extend(SyncHttpClient.plan(analysis))
+            work = [(str(f.path), data) for f, data in group if str(f.path) in analysis.modules]
+            for file_result in _transform_all(work, analysis, options, pool):
+                result.files.append(file_result)
+                done += 1
+                if options.progress:
+                    options.progress(done, len(sources))
+            generated = SyncHttpClient.module_edit(analysis)  # the http_client module (--http-client aiohttp)
+            if generated is not None:
+                result.config_edits.append(generated[0])
+                result.project_findings.append(generated[1])
+    analysis = projects.merge(analyses) if analyses else A.decide([], set())
+    result.analysis = analysis
     result.files.sort(key=lambda f: f.path)
     if {"F2Q206", "F2Q401", "F2Q402", "F2Q403"} & options.enabled:
-        result.config_edits = _config_edits(paths, analysis, result, options)
-    generated = SyncHttpClient.module_edit(analysis)  # the http_client module (--http-client aiohttp)
-    if generated is not None:
-        result.config_edits.append(generated[0])
-        result.project_findings.append(generated[1])
-    _emit(paths, sources, result, options)
+        result.config_edits = [*_config_edits(paths, analysis, result, options), *result.config_edits]
+    _emit(paths, result, options)
     return result
+
+
+class PendingRewrite(DiscoveryError):
+    """An interrupted earlier run left a journal that this run may not finish (it writes nothing,
+    or writes elsewhere): a one-line error."""
+
+
+def _anchor(paths: list[Path]) -> Path:
+    """The folder of an in-place run's journal: the deepest one holding every PATH."""
+    folders = [str(p.resolve() if p.resolve().is_dir() else p.resolve().parent) for p in paths]
+    return Path(os.path.commonpath(folders))
+
+
+def _recover(paths: list[Path], options: RewriteOptions, seen: list[Path]) -> list[str]:
+    """Finish what an interrupted run left (in place: its journal at or above the PATHs, or in
+    them; ``--out``: the output's own journal) before looking at the tree."""
+    found = list(dict.fromkeys([*transaction.find_journals(_anchor(paths)), *seen]))
+    if found and (options.mode != Mode.WRITE or options.out is not None):
+        raise PendingRewrite(
+            f"{found[0]}: an interrupted rewrite is not finished; run `flask2quart rewrite` on "
+            "the same paths (in place) to finish it first"
+        )
+    if options.mode == Mode.WRITE and options.out is not None:
+        journal = transaction.out_journal(options.out.resolve())
+        found = [journal] if journal.exists() else []
+    try:
+        return [transaction.recover(journal) for journal in found]
+    except transaction.JournalError as error:
+        raise PendingRewrite(str(error)) from None
+
+
+def _skipped_findings(skipped: Skipped, paths: list[Path]) -> list[Finding]:
+    """A dangling symlink, a loop, a FIFO or a device: said, never opened; the run goes on."""
+    findings = [
+        # a FIFO or a device is never source code: information; a broken link may be a lost file
+        Finding(str(path), 1, 1, "F2Q004", why, Severity.INFO if why.startswith("not a regular") else Severity.WARNING)
+        for path, why in skipped.files
+    ]
+    roots = [p.resolve() for p in paths]
+    for link in skipped.links:
+        target = link.resolve()
+        if link.suffix == ".py" and target.exists() and not any(r == target or r in target.parents for r in roots):
+            findings.append(
+                Finding(
+                    str(link), 1, 1, "F2Q004", f"symlink to {target}, outside the rewritten paths: kept as a "
+                    "link, its target not rewritten", Severity.WARNING,
+                )
+            )
+    return findings
 
 
 def _ignore_http_calls(summaries: list[A.ModuleFacts]) -> None:
@@ -319,8 +408,19 @@ def _workers(jobs: int) -> Iterator[ProcessPoolExecutor | None]:
     if jobs <= 1:
         yield None
         return
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=_mp_context()) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_mp_context(), initializer=_ignore_interrupts)
+    try:
         yield pool
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C: do not wait for queued work
+        raise
+    pool.shutdown()
+
+
+def _ignore_interrupts() -> None:
+    """A terminal's Ctrl-C reaches the workers too: only the main process reacts (one line, its
+    cleanup), the workers must not print a traceback each."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _mp_context() -> multiprocessing.context.BaseContext:
@@ -422,7 +522,7 @@ def _in_testcase(facts: A.ModuleFacts, qual: str) -> bool:
 # --- output -------------------------------------------------------------------------------------
 
 
-def _emit(paths: list[Path], sources: list[SourceFile], result: RewriteResult, options: RewriteOptions) -> None:
+def _emit(paths: list[Path], result: RewriteResult, options: RewriteOptions) -> None:
     # path -> (before, after); before None: a new file, after None: the file goes (a rename's source)
     changes: dict[Path, tuple[bytes | None, bytes | None]] = {
         Path(f.path): (f.before, f.after) for f in result.changed if f.after is not None
@@ -440,21 +540,35 @@ def _emit(paths: list[Path], sources: list[SourceFile], result: RewriteResult, o
         return
     try:
         if options.out is None:
-            for path, (_, after) in changes.items():
-                if after is not None:
-                    write_atomic(path, after)
-            for path, (_, after) in changes.items():
-                if after is None:  # after the new file is written: a failed write loses nothing
-                    path.unlink(missing_ok=True)
+            outputs = [transaction.Output(path, data=after) for path, (_, after) in changes.items()]
+            if outputs:
+                transaction.commit_in_place(outputs, _anchor(paths) / JOURNAL_NAME)
         else:
-            _write_tree(paths, options, changes)
-    except OSError as error:
-        # Nothing half-written: each write is atomic. Say which file and stop with an error.
-        where = str(getattr(error, "filename", None) or "")
-        message = f"cannot write {where}: {error.strerror or error}"
-        failed = FileResult(where, b"", error=message)
-        failed.findings.append(Finding(where, 1, 0, "F2Q001", message, Severity.ERROR))
-        result.files.append(failed)
+            transaction.commit_tree(_tree_outputs(paths, options, changes), options.out.resolve())
+    except transaction.WriteError as error:
+        _record_write_error(result, error)
+
+
+def _record_write_error(result: RewriteResult, error: transaction.WriteError) -> None:
+    """One file could not be written: it is named (never a temp file) with F2Q003, and the result
+    says what really changed: nothing, since the run is all or nothing."""
+    where = str(error.path)
+    message = f"cannot write: {error.reason}" + ("" if error.switching else "; nothing was written")
+    if not error.switching:
+        result.rolled_back = True
+        for file_result in result.files:
+            file_result.after = None
+        result.config_edits = []
+    finding = Finding(where, 1, 0, "F2Q003", message, Severity.ERROR)
+    for file_result in result.files:
+        if file_result.path == where:
+            file_result.error = message
+            file_result.findings.append(finding)
+            return
+    failed = FileResult(where, b"", error=message)
+    failed.findings.append(finding)
+    result.files.append(failed)
+    result.extra_failed += 1
 
 
 def _out_path(given: Path, file: Path, out: Path, single_dir: bool) -> Path:
@@ -465,32 +579,38 @@ def _out_path(given: Path, file: Path, out: Path, single_dir: bool) -> Path:
     return out / rel if single_dir else out / root.name / rel
 
 
-def _write_tree(
+def _tree_outputs(
     paths: list[Path], options: RewriteOptions, changes: dict[Path, tuple[bytes | None, bytes | None]]
-) -> None:
-    """``--out``: every file of each PATH, rewritten or copied; the PATHs themselves untouched."""
+) -> list[transaction.Output]:
+    """``--out``: every file of each PATH, rewritten or copied with its mode; symlinks as symlinks."""
     out = options.out
     assert out is not None
+    out = out.resolve()
     single_dir = len(paths) == 1 and paths[0].resolve().is_dir()
-    written: set[Path] = set()
+    outputs: dict[Path, transaction.Output] = {}
+    seen: set[Path] = set()
     for given in paths:
-        for source in iter_files([given], options.exclude, python_only=False):
-            target = _out_path(given, source.path, out, single_dir)
-            if source.path in changes:
-                after = changes[source.path][1]
+        for entry in walk([given], options.exclude):
+            target = _out_path(given, entry.path, out, single_dir)
+            seen.add(entry.path)
+            if entry.is_link:
+                outputs[target] = transaction.Output(target, link=os.readlink(entry.path))
+            elif entry.path in changes:
+                after = changes[entry.path][1]
                 if after is not None:  # None: renamed away, only the new name goes in the tree
-                    write_atomic(target, after)
+                    mode = stat.S_IMODE(entry.path.stat().st_mode)
+                    outputs[target] = transaction.Output(target, data=after, mode=mode)
             else:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(source.path, target)
-            written.add(source.path)
+                outputs[target] = transaction.Output(target, copy_from=entry.path)
     for path, (_, after) in changes.items():
-        if path in written or after is None:
+        if path in seen or after is None:
             continue
         for given in paths:
             root = given.resolve()
             if root.is_dir() and (path == root or root in path.parents):
-                write_atomic(_out_path(given, path, out, single_dir), after)
+                target = _out_path(given, path, out, single_dir)
+                outputs[target] = transaction.Output(target, data=after)
+    return list(outputs.values())
 
 
 def _decode(data: bytes) -> str:

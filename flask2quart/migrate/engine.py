@@ -130,7 +130,8 @@ def _finish_module(module: cst.Module, ctx: FileContext) -> cst.Module:
     for name, source in ctx.helpers.items():
         if name in ctx.facts.functions or name in ctx.facts.classes:
             continue  # already there: a second run adds nothing
-        statements = list(cst.parse_module(source).body)
+        # The file's own line endings, also inside the helper's docstring (a string token keeps them).
+        statements = list(cst.parse_module(source.replace("\n", module.default_newline)).body)
         if statements:  # two blank lines before each helper (LibCST gives them to the header)
             first = statements[0]
             statements[0] = first.with_changes(

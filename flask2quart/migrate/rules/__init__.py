@@ -98,11 +98,16 @@ PYTHON_RULES: tuple[type[Rule], ...] = (
     FlaskJwtExtended,
 )
 
-#: Codes the engine reports itself (not rules): a file it could not read or parse, and output
-#: that failed to compile (a bug of ours: the file is left untouched).
+#: Codes the engine reports itself (not rules): a file it could not read or parse, output that
+#: failed to compile (a bug of ours: the file is left untouched), a write that failed (the run is
+#: all or nothing: nothing was written), and what a walk does not open.
 ENGINE_CODES = {
     "F2Q001": "file could not be read or parsed; left untouched",
     "F2Q002": "rewritten output did not compile; file left untouched (please report it)",
+    "F2Q003": "a file could not be written (disk full, permission, a folder in the way): a run is all or "
+    "nothing, so no file was written; the message names the file and the reason",
+    "F2Q004": "not a regular file (a dangling symlink, a symlink loop, a FIFO, a device) or a symlink to a "
+    "file outside the rewritten paths: left as it is, never opened; the rest of the run proceeds",
 }
 
 ALL_CODES: dict[str, str] = {
