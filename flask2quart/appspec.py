@@ -30,10 +30,32 @@ def load_app(spec: str) -> Any:
     except ModuleNotFoundError as error:
         if error.name and (module_name == error.name or module_name.startswith(error.name + ".")):
             raise AppSpecError(f"{spec!r}: no module named {error.name!r}") from error
-        raise AppSpecError(f"{spec!r}: importing {module_name} failed: {error}") from error
+        raise AppSpecError(f"{spec!r}: importing {module_name} failed: {_missing(error)}") from error
     except Exception as error:  # the user's module raised while importing
         raise AppSpecError(f"{spec!r}: importing {module_name} failed: {type(error).__name__}: {error}") from error
     return _evaluate(spec, module, expression)
+
+
+def _missing(error: ModuleNotFoundError) -> str:
+    """``examples/x/http_client.py:30 imports 'aiohttp', which is not installed``: the spec itself
+    is fine, a module it imports needs a package (an extra the user has not installed)."""
+    where = None
+    frame = error.__traceback__
+    while frame is not None:  # the last frame of real code: importlib's own frames are "<frozen ...>"
+        filename = frame.tb_frame.f_code.co_filename
+        if not filename.startswith("<"):
+            where = f"{_shown(filename)}:{frame.tb_lineno}"
+        frame = frame.tb_next
+    missing = f"{error.name!r}" if error.name else str(error)
+    return f"{where} imports {missing}, which is not installed" if where else f"{error}"
+
+
+def _shown(filename: str) -> str:
+    try:
+        relative = os.path.relpath(filename)
+    except ValueError:  # another drive (Windows)
+        return filename
+    return filename if relative.startswith("..") else relative
 
 
 def _evaluate(spec: str, module: Any, expression: str) -> Any:
