@@ -169,7 +169,7 @@ def rewrite(paths: Iterable[Path], options: RewriteOptions) -> RewriteResult:
     done = len(sources) - len(candidates)
     analyses: list[A.ProjectAnalysis] = []
     with _workers(options.jobs) as pool:  # one pool for every parallel phase
-        for group in groups:
+        for _, group in groups:
             names = frozenset(module_names[str(f.path)] for f, _ in group)
             summaries, unreadable = _summarize_all(group, module_names, names, pool, options.jobs)
             if "F2Q117" not in options.enabled:
@@ -183,6 +183,7 @@ def rewrite(paths: Iterable[Path], options: RewriteOptions) -> RewriteResult:
             if options.http_client == "aiohttp" and "F2Q117" in options.enabled:
                 result.project_findings.extend(SyncHttpClient.plan(analysis))
             work = [(str(f.path), data) for f, data in group if str(f.path) in analysis.modules]
+            transaction.fault("analysis")
             for file_result in _transform_all(work, analysis, options, pool):
                 result.files.append(file_result)
                 done += 1
@@ -196,7 +197,9 @@ def rewrite(paths: Iterable[Path], options: RewriteOptions) -> RewriteResult:
     result.analysis = analysis
     result.files.sort(key=lambda f: f.path)
     if {"F2Q206", "F2Q401", "F2Q402", "F2Q403"} & options.enabled:
-        result.config_edits = [*_config_edits(paths, analysis, result, options), *result.config_edits]
+        # split projects each get their own project files (the files under none of them: none)
+        folders = [folder for folder, _ in groups if folder is not None] or paths
+        result.config_edits = [*_config_edits(folders, analysis, result, options), *result.config_edits]
     _emit(paths, result, options)
     return result
 

@@ -29,22 +29,23 @@ def import_root(path: Path) -> Path:
     return folder
 
 
-def split(items: Sequence[T], path_of: dict[int, Path], names: dict[int, str]) -> list[list[T]]:
-    """``items`` grouped into projects (see the module docstring); ``path_of``/``names`` give each
-    item's path and module name by index."""
+def split(items: Sequence[T], path_of: dict[int, Path], names: dict[int, str]) -> list[tuple[Path | None, list[T]]]:
+    """``items`` grouped into projects (see the module docstring), each with its folder (``None``
+    for the whole tree, or for the files under no project folder); ``path_of``/``names`` give
+    each item's path and module name by index."""
     roots_by_name: dict[str, set[Path]] = {}
     for index in range(len(items)):
         roots_by_name.setdefault(names[index], set()).add(import_root(path_of[index]))
     clashing = {root for roots in roots_by_name.values() if len(roots) > 1 for root in roots}
     if not clashing:
-        return [list(items)]
+        return [(None, list(items))]
     anchors = {_widen(root, clashing - {root}) for root in clashing}
     groups: dict[Path | None, list[T]] = {}
     for index, item in enumerate(items):
         path = path_of[index].resolve()
         above = [anchor for anchor in anchors if anchor in path.parents]
         groups.setdefault(max(above, key=lambda a: len(a.parts)) if above else None, []).append(item)
-    return [groups[key] for key in sorted(groups, key=lambda k: (k is None, str(k)))]
+    return [(key, groups[key]) for key in sorted(groups, key=lambda k: (k is None, str(k)))]
 
 
 def _widen(root: Path, others: set[Path]) -> Path:

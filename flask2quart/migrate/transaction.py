@@ -9,7 +9,7 @@ journal is committed, the renames follow, and the journal goes last. A run kille
 commit is rolled back by the next run, one killed after it is completed by the next run
 (:func:`recover`). Ctrl-C or SIGTERM during the renames is held until they are done.
 
-``FLASK2QUART_FAULT=POINT[:INDEX]:ACTION`` injects a fault for tests (see :func:`_fault`).
+``FLASK2QUART_FAULT=POINT[:INDEX]:ACTION`` injects a fault for tests (see :func:`fault`).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from types import FrameType
 from .discover import JOURNAL_NAME
 
 __all__ = [
-    "Interrupted", "Output", "WriteError", "commit_in_place", "commit_tree", "find_journals",
+    "Interrupted", "Output", "WriteError", "commit_in_place", "commit_tree", "fault", "find_journals",
     "out_journal", "recover", "terminate_as_interrupt",
 ]
 
@@ -169,12 +169,12 @@ def _stage_all(
             make_root.mkdir()
         for index, (output, temp, target) in enumerate(items):
             current = output.target
-            _fault("stage", index, target)
+            fault("stage", index, target)
             if check_target:
                 _check_writable(target)
             _stage(output, temp, target)
         current = None
-        _fault("commit")
+        fault("commit")
         _write_journal(state.journal, state.to_json("committed"))
     except BaseException as error:
         _rollback(state.to_json("staging"))
@@ -235,7 +235,7 @@ def _switch(state: _State) -> None:
                 Path(error.filename or state.journal), f"{error.strerror or error}; the next run completes the switch",
                 switching=True,
             ) from None
-        _fault("finish")
+        fault("finish")
         state.journal.unlink(missing_ok=True)
         _fsync_dir(state.journal.parent)
     if held:
@@ -245,7 +245,7 @@ def _switch(state: _State) -> None:
 def _roll_forward(journal: dict[str, object]) -> None:
     folders: set[Path] = set()
     for index, (source, target) in enumerate(_pairs(journal.get("moves"))):
-        _fault("switch", index, target)
+        fault("switch", index, target)
         if os.path.lexists(source):  # already moved by an earlier attempt otherwise
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(source, target)
@@ -385,10 +385,10 @@ def terminate_as_interrupt() -> Iterator[None]:
 # --- fault injection (tests) ---------------------------------------------------------------------
 
 
-def _fault(point: str, index: int | None = None, target: Path | None = None) -> None:
+def fault(point: str, index: int | None = None, target: Path | None = None) -> None:
     """``FLASK2QUART_FAULT=stage:2:kill`` kills the run before it stages its third output.
 
-    Points: ``stage:I`` (before staging output I), ``commit`` (all staged, journal not yet
+    Points: ``analysis`` (the worker pool is up, nothing written yet), ``stage:I`` (before staging output I), ``commit`` (all staged, journal not yet
     committed), ``switch:I`` (before rename I), ``finish`` (renamed, journal not yet removed).
     Actions: ``kill`` (SIGKILL), ``int`` (SIGINT to this process), ``intgroup`` (SIGINT to the
     process group, as a terminal's Ctrl-C), ``term`` (SIGTERM), ``enospc``/``eacces`` (the write
