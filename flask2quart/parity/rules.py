@@ -13,6 +13,8 @@ Rules apply everywhere or to one route, named by endpoint (``api.list_links``), 
 
 from __future__ import annotations
 
+import datetime
+import email.utils
 import fnmatch
 import importlib
 import math
@@ -80,6 +82,43 @@ def _tolerance(amount: float) -> Comparator:
     return within
 
 
+def _instant(value: Any) -> datetime.datetime | float | None:
+    """A timestamp as JSON carries it: ISO 8601 text, an HTTP date, or seconds since the epoch."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    try:
+        return datetime.datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _timestamps(seconds: float) -> Comparator:
+    """Two timestamps at most ``seconds`` apart: the two apps create the "same" row a moment apart
+    (a ``created`` column at one-second resolution is one second apart when a second boundary falls
+    between the Flask and the Quart request)."""
+
+    def within(flask: Any, quart: Any) -> bool:
+        left, right = _instant(flask), _instant(quart)
+        if isinstance(left, float) and isinstance(right, float):
+            return abs(left - right) <= seconds
+        if isinstance(left, datetime.datetime) and isinstance(right, datetime.datetime):
+            if (left.tzinfo is None) != (right.tzinfo is None):
+                return False  # one says where it is, the other does not: a real difference
+            return abs((left - right).total_seconds()) <= seconds
+        return type(flask) is type(quart) and bool(flask == quart)  # JSON types kept apart
+
+    return within
+
+
 def _casefold(flask: Any, quart: Any) -> bool:
     return str(flask).casefold() == str(quart).casefold()
 
@@ -102,11 +141,13 @@ BUILTIN_COMPARATORS: dict[str, Callable[[str], Comparator]] = {
     "set": lambda _: _as_set,
     "present": lambda _: _present,
     "tolerance": lambda argument: _tolerance(float(argument or 0)),
+    "timestamp": lambda argument: _timestamps(float(argument or 1)),
 }
 
 
 def resolve_comparator(spec: str | Comparator) -> Comparator:
-    """``"casefold"``, ``"set"``, ``"present"``, ``"tolerance:0.01"`` or ``"package.module:function"``."""
+    """``"casefold"``, ``"set"``, ``"present"``, ``"tolerance:0.01"``, ``"timestamp:60"`` or
+    ``"package.module:function"``."""
     if callable(spec):
         return spec
     if not isinstance(spec, str):

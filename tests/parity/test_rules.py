@@ -322,7 +322,7 @@ def test_module_function_comparator(comparator_module: str) -> None:
 @pytest.mark.parametrize(
     ("spec", "expected"),
     [
-        ("fuzzy", "expected one of casefold, set, present, tolerance or 'module:function'"),
+        ("fuzzy", "expected one of casefold, set, present, tolerance, timestamp or 'module:function'"),
         ("no_such_module_f2q_rules:fn", "no_such_module_f2q_rules"),
         ("{module}:missing", "missing"),
         ("{module}:NOT_CALLABLE", "is not callable"),
@@ -437,3 +437,22 @@ async def test_engine_ignore_body_ignores_the_json_body() -> None:
     flask_app, quart_app = make_apps()
     found = await compare(flask_app, quart_app, Rules.build(ignore=["header:x-request-id", "body"]))
     assert set(found.values()) == {Category.IGNORED}
+
+
+@pytest.mark.parametrize(
+    ("flask_value", "quart_value", "equal"),
+    [
+        ("2026-01-01T10:00:00", "2026-01-01T10:00:01", True),  # a second boundary between the requests
+        ("2026-01-01T10:00:00", "2026-01-01T10:01:01", False),
+        ("2026-01-01T10:00:00+00:00", "2026-01-01T10:00:30Z", True),
+        ("2026-01-01T10:00:00+00:00", "2026-01-01T10:00:00", False),  # one side lost its time zone
+        ("Wed, 07 Jan 2026 10:00:00 GMT", "Wed, 07 Jan 2026 10:00:59 GMT", True),
+        (1767261600, 1767261630.5, True),
+        ("not a time", "not a time", True),
+        ("not a time", "2026-01-01T10:00:00", False),
+        (None, "2026-01-01T10:00:00", False),
+        (True, 1, False),
+    ],
+)
+def test_timestamp_comparator(flask_value: Any, quart_value: Any, equal: bool) -> None:
+    assert resolve_comparator("timestamp:60")(flask_value, quart_value) is equal
