@@ -94,6 +94,12 @@ class FunctionFacts:
     fakes: tuple[tuple[str, str], ...] = ()
     #: Blocking HTTP calls it makes where an ``await`` could go (``requests.get``...): F2Q117.
     sync_http_calls: tuple[str, ...] = ()
+    #: Arguments of tracked kinds it passes to project functions: (callee ``module:qualname``,
+    #: parameter position or keyword, value). The value flow into the callee's parameters.
+    arg_flows: list[tuple[str, int | str, str]] = field(default_factory=list)
+    #: Kinds its parameters are declared with (``response: TestResponse``) or were given by the
+    #: analysis (call sites, fixtures): what both passes bind the parameter to.
+    param_kinds: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -158,6 +164,9 @@ class ProjectAnalysis:
     class_attrs: dict[str, dict[str, str]] = field(default_factory=dict)
     #: every project class, ``module:Class``
     class_names: set[str] = field(default_factory=set)
+    #: ``module:qualname`` -> {parameter: value} its parameters hold (annotations, call sites,
+    #: fixtures): both passes bind them.
+    param_kinds: dict[str, dict[str, str]] = field(default_factory=dict)
     #: Project classes built on an extension base whose Quart port is async (``forms:LoginForm`` ->
     #: ``flask_wtf.FlaskForm``): built with ``await Class.create_form()``.
     extension_classes: dict[str, str] = field(default_factory=dict)
@@ -207,11 +216,29 @@ def to_project(dotted: str, modules: set[str] | frozenset[str]) -> str:
 # --- per-module summary -----------------------------------------------------------------------
 
 
-def summarize(path: str, source: bytes, module: str, modules: frozenset[str]) -> ModuleFacts:
-    return summarize_tree(path, ast.parse(source, filename=path), module, modules)
+def summarize(
+    path: str, source: bytes, module: str, modules: frozenset[str], inputs: FlowInputs | None = None
+) -> ModuleFacts:
+    return summarize_tree(path, ast.parse(source, filename=path), module, modules, inputs)
 
 
-def summarize_tree(path: str, tree: ast.Module, module: str, modules: frozenset[str]) -> ModuleFacts:
+@dataclass(frozen=True)
+class FlowInputs:
+    """What the rest of the project tells one module's scan (settled by :func:`decide`).
+
+    ``params``: ``qualname`` -> {parameter: value} flowing in from call sites and fixtures;
+    ``attrs``: ``k:obj:module:Class`` -> {attribute: value} set on ``self`` anywhere in its MRO;
+    ``returns``: what the project functions it calls return."""
+
+    params: dict[str, dict[str, str]] = field(default_factory=dict)
+    attrs: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: ``module:qualname`` of a project function it calls -> the kind that call returns
+    returns: dict[str, str] = field(default_factory=dict)
+
+
+def summarize_tree(
+    path: str, tree: ast.Module, module: str, modules: frozenset[str], inputs: FlowInputs | None = None
+) -> ModuleFacts:
     """:func:`summarize` for a tree already parsed (``flask2quart check`` keeps its trees)."""
     facts = ModuleFacts(
         module=module,
@@ -224,7 +251,7 @@ def summarize_tree(path: str, tree: ast.Module, module: str, modules: frozenset[
         registered=[],
         wrappers={},
     )
-    _ModuleScanner(facts, modules, is_package=path.endswith("__init__.py")).run(tree)
+    _ModuleScanner(facts, modules, is_package=path.endswith("__init__.py"), inputs=inputs).run(tree)
     return facts
 
 
@@ -273,9 +300,12 @@ def _decorator_target(dec: ast.expr) -> tuple[ast.expr, list[ast.expr], list[ast
 
 
 class _ModuleScanner:
-    def __init__(self, facts: ModuleFacts, modules: frozenset[str], *, is_package: bool) -> None:
+    def __init__(
+        self, facts: ModuleFacts, modules: frozenset[str], *, is_package: bool, inputs: FlowInputs | None = None
+    ) -> None:
         self.facts = facts
         self.modules = modules
+        self.inputs = inputs or FlowInputs()
         self.package = facts.module if is_package else facts.module.rpartition(".")[0]
         self.top_level: dict[str, str] = {}  # module-level defs/classes -> module:qualname
 
@@ -399,6 +429,9 @@ class _FunctionScanner:
             klass = self.module.class_of(base)
             if klass is not None and node.attr in klass.attrs:
                 return klass.attrs[node.attr]
+            inherited = self.module.inputs.attrs.get(base or "", {})
+            if node.attr in inherited and not isinstance(node.ctx, ast.Store):
+                return inherited[node.attr]
             step = V.attribute_step(base, node.attr, in_tests=self.in_tests)
             if step.awaits and not awaited and not isinstance(node.ctx, ast.Store):
                 self.mark_await(no_await)
@@ -429,10 +462,9 @@ class _FunctionScanner:
 
     def call(self, node: ast.Call, *, awaited: bool, no_await: bool) -> V.Value:
         func = self.expr(node.func, no_await=no_await)
-        for arg in node.args:
-            self.expr(arg, no_await=no_await)
-        for kw in node.keywords:
-            self.expr(kw.value, no_await=no_await)
+        positional = [self.expr(arg, no_await=no_await) for arg in node.args]
+        keywords = [(kw.arg, self.expr(kw.value, no_await=no_await)) for kw in node.keywords]
+        self._record_flows(func, node, positional, keywords)
         self._registration(node)
         for kw in node.keywords:  # ``Babel(app, locale_selector=get_locale)``
             role = flask_api.EXTENSION_CALLBACK_KEYWORDS.get(kw.arg or "")
@@ -469,12 +501,36 @@ class _FunctionScanner:
             and not awaited
         ):
             self.mark_await(no_await)  # ``form.validate_on_submit()`` on a form of unknown class
+        if project and project in self.module.inputs.returns:
+            return self.module.inputs.returns[project]  # settled by an earlier round
         if func and V.is_project(func):
             qual = project or ""
             if qual.rpartition(":")[2][:1].isupper() and "." not in qual.rpartition(":")[2]:
                 return f"k:obj:{qual}"  # instantiating a project class
             return f"r:{qual}"
         return step.value
+
+    def _record_flows(
+        self,
+        func: V.Value,
+        node: ast.Call,
+        positional: list[V.Value],
+        keywords: list[tuple[str | None, V.Value]],
+    ) -> None:
+        """Arguments of tracked kinds passed to a project function: edges of the value flow."""
+        if self.func is None or not func:
+            return
+        target, offset = _callee(func)
+        if target is None:
+            return
+        for index, (arg, value) in enumerate(zip(node.args, positional, strict=True)):
+            if isinstance(arg, ast.Starred):
+                break
+            if _flows(value):
+                self.func.arg_flows.append((target, index + offset, value))  # type: ignore[arg-type]
+        for name, value in keywords:
+            if name and _flows(value):
+                self.func.arg_flows.append((target, name, value))  # type: ignore[arg-type]
 
     def mark_await(self, no_await: bool) -> None:
         if self.func is not None and not no_await:
@@ -625,8 +681,8 @@ class _FunctionScanner:
         return self.func is not None and self.func.role is Role.FIXTURE and V.is_project(value)
 
     def _is_async_context(self, expr: ast.expr, value: V.Value) -> bool:
-        if value == V.TEST_CLIENT:
-            return True  # ``with client:`` and ``with app.test_client() as c:``
+        if value in (V.TEST_CLIENT, V.APP_CONTEXT):
+            return True  # ``with client:``, ``with app.test_client() as c:``, ``with make_ctx():``
         if value and value.startswith("p:") and "|" not in value and self.func is not None:
             self.func.param_calls.add((value[2:], WITH))  # ``with client:`` on a fixture
             return False
@@ -700,6 +756,15 @@ class _FunctionScanner:
             isinstance(d, ast.Name) and d.id == "staticmethod" for d in node.decorator_list
         ):
             scanner.kinds[params[0]] = self.class_value
+        for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+            declared = _declared_kind(owner, arg.annotation) if arg.annotation else None
+            if declared and arg.arg not in scanner.kinds:
+                facts.param_kinds[arg.arg] = declared
+                scanner.kinds[arg.arg] = declared
+        for param, value in self.module.inputs.params.get(qual, {}).items():
+            if param in params and param not in scanner.kinds:
+                facts.param_kinds[param] = value
+                scanner.kinds[param] = value
         if facts.role in (Role.TEST, Role.FIXTURE):
             for param in params:
                 if param not in scanner.kinds and param not in ("self", "cls"):
@@ -795,6 +860,51 @@ class _FunctionScanner:
         return Role.PLAIN
 
 
+def _declared_kind(scope: _FunctionScanner, annotation: ast.expr) -> V.Value:
+    """What an annotation says a parameter holds: ``FlaskClient``, ``"TestResponse"``,
+    ``Flask | None``, ``Optional[Response]``."""
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        try:
+            annotation = ast.parse(annotation.value, mode="eval").body
+        except SyntaxError:
+            return None
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        return _declared_kind(scope, annotation.left) or _declared_kind(scope, annotation.right)
+    if isinstance(annotation, ast.Subscript):
+        if scope.expr(annotation.value, no_await=True) in ("q:typing.Optional", "q:typing.Union"):
+            inner = annotation.slice
+            parts = inner.elts if isinstance(inner, ast.Tuple) else [inner]
+            return next((k for k in (_declared_kind(scope, p) for p in parts) if k), None)
+        return None
+    return V.annotation_kind(scope.expr(annotation, no_await=True))
+
+
+def _callee(func: str) -> tuple[str | None, int]:
+    """The project function a call of ``func`` runs and where its first argument lands:
+    ``q:m:f`` -> (``m:f``, 0); ``b:k:obj:m:C|meth`` -> (``m:C.meth``, 1); ``q:m:C`` -> ``__init__``."""
+    bound = V.bound_method(func)
+    if bound:
+        return bound, 1
+    project = V.project_name(func)
+    if not project:
+        return None, 0
+    last = project.rpartition(":")[2]
+    if last[:1].isupper() and "." not in last:
+        return f"{project}.__init__", 1
+    return project, 0
+
+
+def _flows(value: V.Value) -> bool:
+    """A value worth following into a callee: a tracked kind, a parameter, a call's result."""
+    if not value:
+        return False
+    if value.startswith("p:"):
+        return "|" not in value
+    if value.startswith("b:k:obj:") or V.is_project(value):
+        return True  # a project function, bound method or class handed over as a value
+    return value.startswith(("k:", "r:")) and value not in ("k:?",)
+
+
 def _is_testcase(klass: ClassFacts) -> bool:
     return any(b in ("q:unittest.TestCase", "q:unittest.case.TestCase") for b in klass.bases)
 
@@ -841,8 +951,153 @@ def _generator_shape(node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[bool
 # --- the whole project ------------------------------------------------------------------------
 
 
-def decide(summaries: Iterable[ModuleFacts], module_names: set[str]) -> ProjectAnalysis:
-    """Settle roles, fixtures and the async colouring for the whole project."""
+#: Rounds of the value flow: each lets kinds travel one more call (or base class) deep.
+FLOW_ROUNDS = 4
+
+
+def decide(
+    summaries: Iterable[ModuleFacts], module_names: set[str], sources: dict[str, bytes] | None = None
+) -> ProjectAnalysis:
+    """Settle roles, fixtures, the value flow and the async colouring for the whole project.
+
+    With ``sources``, kinds flow across function boundaries: what call sites pass (and fixtures
+    give) binds the callee's parameters, ``self.x`` set in a base class is known in subclasses in
+    other modules. Modules whose inputs changed are scanned again with them, until nothing moves."""
+    analysis = _decide_once(summaries, module_names)
+    if not sources:
+        return analysis
+    names = frozenset(module_names)
+    given: dict[str, FlowInputs] = {}
+    for _ in range(FLOW_ROUNDS):
+        inputs = flow_inputs(analysis)
+        todo = [path for path, new in inputs.items() if new != given.get(path, FlowInputs()) and path in sources]
+        if not todo:
+            break
+        modules = dict(analysis.modules)
+        for path in todo:
+            given[path] = inputs[path]
+            modules[path] = summarize(path, sources[path], modules[path].module, names, inputs[path])
+        analysis = _decide_once(modules.values(), module_names)
+    return analysis
+
+
+def flow_inputs(analysis: ProjectAnalysis) -> dict[str, FlowInputs]:
+    """What each module's scan should know from the rest of the project (see :class:`FlowInputs`)."""
+    functions = {
+        f"{facts.module}:{qual}": (facts, func) for facts in analysis.modules.values() for qual, func in facts.functions.items()
+    }
+    classes = {
+        f"{facts.module}:{qual}": klass for facts in analysis.modules.values() for qual, klass in facts.classes.items()
+    }
+    facts_of = {name: func for name, (_, func) in functions.items()}
+    incoming: dict[str, dict[str, set[str]]] = {}
+    for name, (_, func) in functions.items():
+        role = analysis.roles.get(name, Role.PLAIN)
+        for target, slot, value in func.arg_flows:
+            kind = _settled(value, func, role, analysis)
+            if not kind:
+                continue
+            if target not in functions:
+                target = _inherited(target, classes, facts_of) or target
+            if target not in functions:
+                continue
+            params = functions[target][1].params
+            param = (params[slot] if slot < len(params) else None) if isinstance(slot, int) else slot
+            if param and param in params:
+                incoming.setdefault(target, {}).setdefault(param, set()).add(kind)
+        if role in (Role.TEST, Role.FIXTURE):  # what the fixtures it asks for give
+            for param in func.params:
+                given = analysis.fixtures.get(param) if param in analysis.fixture_names else None
+                if given and given.startswith("k:"):
+                    incoming.setdefault(name, {}).setdefault(param, set()).add(given)
+    inputs: dict[str, FlowInputs] = {}
+    for facts in analysis.modules.values():
+        params = {
+            qual: {param: chosen for param, kinds in flows.items() if (chosen := _one_kind(kinds))}
+            for qual in facts.functions
+            if (flows := incoming.get(f"{facts.module}:{qual}"))
+        }
+        wanted = {f"{facts.module}:{qual}" for qual in facts.classes} | {
+            target for target in facts.imports.values() if target in classes
+        }
+        attrs = {
+            f"k:obj:{name}": merged
+            for name in sorted(wanted)
+            if (merged := analysis.class_attrs.get(name)) and merged != classes[name].attrs
+        }
+        returns = {
+            call: analysis.returns[call]
+            for func in facts.functions.values()
+            for call in func.calls
+            if call in analysis.returns and analysis.returns[call] != "k:?"
+        }
+        inputs[facts.path] = FlowInputs({q: p for q, p in params.items() if p}, attrs, returns)
+    return inputs
+
+
+def _one_kind(kinds: set[str]) -> str | None:
+    """The value a parameter holds when its call sites agree; functions handed to it are coloured
+    alike (:func:`_callable_groups`), so any of them stands for all."""
+    if len(kinds) == 1:
+        return next(iter(kinds))
+    if all(k.startswith("b:k:obj:") or V.is_project(k) for k in kinds):
+        return min(kinds)
+    return None
+
+
+def _settled(value: str, caller: FunctionFacts, role: Role, analysis: ProjectAnalysis) -> str | None:
+    """What a flowing value is once the project is known: a kind (``k:...``) or ``None``."""
+    if value.startswith("r:"):
+        value = analysis.returns.get(value[2:], "")
+    elif value.startswith("p:"):
+        param = value[2:]
+        value = caller.param_kinds.get(param, "")
+        if not value and role in (Role.TEST, Role.FIXTURE) and param in analysis.fixture_names:
+            value = analysis.fixtures.get(param, "")
+    if value.startswith("b:k:obj:") or V.is_project(value):
+        return value
+    return value if value.startswith("k:") and value != "k:?" else None
+
+
+def _callable_groups(functions: dict[str, FunctionFacts], classes: dict[str, ClassFacts]) -> list[set[str]]:
+    """Project functions handed to the same parameter (``check(self.get_a)``, ``check(self.get_b)``):
+    the callee calls whichever it got, so they must all be awaited alike."""
+    slots: dict[tuple[str, int | str], set[str]] = {}
+    for func in functions.values():
+        for target, slot, value in func.arg_flows:
+            member = V.bound_method(value) or V.project_name(value)
+            if member and member not in functions:
+                member = _inherited(member, classes, functions)
+            if member in functions:
+                slots.setdefault((target, slot), set()).add(member)  # type: ignore[arg-type]
+    return [group for group in slots.values() if len(group) > 1]
+
+
+def _merged_attrs(classes: dict[str, ClassFacts]) -> dict[str, dict[str, str]]:
+    """``self.<attr>`` kinds of each class with those of its project bases (nearest wins)."""
+    merged: dict[str, dict[str, str]] = {}
+    for name, klass in classes.items():
+        attrs: dict[str, str] = {}
+        seen = {name}
+        order = [name]
+        while order:
+            current = classes.get(order.pop(0))
+            if current is None:
+                continue
+            for attr, value in current.attrs.items():
+                attrs.setdefault(attr, value)
+            for base in current.bases:
+                base_name = V.project_name(base)
+                if base_name and base_name not in seen:
+                    seen.add(base_name)
+                    order.append(base_name)
+        if attrs:
+            merged[name] = attrs
+    return merged
+
+
+def _decide_once(summaries: Iterable[ModuleFacts], module_names: set[str]) -> ProjectAnalysis:
+    """Settle roles, fixtures and the async colouring for the whole project, once."""
     modules = {facts.path: facts for facts in summaries}
     functions: dict[str, FunctionFacts] = {}
     classes: dict[str, ClassFacts] = {}
@@ -941,6 +1196,7 @@ def decide(summaries: Iterable[ModuleFacts], module_names: set[str]) -> ProjectA
                 if fake in functions:
                     fake_links.append((target, fake))
 
+    callable_groups = _callable_groups(functions, classes)
     asyncs = {n for n, f in functions.items() if f.already_async or roles[n].always_async}
     asyncs |= _extension_async_members(classes)
     # Calls are awaited, and callers coloured, only for functions this rewrite makes async and that
@@ -994,6 +1250,12 @@ def decide(summaries: Iterable[ModuleFacts], module_names: set[str]) -> ProjectA
             if target in asyncs and target not in not_awaited and fake not in asyncs:
                 asyncs.add(fake)
                 changed = True
+        for group in callable_groups:  # one parameter called with any of them: one colour
+            if any(m in asyncs and m not in not_awaited for m in group):
+                for member in group - asyncs:
+                    if not roles[member].must_stay_sync:
+                        asyncs.add(member)
+                        changed = True
         changed = _pull_sync_http(modules, functions, roles, callees, asyncs) or changed
     awaitable = asyncs - not_awaited
     awaitable |= {alias for alias, target in aliases.items() if target in awaitable}
@@ -1004,11 +1266,15 @@ def decide(summaries: Iterable[ModuleFacts], module_names: set[str]) -> ProjectA
         roles=roles,
         fixtures={k: v for k, v in fixtures.items() if not v.startswith("r:")},
         fixture_names=fixture_names,
-        returns={k: v for k, v in returns.items() if not v.startswith("r:")},
+        returns={
+            **{a: returns[t] for a, t in aliases.items() if t in returns and not returns[t].startswith("r:")},
+            **{k: v for k, v in returns.items() if not v.startswith("r:")},
+        },
         wrappers=view_wrappers,
         module_names=module_names,
         stream_wrapped=stream_wrapped,
-        class_attrs={name: dict(klass.attrs) for name, klass in classes.items() if klass.attrs},
+        class_attrs=_merged_attrs(classes),
+        param_kinds={name: dict(func.param_kinds) for name, func in functions.items() if func.param_kinds},
         class_names=set(classes),
         extension_classes=extension_classes(classes),
         on_loop=_on_loop(modules, roles, callees, asyncs),

@@ -211,6 +211,37 @@ def call_step(func: Value, *, project_async: frozenset[str] | set[str] = frozens
     return UNKNOWN
 
 
+#: Declared types (annotations) that say what a parameter holds, Flask's and Quart's spellings
+#: (a second run reads the port's own annotations).
+_ANNOTATION_KINDS = {
+    "flask.testing.FlaskClient": TEST_CLIENT,
+    "quart.testing.QuartClient": TEST_CLIENT,
+    "quart.testing.client.QuartClient": TEST_CLIENT,
+    "werkzeug.test.TestResponse": TEST_RESPONSE,
+    "werkzeug.test.Client": TEST_CLIENT,
+    "flask.Flask": APP,
+    "flask.app.Flask": APP,
+    "quart.Quart": APP,
+    "quart.app.Quart": APP,
+    "flask.Response": RESPONSE,
+    "flask.wrappers.Response": RESPONSE,
+    "quart.Response": RESPONSE,
+    "quart.wrappers.Response": RESPONSE,
+    "quart.wrappers.response.Response": RESPONSE,
+    "flask.testing.FlaskCliRunner": CLI_RUNNER,
+    "quart.testing.QuartCliRunner": CLI_RUNNER,
+}
+
+
+def annotation_kind(value: Value) -> Value:
+    """The kind a parameter declared with the type ``value`` (``q:flask.testing.FlaskClient``) holds."""
+    if value and value.startswith("q:"):
+        return _ANNOTATION_KINDS.get(value[2:])
+    if value in (APP, REQUEST):  # ``current_app``-typed names resolve to kinds already
+        return None
+    return None
+
+
 def sync_http_call(func: Value) -> str | None:
     """The blocking HTTP call ``<func>(...)`` makes (F2Q117), or ``None``.
 

@@ -246,6 +246,8 @@ class Rewriter(cst.CSTTransformer):
         params = scope.params
         if class_value and params and not _is_staticmethod(node):
             scope.kinds[params[0]] = class_value
+        for param, kind in ctx.analysis.param_kinds.get(project_name, {}).items():
+            scope.kinds.setdefault(param, kind)  # declared, or what its call sites pass
         if scope.role in (Role.TEST, Role.FIXTURE):
             for param in params:
                 if param in scope.kinds:

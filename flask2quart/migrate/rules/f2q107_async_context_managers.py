@@ -22,8 +22,8 @@ def item_is_async(ctx, item: cst.WithItem) -> bool:  # type: ignore[no-untyped-d
     expr = item.item
     if isinstance(expr, cst.Await):
         return True  # ``async with await app.open_resource(...)`` (F2Q108)
-    if ctx.value(expr) == V.TEST_CLIENT:
-        return True
+    if ctx.value(expr) in (V.TEST_CLIENT, V.APP_CONTEXT):
+        return True  # also a context the project's own helper made (``with self.request_context():``)
     if isinstance(expr, cst.Call):
         return V.context_manager_is_async(ctx.value(expr.func))
     return False
