@@ -174,7 +174,7 @@ def rewrite(paths: Iterable[Path], options: RewriteOptions) -> RewriteResult:
             summaries, unreadable = _summarize_all(group, module_names, names, pool, options.jobs)
             if "F2Q117" not in options.enabled:
                 _ignore_http_calls(summaries)
-            analysis = A.decide(summaries, set(names))
+            analysis = A.decide(summaries, set(names), sources={str(f.path): data for f, data in group})
             analyses.append(analysis)
             result.files.extend(unreadable)
             done += len(unreadable)

@@ -1076,7 +1076,7 @@ def _callable_groups(functions: dict[str, FunctionFacts], classes: dict[str, Cla
 def _merged_attrs(classes: dict[str, ClassFacts]) -> dict[str, dict[str, str]]:
     """``self.<attr>`` kinds of each class with those of its project bases (nearest wins)."""
     merged: dict[str, dict[str, str]] = {}
-    for name, klass in classes.items():
+    for name in classes:
         attrs: dict[str, str] = {}
         seen = {name}
         order = [name]
