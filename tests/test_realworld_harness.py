@@ -1,0 +1,156 @@
+"""The pure parts of ``benchmarks/realworld.py`` (the corpus harness): no builds, no network.
+
+Silent-failure attribution (findings on original lines, tracebacks on ported lines), route
+matching for the agreement column, the table, the floors, and the manifest/floors readers.
+"""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+try:
+    import realworld  # benchmarks/ is not a package
+    import realworld_report as rr
+finally:
+    sys.path.remove(str(ROOT / "benchmarks"))
+
+ORIGINAL = textwrap.dedent(
+    """\
+    from flask import Flask, request
+    app = Flask(__name__)
+
+    @app.before_request
+    def guard():
+        if request.environ.get("X"):
+            return "no"
+
+    class Helper:
+        def method(self):
+            return 1
+
+    def view():
+        return "ok"
+    """
+)
+# The port: one import line more, so every line below it moved down by one.
+PORTED = "from quart import Quart, request\nimport asyncio\n" + ORIGINAL.split("\n", 1)[1].replace("def guard", "async def guard")
+
+
+def test_spans_are_innermost_and_include_decorators() -> None:
+    spans = rr.function_spans(ORIGINAL)
+    assert rr.qualname_at(spans, 4) == "guard"  # the decorator line
+    assert rr.qualname_at(spans, 6) == "guard"
+    assert rr.qualname_at(spans, 11) == "Helper.method"
+    assert rr.qualname_at(spans, 9) == "Helper"
+    assert rr.qualname_at(spans, 2) == rr.MODULE
+    assert rr.function_spans("def broken(:\n") == []
+
+
+def _indexes(tmp_path: Path) -> tuple[rr.SpanIndex, rr.SpanIndex]:
+    original = rr.SpanIndex(tmp_path / "orig", {"app.py": ORIGINAL})
+    port = rr.SpanIndex(tmp_path / "port", {"app.py": PORTED, "tests/test_app.py": "def test_x():\n    assert 0\n"})
+    return original, port
+
+
+def test_finding_attributed_across_shifted_lines(tmp_path: Path) -> None:
+    original, port = _indexes(tmp_path)
+    # F2Q102 on the original's line 6 (inside guard); the traceback has the port's line 7.
+    places = rr.finding_places([{"path": str(tmp_path / "orig" / "app.py"), "line": 6}], original)
+    assert places == {("app.py", "guard")}
+    frame = (str(tmp_path / "port" / "app.py"), 7, "guard")
+    outside = ("/usr/lib/python3.11/unittest/case.py", 57, "run")
+    test = rr.TestOutcome("tests/test_app.py::test_x", "failed", [outside, frame])
+    assert rr.silent_failures([test], places, port) == []
+    # The same failure with the error only in the test function: no finding there, so silent.
+    lonely = rr.TestOutcome("tests/test_app.py::test_y", "failed", [(str(tmp_path / "port" / "tests/test_app.py"), 2, "test_x")])
+    assert rr.silent_failures([lonely], places, port) == ["tests/test_app.py::test_y"]
+    # A failure with no frame in the project at all is silent too.
+    assert rr.silent_failures([rr.TestOutcome("t::z", "failed", [outside])], places, port) == ["t::z"]
+
+
+def test_failing_tests_only_count_what_passed_under_flask() -> None:
+    flask = {
+        "t.py::a": rr.TestOutcome("t.py::a", "passed", paths=["/a"]),
+        "t.py::b": rr.TestOutcome("t.py::b", "failed"),
+        "t.py::c": rr.TestOutcome("t.py::c", "passed"),
+        "u.py::d": rr.TestOutcome("u.py::d", "passed"),
+    }
+    port = {
+        "t.py::a": rr.TestOutcome("t.py::a", "failed", paths=["/a2"]),
+        "t.py::b": rr.TestOutcome("t.py::b", "failed"),
+        "t.py::c": rr.TestOutcome("t.py::c", "passed"),
+    }
+    frames = [("/p/u.py", 1, "<module>")]
+    failing = rr.failing_tests(flask, port, {"u.py": frames})
+    assert [t.nodeid for t in failing] == ["t.py::a", "u.py::d"]
+    assert failing[0].paths == ["/a2", "/a"]  # the port's requests, then the original's
+    assert failing[1].outcome == "missing" and failing[1].frames == frames
+
+
+def test_rule_regex_and_agreement(tmp_path: Path) -> None:
+    assert rr.rule_regex("/post/<int:id>/update").match("/post/3/update")
+    assert not rr.rule_regex("/post/<int:id>/update").match("/post/3/4/update")
+    assert rr.rule_regex("/files/<path:name>").match("/files/a/b.txt")
+    assert rr.rule_regex("/x/<any(a, b):kind>").match("/x/a")
+    check = {
+        "routes": [
+            {"endpoint": "guard", "rules": ["/g"], "path": "app.py", "function": "app:view", "status": "ready"},
+            {"endpoint": "blocked", "rules": ["/b/<int:n>"], "path": "app.py", "function": "app:other", "status": "blocking"},
+            {"endpoint": "manual", "rules": ["/m"], "path": "app.py", "function": "app:m", "status": "manual"},
+        ]
+    }
+    routes = rr.routes_from_check(check)
+    assert [r.ready for r in routes] == [True, True, False]
+    _, port = _indexes(tmp_path)
+    by_path = rr.TestOutcome("t::1", "failed", paths=["/b/7"])
+    by_frame = rr.TestOutcome("t::2", "failed", frames=[(str(tmp_path / "port" / "app.py"), 15, "view")])
+    assert rr.agreement(routes, [by_path], port) == (1, 2)
+    assert rr.agreement(routes, [by_path, by_frame], port) == (2, 2)
+    assert rr.agreement(routes, [rr.TestOutcome("t::3", "failed", paths=["/m"])], port) == (0, 2)
+
+
+RESULTS = [
+    {"app": "flaskr", "flask": {"passed": 24, "total": 24}, "port": {"passed": 20}, "findings": {"total": 3, "human": 1},
+     "silent": 2, "parity": "0/26", "agreement": "1/8 ready failing", "seconds": 41.2},
+    {"app": "broken", "error": "needs the shared script get_x.sh", "seconds": 0.1},
+]
+
+
+def test_table_has_one_row_per_app() -> None:
+    table = rr.render_table(RESULTS).splitlines()
+    assert table[0].startswith("| app ") and set(table[1]) <= {"|", "-"}
+    assert "| flaskr " in table[2] and "24/24" in table[2] and "3 (1)" in table[2] and "41s" in table[2]
+    assert "error: needs the shared script" in table[3]
+
+
+def test_floors() -> None:
+    assert rr.compare_floors(RESULTS, {"flaskr": 20}) == []
+    assert rr.compare_floors(RESULTS, {"flaskr": 21}) == ["flaskr: 20 ported tests passed, below the floor of 21"]
+    assert rr.compare_floors(RESULTS, {"broken": 1})[0].startswith("broken: did not run")
+    assert rr.compare_floors(RESULTS, {"other": 5}) == []
+
+
+def test_manifest_and_floors_files(tmp_path: Path) -> None:
+    apps = realworld.load_manifest(realworld.MANIFEST)
+    assert {"flaskr", "js_example", "fava", "supysonic", "onionshare", "fsa_flaskr"} <= set(apps)
+    assert len(apps) >= 9
+    floors = realworld.load_floors(realworld.FLOORS, "3.11")
+    assert set(floors) <= set(apps)
+    bad = tmp_path / "m.toml"
+    bad.write_text('[apps.x]\nroot = "."\npackages = []\ntests = []\nsurprise = 1\n')
+    with pytest.raises(realworld.HarnessError, match="unknown keys"):
+        realworld.load_manifest(bad)
+    assert realworld.quart_pin("3.11") == "quart==0.22.0"
+    assert realworld.quart_pin("3.13") == "quart==0.23.1"
+
+
+def test_bad_input_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert realworld.main(["no-such-app", "--no-floors"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("realworld.py: unknown app(s) no-such-app")
