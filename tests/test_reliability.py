@@ -158,3 +158,128 @@ def test_random_modules_never_crash_and_stay_compilable(source, path):
     again = rewrite_source(output, path)
     assert again.error is None
     assert again.after is None or again.after == output, "a second run changed the output"
+
+
+# --- files and trees: line endings of inserted code, symlinks, FIFOs, modes, excludes, twins -------
+
+def _tree(root: Path) -> dict[str, bytes | str]:
+    """Every entry under root: a symlink as its link text, a file as its bytes."""
+    entries: dict[str, bytes | str] = {}
+    for path in sorted(root.rglob("*")):
+        if "__pycache__" in path.parts:
+            continue
+        rel = str(path.relative_to(root))
+        entries[rel] = ("-> " + os.readlink(path)) if path.is_symlink() else path.read_bytes() if path.is_file() else "dir"
+    return entries
+
+
+def test_inserted_helper_uses_the_files_crlf(tmp_path):
+    # F2Q104 inserts a helper with a docstring: its lines used to come out LF-only
+    source = 'from flask import Flask, request\n\napp = Flask(__name__)\n\n\n@app.route("/")\ndef index():\n    return request.json\n'
+    path = tmp_path / "app.py"
+    path.write_bytes(source.replace("\n", "\r\n").encode())
+    _run(tmp_path)
+    data = path.read_bytes()
+    assert b"async def _f2q_get_json" in data
+    assert data.count(b"\n") == data.count(b"\r\n")
+
+
+def test_symlinks_stay_symlinks_in_place(tmp_path):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "app.py").write_text(FLASK_VIEW)
+    (tmp_path / "pkg" / "alias.py").symlink_to("app.py")
+    (tmp_path / "reqs").mkdir()
+    (tmp_path / "reqs" / "base.txt").write_text("flask\n")
+    (tmp_path / "requirements.txt").symlink_to("reqs/base.txt")
+    result = _run(tmp_path)
+    assert not result.failed
+    assert os.readlink(tmp_path / "pkg" / "alias.py") == "app.py"
+    assert os.readlink(tmp_path / "requirements.txt") == "reqs/base.txt"
+    assert "async def index" in (tmp_path / "pkg" / "app.py").read_text()
+    assert "quart" in (tmp_path / "reqs" / "base.txt").read_text().lower()  # edited through the link
+
+
+def test_out_keeps_symlinks_and_modes_and_goes_past_broken_links(tmp_path, capsys):
+    from flask2quart.cli import main
+
+    src = tmp_path / "src"
+    (src / "bin").mkdir(parents=True)
+    (src / "app.py").write_text(FLASK_VIEW)
+    (src / "app.py").chmod(0o755)  # rewritten, mode kept
+    (src / "bin" / "run.sh").write_text("#!/bin/sh\n")
+    (src / "bin" / "run.sh").chmod(0o750)  # copied, mode kept
+    (src / "alias.py").symlink_to("app.py")
+    (src / "dead.py").symlink_to("nowhere.py")
+    (src / "loop_a").symlink_to("loop_b")
+    (src / "loop_b").symlink_to("loop_a")
+    (src / "static").symlink_to("bin")  # a link to a folder
+    out = tmp_path / "out"
+    assert main(["rewrite", str(src), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "dead.py:1:1 F2Q004 dangling symlink" in printed
+    assert "loop_a:1:1 F2Q004 symlink loop" in printed
+    tree = _tree(out)
+    assert tree["alias.py"] == "-> app.py" and tree["dead.py"] == "-> nowhere.py"
+    assert tree["loop_a"] == "-> loop_b" and tree["static"] == "-> bin"
+    assert b"async def index" in tree["app.py"]  # type: ignore[operator]
+    assert stat.S_IMODE((out / "app.py").stat().st_mode) == 0o755
+    assert stat.S_IMODE((out / "bin" / "run.sh").stat().st_mode) == 0o750
+
+
+def test_a_fifo_named_like_a_module_is_skipped_not_read(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "app.py").write_text(FLASK_VIEW)
+    os.mkfifo(tmp_path / "x.py")
+    run = subprocess.run(
+        [sys.executable, "-m", "flask2quart", "rewrite", str(tmp_path)], capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 0, run.stderr
+    assert "x.py:1:1 F2Q004 not a regular file" in run.stdout
+    assert "async def index" in (tmp_path / "app.py").read_text()
+    assert stat.S_ISFIFO((tmp_path / "x.py").lstat().st_mode)
+
+
+def test_default_excluded_names_are_skipped_only_when_not_project_packages(tmp_path, capsys):
+    from flask2quart.cli import main
+
+    (tmp_path / "build").mkdir()  # a package of the project that happens to be called build
+    (tmp_path / "build" / "__init__.py").write_text("")
+    (tmp_path / "build" / "views.py").write_text(FLASK_VIEW)
+    (tmp_path / "venv" / "lib").mkdir(parents=True)  # a virtual environment: not the project's
+    (tmp_path / "venv" / "pyvenv.cfg").write_text("home = /usr\n")
+    (tmp_path / "venv" / "lib" / "flask_app.py").write_text(FLASK_VIEW)
+    (tmp_path / "dist").mkdir()
+    (tmp_path / "dist" / "old.py").write_text(FLASK_VIEW)
+    report = tmp_path / "report.json"
+    assert main(["rewrite", str(tmp_path), "--report", str(report)]) == 0
+    assert "async def index" in (tmp_path / "build" / "views.py").read_text()
+    assert (tmp_path / "venv" / "lib" / "flask_app.py").read_text() == FLASK_VIEW
+    assert (tmp_path / "dist" / "old.py").read_text() == FLASK_VIEW
+    out = capsys.readouterr().out
+    line = next(line for line in out.splitlines() if line.startswith("skipped folders:"))
+    assert "dist/ (excluded by default)" in line and "venv/ (excluded by default)" in line and "build" not in line
+    import json
+
+    listed = {Path(item["path"]).name for item in json.loads(report.read_text())["skipped"]["folders"]}
+    assert listed == {"dist", "venv"}
+
+
+def test_two_packages_with_one_name_are_analysed_separately(tmp_path):
+    """A port beside its original (both ``linkbox``): the original ports as it would alone, the
+    port is left as it is: no edit of one made from the other's facts."""
+    import shutil
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "flask_legacy"
+    ignore = shutil.ignore_patterns("__pycache__", "*.db")
+    alone = tmp_path / "alone"
+    shutil.copytree(example, alone, ignore=ignore)
+    _run(alone)
+    twin = tmp_path / "twin"
+    shutil.copytree(example, twin / "orig", ignore=ignore)
+    shutil.copytree(alone, twin / "ported", ignore=ignore)
+    _run(twin)
+    assert _tree(twin / "orig") == _tree(alone)
+    assert _tree(twin / "ported") == _tree(alone)
