@@ -449,6 +449,9 @@ class _FunctionScanner:
             for child in ast.iter_child_nodes(node):
                 self.visit_any(child, no_await=True)
             return None
+        if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+            elements = [self.expr(e, no_await=no_await) for e in node.elts]
+            return None if any(isinstance(e, ast.Starred) for e in node.elts) else V.container_value(elements)
         for child in ast.iter_child_nodes(node):
             self.visit_any(child, no_await=no_await)
         return None
@@ -465,6 +468,10 @@ class _FunctionScanner:
         positional = [self.expr(arg, no_await=no_await) for arg in node.args]
         keywords = [(kw.arg, self.expr(kw.value, no_await=no_await)) for kw in node.keywords]
         self._record_flows(func, node, positional, keywords)
+        if func is None and isinstance(node.func, ast.Name) and node.func.id == "getattr" and len(node.args) >= 2:
+            name = node.args[1].value if isinstance(node.args[1], ast.Constant) else None
+            if "getattr" not in self.local_names and self.module.resolve_global("getattr") is None:
+                return V.getattr_value(positional[0], name if isinstance(name, str) else None)
         self._registration(node)
         for kw in node.keywords:  # ``Babel(app, locale_selector=get_locale)``
             role = flask_api.EXTENSION_CALLBACK_KEYWORDS.get(kw.arg or "")

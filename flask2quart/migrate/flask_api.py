@@ -95,7 +95,24 @@ RESPONSE_ASYNC_METHODS = frozenset(
 )
 
 #: App/current_app methods that are coroutine functions in Quart.
-APP_ASYNC_METHODS = frozenset({"make_response", "send_static_file"})
+APP_ASYNC_METHODS = frozenset(
+    {
+        "make_response",
+        "send_static_file",
+        "preprocess_request",
+        "process_response",
+        "full_dispatch_request",
+        "dispatch_request",
+        "finalize_request",
+        "handle_user_exception",
+        "handle_exception",
+        "handle_http_exception",
+        "make_default_options_response",
+        "do_teardown_request",
+        "do_teardown_appcontext",
+        "update_template_context",
+    }
+)
 
 #: Test client request methods (awaited in Quart; each returns a response).
 CLIENT_METHODS = frozenset(

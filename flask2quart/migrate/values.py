@@ -279,11 +279,45 @@ def bound_method(func: Value) -> str | None:
 
 
 def subscript_value(base: Value) -> Value:
+    if base and base.startswith(CONTAINER):
+        return base[len(CONTAINER) :]
     return FILESTORAGE if base in (FILES, FILESTORAGE_LIST) else None
 
 
+#: Prefix of a list/tuple/set literal whose elements are all one value: ``e:b:k:test_client|get``.
+CONTAINER = "e:"
+
+
+def container_value(elements: list[Value]) -> Value:
+    """What a ``[a, b, ...]`` literal holds, when its elements agree: one value, or methods of one
+    receiver that Quart treats alike (``[client.get, client.post]``: each call is awaited and gives
+    a response), represented by the first."""
+    if not elements or any(e is None for e in elements):
+        return None
+    if len(set(elements)) == 1:
+        return CONTAINER + elements[0]  # type: ignore[operator]
+    steps = {(call_step(e).awaits, call_step(e).value) for e in elements}
+    bases = {e.rpartition("|")[0] for e in elements if e and e.startswith("b:")}  # type: ignore[union-attr]
+    if len(bases) == 1 and len(steps) == 1 and all(e.startswith("b:") for e in elements):  # type: ignore[union-attr]
+        return CONTAINER + elements[0]  # type: ignore[operator]
+    return None
+
+
+def getattr_value(base: Value, name: str | None) -> Value:
+    """``getattr(obj, "name")`` is ``obj.name``; ``getattr(client, verb)`` with a name only known at
+    run time is still a request method of the test client (``open`` stands for all of them)."""
+    if name is not None:
+        return attribute_step(base, name, in_tests=False).value
+    if base == TEST_CLIENT:
+        return f"b:{TEST_CLIENT}|open"
+    return None
+
+
 def loop_bindings(iterable: Value, names: list[str]) -> dict[str, Value]:
-    """What ``for <names> in <iterable>`` binds: uploads from ``files.getlist()``/``.items()``."""
+    """What ``for <names> in <iterable>`` binds: the elements of a literal that agree
+    (``for method in [client.get, client.post]``), uploads from ``files.getlist()``/``.items()``."""
+    if iterable and iterable.startswith(CONTAINER) and len(names) == 1:
+        return {names[0]: iterable[len(CONTAINER) :]}
     if iterable == FILESTORAGE_LIST and len(names) == 1:
         return {names[0]: FILESTORAGE}
     if iterable == FILESTORAGE_ITEMS and len(names) == 2:

@@ -149,6 +149,10 @@ class Rewriter(cst.CSTTransformer):
             self._value_of_call(updated_node)  # type: ignore[arg-type]
         elif kind == "Subscript":
             ctx.set_value(updated_node, V.subscript_value(ctx.value(updated_node.value)))  # type: ignore[attr-defined]
+        elif kind in ("List", "Tuple", "Set"):
+            elements = updated_node.elements  # type: ignore[attr-defined]
+            if not any(isinstance(e, cst.StarredElement) for e in elements):
+                ctx.set_value(updated_node, V.container_value([ctx.value(e.value) for e in elements]))
         elif kind == "Await":
             ctx.set_value(updated_node, ctx.value(updated_node.expression))  # type: ignore[attr-defined]
         elif kind in ("Assign", "AnnAssign"):
@@ -161,7 +165,7 @@ class Rewriter(cst.CSTTransformer):
             value = ctx.value(updated_node.item)  # type: ignore[attr-defined]
             if asname is not None and isinstance(asname.name, cst.Name) and value in (V.TEST_CLIENT, V.AIOFILE):
                 ctx.scope.kinds[asname.name.value] = value
-        if original_node is not updated_node and kind in ("Name", "Attribute", "Call", "Subscript", "Await"):
+        if original_node is not updated_node and kind in ("Name", "Attribute", "Call", "Subscript", "Await", "List", "Tuple", "Set"):
             ctx.set_value(original_node, ctx.value(updated_node))
         for handler in self._leave.get(kind, ()):
             result = handler(original_node, updated)  # type: ignore[arg-type]
@@ -194,6 +198,17 @@ class Rewriter(cst.CSTTransformer):
     def _value_of_call(self, node: cst.Call) -> None:
         ctx = self.ctx
         func = ctx.value(node.func)
+        if (
+            func is None
+            and isinstance(node.func, cst.Name)
+            and node.func.value == "getattr"
+            and len(node.args) >= 2
+            and ctx.resolve("getattr") is None
+        ):
+            name = node.args[1].value
+            literal = name.evaluated_value if isinstance(name, cst.SimpleString) else None
+            ctx.set_value(node, V.getattr_value(ctx.value(node.args[0].value), literal if isinstance(literal, str) else None))
+            return
         step = V.call_step(func, project_async=ctx.analysis.awaitable_functions)
         value = step.value
         project = V.project_name(func) or V.bound_method(func)
