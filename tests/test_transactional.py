@@ -243,6 +243,16 @@ def test_a_folder_in_the_way_of_out_is_a_write_error_not_a_half_tree(tmp_path, c
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "src"]  # no staging folder left
 
 
+def test_out_onto_a_file_is_one_line_exit_2(tmp_path, capsys):
+    source = _project(tmp_path / "src" / "proj")
+    blocker = tmp_path / "out"
+    blocker.write_text("a file\n")
+    assert main(["rewrite", str(source), "--out", str(blocker)]) == 2
+    err = capsys.readouterr().err
+    assert "out: cannot write: not a folder; nothing was written" in err and "Traceback" not in err
+    assert blocker.read_text() == "a file\n"
+
+
 def test_a_read_only_file_is_not_replaced(tmp_path, capsys):
     if os.geteuid() == 0:
         pytest.skip("root writes read-only files; the eacces fault covers the report")

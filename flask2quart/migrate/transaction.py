@@ -116,6 +116,8 @@ def commit_tree(outputs: list[Output], out: Path) -> None:
     renamed into place (or, when ``out`` already has files, moved in file by file)."""
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
+        if os.path.lexists(out) and not out.is_dir():
+            raise OSError(errno.ENOTDIR, "not a folder", str(out))
     except OSError as error:
         raise WriteError(out, error.strerror or str(error)) from None
     token = uuid.uuid4().hex[:12]
@@ -162,9 +164,9 @@ def _stage_all(
     state: _State, items: list[tuple[Output, Path, Path]], *, check_target: bool, make_root: Path | None = None
 ) -> None:
     """Write every staged file; on any failure or interrupt remove them all and raise."""
-    _write_journal(state.journal, state.to_json("staging"))
-    current: Path | None = None
+    current: Path | None = state.journal  # what a failure names: the journal, then each output
     try:
+        _write_journal(state.journal, state.to_json("staging"))
         if make_root is not None:
             make_root.mkdir()
         for index, (output, temp, target) in enumerate(items):
@@ -173,7 +175,7 @@ def _stage_all(
             if check_target:
                 _check_writable(target)
             _stage(output, temp, target)
-        current = None
+        current = state.journal
         fault("commit")
         _write_journal(state.journal, state.to_json("committed"))
     except BaseException as error:
@@ -196,8 +198,10 @@ def _check_writable(target: Path) -> None:
     if target.exists() and not target.is_symlink() and not os.access(target, os.W_OK):
         raise OSError(errno.EACCES, os.strerror(errno.EACCES), str(target))
     parent = target.parent
-    while not parent.exists():
+    while not os.path.lexists(parent):
         parent = parent.parent
+    if not parent.is_dir():
+        raise OSError(errno.ENOTDIR, f"{parent} is not a folder", str(target))
     if not os.access(parent, os.W_OK | os.X_OK):
         raise OSError(errno.EACCES, os.strerror(errno.EACCES), str(parent))
 
