@@ -88,6 +88,13 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--keep-alive", type=float, metavar="SECONDS")
     sv.add_argument("--graceful-timeout", type=float, metavar="SECONDS")
     sv.add_argument("--access-log", action="store_true", help="log each request with the side that served it")
+    sv.add_argument("--body-timeout", type=float, default=60.0, metavar="SECONDS",
+                    help="408 when a request body takes longer to arrive (Flask side; default 60, 0 = none)")
+    sv.add_argument("--max-body-memory", type=int, default=64 * 1024 * 1024, metavar="BYTES",
+                    help="request bodies held in memory per worker, all together; beyond, a temporary file")
+    sv.add_argument("--metrics", action="store_true", help="serve /_flask2quart/metrics (default: off)")
+    sv.add_argument("--metrics-allow", action="append", default=[], metavar="CIDR",
+                    help="clients allowed to read the metrics (repeatable; default: loopback only)")
     pa = commands.add_parser(
         "parity",
         help="send the same requests to the Flask app and its Quart port and compare the answers",
@@ -305,12 +312,20 @@ def run_check(args: argparse.Namespace) -> int:
 def run_serve(args: argparse.Namespace) -> int:
     from .appspec import AppSpecError
     from .shim.adapters import AdapterError
+    from .shim.listen import BindError
+    from .shim.metrics import parse_networks
     from .shim.serve import ServeOptions, serve
 
     if args.workers < 1:
         return _fail("--workers must be at least 1")
     if args.wsgi_threads is not None and args.wsgi_threads < 1:
         return _fail("--wsgi-threads must be at least 1")
+    if args.metrics_allow and not args.metrics:
+        return _fail("--metrics-allow needs --metrics (the metrics are off without it)")
+    try:
+        parse_networks(args.metrics_allow)
+    except ValueError as error:
+        return _fail(f"--metrics-allow: {error}")
     options = ServeOptions(
         flask=args.flask,
         quart=args.quart,
@@ -327,10 +342,14 @@ def run_serve(args: argparse.Namespace) -> int:
         keep_alive=args.keep_alive,
         graceful_timeout=args.graceful_timeout,
         access_log=args.access_log,
+        body_timeout=args.body_timeout if args.body_timeout > 0 else None,
+        max_body_memory=args.max_body_memory if args.max_body_memory > 0 else None,
+        metrics=args.metrics,
+        metrics_allow=args.metrics_allow,
     )
     try:
         return serve(options)
-    except (AppSpecError, AdapterError) as error:
+    except (AppSpecError, AdapterError, BindError) as error:
         return _fail(str(error))
 
 

@@ -19,6 +19,8 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 ADAPTERS = ("flask2quart", "a2wsgi", "asgiref")
 DEFAULT_MAX_BODY = 16 * 1024 * 1024
+DEFAULT_BODY_TIMEOUT = 60.0  # seconds for a whole request body (Quart's BODY_TIMEOUT)
+DEFAULT_BODY_MEMORY = 64 * 1024 * 1024  # request bodies in memory, all requests of a worker together
 
 
 class AdapterError(Exception):
@@ -26,12 +28,21 @@ class AdapterError(Exception):
 
 
 def build_wsgi_adapter(
-    wsgi_app: Any, kind: str = "flask2quart", *, threads: int | None = None, max_body: int | None = DEFAULT_MAX_BODY
+    wsgi_app: Any,
+    kind: str = "flask2quart",
+    *,
+    threads: int | None = None,
+    max_body: int | None = DEFAULT_MAX_BODY,
+    body_timeout: float | None = DEFAULT_BODY_TIMEOUT,
+    max_body_memory: int | None = DEFAULT_BODY_MEMORY,
 ) -> ASGIApp:
+    """``body_timeout`` and ``max_body_memory`` apply to our adapter (the others read bodies their way)."""
     if kind == "flask2quart":
         from .wsgi import WsgiToAsgi
 
-        return WsgiToAsgi(wsgi_app, threads=threads, max_body=max_body)
+        return WsgiToAsgi(
+            wsgi_app, threads=threads, max_body=max_body, body_timeout=body_timeout, max_body_memory=max_body_memory
+        )
     if kind == "a2wsgi":
         try:
             from a2wsgi import WSGIMiddleware

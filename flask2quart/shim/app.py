@@ -4,7 +4,8 @@
   and the WSGI side never sees a scope it cannot handle;
 - an HTTP request goes to Quart when Quart's ``url_map`` matches its path and method
   (:mod:`.router`), otherwise to Flask through the WSGI adapter (:mod:`.adapters`);
-- each response is counted per side (:mod:`.metrics`), readable at ``metrics_path``.
+- each response is counted per side (:mod:`.metrics`), readable at ``metrics_path`` when that is
+  set (off by default), by clients in ``metrics_allow`` only (default: loopback).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from .adapters import (
+    DEFAULT_BODY_MEMORY,
+    DEFAULT_BODY_TIMEOUT,
     DEFAULT_MAX_BODY,
     ASGIApp,
     Message,
@@ -25,7 +28,7 @@ from .adapters import (
     build_wsgi_adapter,
     send_plain,
 )
-from .metrics import Metrics
+from .metrics import LOOPBACK, Metrics, Network, client_allowed, parse_networks
 from .router import QuartRouteMatcher
 
 logger = logging.getLogger("flask2quart.shim")
@@ -45,11 +48,21 @@ class StagedApp:
         include_static: bool = False,
         quart_prefixes: Iterable[str] = (),
         flask_prefixes: Iterable[str] = (),
-        metrics_path: str | None = METRICS_PATH,
+        metrics_path: str | None = None,
+        metrics_allow: Iterable[str] | None = None,
+        body_timeout: float | None = DEFAULT_BODY_TIMEOUT,
+        max_body_memory: int | None = DEFAULT_BODY_MEMORY,
     ) -> None:
         self.quart_app = quart_app
         self.flask_app = flask_app
-        self.legacy: ASGIApp = build_wsgi_adapter(flask_app, adapter, threads=wsgi_threads, max_body=max_body)
+        self.legacy: ASGIApp = build_wsgi_adapter(
+            flask_app,
+            adapter,
+            threads=wsgi_threads,
+            max_body=max_body,
+            body_timeout=body_timeout,
+            max_body_memory=max_body_memory,
+        )
         self.router = (
             QuartRouteMatcher(
                 quart_app, include_static=include_static, quart_prefixes=quart_prefixes, flask_prefixes=flask_prefixes
@@ -59,6 +72,7 @@ class StagedApp:
         )
         self.metrics = Metrics()
         self.metrics_path = metrics_path
+        self.metrics_allow: tuple[Network, ...] = LOOPBACK if metrics_allow is None else parse_networks(metrics_allow)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
@@ -81,6 +95,9 @@ class StagedApp:
             return
         side = self.router.side(scope) if self.router is not None else "flask"
         app = self.quart_app if side == "quart" else self.legacy
+        if self.metrics_path is None and not logger.isEnabledFor(logging.INFO):
+            await app(scope, receive, send)  # nothing to count or log
+            return
         status = 500
         started = time.perf_counter()
 
@@ -101,6 +118,9 @@ class StagedApp:
                 )
 
     async def _serve_metrics(self, scope: Scope, send: Send) -> None:
+        if not client_allowed(scope.get("client"), self.metrics_allow):
+            await send_plain(send, 403, b"Forbidden: metrics are served to allowed clients only\n")
+            return
         query = scope.get("query_string", b"")
         if b"format=prometheus" in query:
             await send_plain(send, 200, self.metrics.to_prometheus(), b"text/plain; version=0.0.4")

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import time
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+LOOPBACK: tuple[Network, ...] = (ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128"))
 
 #: Upper bounds (seconds) of the latency histogram buckets, Prometheus-style.
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, float("inf"))
@@ -78,3 +83,27 @@ class Metrics:
             lines.append(f'flask2quart_request_seconds_sum{{side="{name}"}} {stats.seconds:.6f}')
             lines.append(f'flask2quart_request_seconds_count{{side="{name}"}} {stats.requests}')
         return ("\n".join(lines) + "\n").encode()
+
+
+def parse_networks(texts: Iterable[str]) -> tuple[Network, ...]:
+    """``10.0.0.0/8``, ``192.0.2.7`` or ``::1``; ValueError with the bad entry otherwise."""
+    networks = []
+    for text in texts:
+        try:
+            networks.append(ipaddress.ip_network(text.strip(), strict=False))
+        except ValueError:
+            raise ValueError(f"{text!r} is not an IP address or network (e.g. 10.0.0.0/8)") from None
+    return tuple(networks)
+
+
+def client_allowed(client: Any, networks: tuple[Network, ...]) -> bool:
+    """Whether the ASGI ``client`` (host, port) is in ``networks``: the TCP peer, never a header."""
+    if not client:
+        return False  # a Unix socket or a server that does not say: not known to be local
+    try:
+        address = ipaddress.ip_address(str(client[0]).split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return any(address in network for network in networks)

@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import json
 import logging
-import multiprocessing
-import multiprocessing.connection
 import os
-import signal
-import socket
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..appspec import AppSpecError, is_quart_app, is_wsgi_app, load_app
-from .adapters import DEFAULT_MAX_BODY
-from .app import StagedApp
+from .adapters import DEFAULT_BODY_MEMORY, DEFAULT_BODY_TIMEOUT, DEFAULT_MAX_BODY
+from .app import METRICS_PATH, StagedApp
+from .listen import bind_all
+from .workers import run_workers
 
 ENV_OPTIONS = "FLASK2QUART_SERVE_OPTIONS"
 
@@ -40,6 +38,10 @@ class ServeOptions:
     keep_alive: float | None = None
     graceful_timeout: float | None = None
     access_log: bool = False
+    body_timeout: float | None = DEFAULT_BODY_TIMEOUT
+    max_body_memory: int | None = DEFAULT_BODY_MEMORY
+    metrics: bool = False
+    metrics_allow: list[str] = field(default_factory=list)  # empty: loopback only
 
 
 def build_app(options: ServeOptions) -> StagedApp:
@@ -61,6 +63,10 @@ def build_app(options: ServeOptions) -> StagedApp:
         include_static=options.include_static,
         quart_prefixes=options.quart_prefixes,
         flask_prefixes=options.flask_prefixes,
+        metrics_path=METRICS_PATH if options.metrics else None,
+        metrics_allow=options.metrics_allow or None,
+        body_timeout=options.body_timeout,
+        max_body_memory=options.max_body_memory,
     )
 
 
@@ -93,61 +99,20 @@ def hypercorn_config(options: ServeOptions) -> Any:
 
 
 def serve(options: ServeOptions) -> int:
-    """Check the apps load here (one clear error, not a worker crash loop), then run Hypercorn."""
+    """Check the apps load and the addresses can be bound here (one clear error each, not a worker
+    crash loop), then run the Hypercorn workers. Raises :class:`AppSpecError` or :class:`BindError`."""
     build_app(options)
     os.environ[ENV_OPTIONS] = json.dumps(asdict(options))
     config = hypercorn_config(options)
-    if _own_sockets_possible(config):
-        return run_workers_with_own_sockets(config)
-    from hypercorn.run import run
-
-    return run(config)
-
-
-def _own_sockets_possible(config: Any) -> bool:
-    return (
-        config.workers > 1
-        and hasattr(socket, "SO_REUSEPORT")
-        and not any(bind.startswith(("unix:", "fd://")) for bind in config.bind)
-    )
+    return run_workers(config, bind_all(list(config.bind), config.workers))
 
 
 def run_workers_with_own_sockets(config: Any) -> int:
-    """Hypercorn workers, each listening on its own ``SO_REUSEPORT`` socket.
+    """Hypercorn workers for ``config``, each on its own ``SO_REUSEPORT`` socket (:mod:`.workers`).
 
     With one shared listening socket (what ``hypercorn.run`` does), one asyncio worker that wakes
     first accepts a whole burst of connections and the other idles: measured here, 99 of 100
     keep-alive connections on one of two workers, halving the throughput of blocking views. With a
     socket each, the kernel spreads connections across the workers.
     """
-    from hypercorn.asyncio.run import asyncio_worker
-
-    context = multiprocessing.get_context("spawn")
-    shutdown_event = context.Event()
-    # Children inherit "ignore SIGINT" so that only this process decides when they stop.
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    workers = [
-        context.Process(
-            target=asyncio_worker, kwargs={"config": config, "sockets": None, "shutdown_event": shutdown_event}
-        )
-        for _ in range(config.workers)
-    ]
-    for worker in workers:
-        worker.start()
-    signal.signal(signal.SIGINT, previous)
-
-    def stop(*_: Any) -> None:
-        shutdown_event.set()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    exit_code = 0
-    while any(worker.is_alive() for worker in workers):
-        multiprocessing.connection.wait([w.sentinel for w in workers if w.is_alive()], timeout=1.0)
-        for worker in workers:
-            if worker.exitcode not in (None, 0) and not shutdown_event.is_set():
-                exit_code = worker.exitcode
-                shutdown_event.set()  # one worker died: stop the others, as hypercorn does
-    for worker in workers:
-        worker.join()
-    return exit_code
+    return run_workers(config)

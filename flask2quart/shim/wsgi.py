@@ -23,13 +23,22 @@ from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import quote
 from wsgiref.types import WSGIApplication, WSGIEnvironment
 
+from .body import BodyBudget, BodyBuffer
 from .pool import LoopThreadPool
 from .threads import default_wsgi_threads
 
 if TYPE_CHECKING:
     from _typeshed import OptExcInfo
 
-__all__ = ["BUFFER_LIMIT", "MAX_BODY", "WsgiToAsgi", "build_environ", "default_wsgi_threads"]
+__all__ = [
+    "BODY_MEMORY",
+    "BODY_TIMEOUT",
+    "BUFFER_LIMIT",
+    "MAX_BODY",
+    "WsgiToAsgi",
+    "build_environ",
+    "default_wsgi_threads",
+]
 
 Scope = Mapping[str, Any]
 Message = Mapping[str, Any]
@@ -39,6 +48,10 @@ Send = Callable[[Any], Awaitable[None]]
 
 MAX_BODY: Final = 16 * 1024 * 1024
 """Default request-body limit, the same as Quart's ``MAX_CONTENT_LENGTH``."""
+BODY_TIMEOUT: Final = 60.0
+"""Default seconds for a whole request body to arrive, the same as Quart's ``BODY_TIMEOUT``."""
+BODY_MEMORY: Final = 64 * 1024 * 1024
+"""Default bytes of request bodies held in memory by all requests together; beyond, a temp file."""
 BUFFER_LIMIT: Final = 1024 * 1024
 """Responses with a Content-Length up to this are drained in the worker and sent in one message."""
 BATCH: Final = 256 * 1024
@@ -53,6 +66,9 @@ class WsgiToAsgi:
     ``threads``: the pool size per event loop (``default_wsgi_threads()`` when None: gunicorn's
     ``threads`` setting if this deployment has one, else 10). ``max_body``: the request-body limit
     in bytes, over it the answer is 413 and the app is not called (None: no limit).
+    ``body_timeout``: seconds for a whole request body to arrive, then 408 (None: no limit).
+    ``max_body_memory``: bytes of request bodies held in memory by all requests together; a body
+    that does not fit goes on in a temporary file (None: no cap).
 
     ``in_flight`` (HTTP requests being handled) and ``threads`` are plain attributes for metrics.
     """
@@ -63,12 +79,16 @@ class WsgiToAsgi:
         *,
         threads: int | None = None,
         max_body: int | None = MAX_BODY,
+        body_timeout: float | None = BODY_TIMEOUT,
+        max_body_memory: int | None = BODY_MEMORY,
     ) -> None:
         if threads is not None and threads < 1:
             raise ValueError(f"threads must be at least 1, not {threads}")
         self.wsgi_application = wsgi_application
         self.threads: int = default_wsgi_threads() if threads is None else threads
         self.max_body = max_body
+        self.body_timeout = body_timeout
+        self.body_budget = BodyBudget(max_body_memory)
         self.in_flight = 0
         self._pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LoopThreadPool]
         self._pools = weakref.WeakKeyDictionary()
@@ -94,13 +114,22 @@ class WsgiToAsgi:
         environ = _environ(scope)
         declared = environ.get("CONTENT_LENGTH")
         if (declared is None or declared == "0") and _bodiless(scope, environ):
-            body: bytes | None = b""  # HTTP/1.x with neither a length nor chunks has no body
-        else:
-            body = await self._read_body(declared, receive, send)
+            environ["wsgi.input"] = io.BytesIO()  # HTTP/1.x with neither a length nor chunks has no body
+            await self._respond(scope, environ, receive, send)
+            return
+        body = await self._read_body(declared, receive, send)
         if body is None:
             return
-        _attach_body(environ, body)
+        try:
+            if body.size and "CONTENT_LENGTH" not in environ:  # chunked, or HTTP/2 without a length
+                environ["CONTENT_LENGTH"] = str(body.size)
+            environ["wsgi.input"] = body.input()
+            await self._respond(scope, environ, receive, send)
+        finally:
+            body.release()
 
+    async def _respond(self, scope: Scope, environ: WSGIEnvironment, receive: Receive, send: Send) -> None:
+        """Run the app in the pool and send its response (``receive``: a disconnect while streaming)."""
         loop = asyncio.get_running_loop()
         pool = self._pool(loop)
         exchange = _Exchange(self.wsgi_application, environ)
@@ -128,9 +157,9 @@ class WsgiToAsgi:
             if not exchange.closed:  # cancelled, or send() failed: close() in the pool, once
                 _close_soon(exchange, pool)
 
-    async def _read_body(self, declared: str | None, receive: Receive, send: Send) -> bytes | None:
+    async def _read_body(self, declared: str | None, receive: Receive, send: Send) -> BodyBuffer | None:
         """The whole request body, read here on the loop so that a slow client costs no worker
-        thread. None when the request is over: answered with 413 (or 400), or the client left."""
+        thread. None when the request is over: answered with 413, 400 or 408, or the client left."""
         limit = self.max_body
         if declared is not None:
             try:
@@ -138,24 +167,33 @@ class WsgiToAsgi:
             except ValueError:
                 await _plain(send, 400, b"Bad Request: invalid Content-Length\n")
                 return None
-            if too_big:  # before reading a byte of it
+            if too_big:  # before reading a byte of it (and before any 100 Continue)
                 await _plain(send, 413, b"Request Entity Too Large\n")
                 return None
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return None
-            chunk = message.get("body", b"")
-            if chunk:
-                size += len(chunk)
-                if limit is not None and size > limit:  # a chunked body that keeps growing
-                    await _plain(send, 413, b"Request Entity Too Large\n")
-                    return None
-                chunks.append(chunk)
-            if not message.get("more_body", False):
-                return b"".join(chunks)
+        body = BodyBuffer(self.body_budget)
+        try:
+            async with asyncio.timeout(self.body_timeout):
+                while True:
+                    message = await receive()
+                    if message["type"] == "http.disconnect":
+                        body.release()
+                        return None
+                    chunk = message.get("body", b"")
+                    if chunk:
+                        if limit is not None and body.size + len(chunk) > limit:  # a chunked body growing
+                            body.release()
+                            await _plain(send, 413, b"Request Entity Too Large\n")
+                            return None
+                        body.add(chunk)
+                    if not message.get("more_body", False):
+                        return body
+        except TimeoutError:
+            body.release()
+            await _plain(send, 408, b"Request Timeout: the request body did not arrive in time\n")
+            return None
+        except BaseException:
+            body.release()
+            raise
 
     async def _stream(
         self,
@@ -496,11 +534,7 @@ def _bodiless(scope: Scope, environ: Mapping[str, Any]) -> bool:
 def build_environ(scope: Scope, body: bytes = b"") -> WSGIEnvironment:
     """The PEP 3333 environ the adapter gives the WSGI app for ``scope`` and a request ``body``."""
     environ = _environ(scope)
-    _attach_body(environ, body)
-    return environ
-
-
-def _attach_body(environ: WSGIEnvironment, body: bytes) -> None:
     if body and "CONTENT_LENGTH" not in environ:  # chunked, or HTTP/2 without a length
         environ["CONTENT_LENGTH"] = str(len(body))
     environ["wsgi.input"] = io.BytesIO(body)
+    return environ

@@ -138,3 +138,13 @@ async def ws():
     while True:
         data = await websocket.receive()
         await websocket.send(f"echo {data}")
+
+
+@flask_app.route("/upload-hold", methods=["POST"])
+def upload_hold():
+    """Counts the body without holding it (reads it in pieces), then keeps the request open."""
+    size = 0
+    while chunk := request.stream.read(65536):
+        size += len(chunk)
+    time.sleep(float(request.args.get("s", "0")))
+    return {"size": size}

@@ -21,7 +21,7 @@ APPS = ["--flask", "tests.shim.staged_apps:flask_app", "--quart", "tests.shim.st
 
 @pytest.fixture(scope="module")
 def server():
-    with running_server(*APPS, "--wsgi-threads", "4", "--max-body", "100000", "--access-log") as (port, process):
+    with running_server(*APPS, "--wsgi-threads", "4", "--max-body", "100000", "--access-log", "--metrics") as (port, process):
         yield port, process
 
 
@@ -220,7 +220,7 @@ def test_bad_app_spec_is_one_line_and_exit_2(tmp_path):
 
 
 def test_two_workers_each_get_connections_and_stop_on_sigterm():
-    with running_server(*APPS, "--workers", "2") as (port, process):
+    with running_server(*APPS, "--workers", "2", "--metrics") as (port, process):
         pids: set[int] = set()
         deadline = time.monotonic() + 20  # the second worker may still be starting up
         while len(pids) < 2 and time.monotonic() < deadline:

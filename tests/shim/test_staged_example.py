@@ -10,7 +10,7 @@ from .server import request, running_server
 ARGS = [
     "--flask", "examples.staged.apps:flask_app",
     "--quart", "examples.staged.apps:quart_app",
-    "--quart-prefix", "/api", "--quart-prefix", "/auth", "--flask-prefix", "/",
+    "--quart-prefix", "/api", "--quart-prefix", "/auth", "--flask-prefix", "/", "--metrics",
 ]
 
 
