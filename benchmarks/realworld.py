@@ -306,8 +306,13 @@ def foreign_plugins(build: Build, requirements: Sequence[str]) -> list[str]:
 # --- running a suite ------------------------------------------------------------------------------
 
 
-def run_suite(app: App, build: Build, root: Path, out: Path, extra: Sequence[str] = ()) -> dict[str, Any]:
-    """``python -m pytest`` from ``root`` with the entry's selection; the plugin's JSON, parsed."""
+def run_suite(app: App, build: Build, root: Path, out: Path, extra: Sequence[str] = (), *,
+              allow_abort: bool = False) -> dict[str, Any]:
+    """``python -m pytest`` from ``root`` with the entry's selection; the plugin's JSON, parsed.
+
+    A run that stopped before any test (a conftest that does not import: pytest exits 4 without a
+    session) gives no JSON; with ``allow_abort`` (the port) that is one collection error for the
+    whole session, with the frames of the traceback pytest printed, instead of an error."""
     plugin_dir = out.parent / "plugin"
     plugin_dir.mkdir(parents=True, exist_ok=True)
     shutil.copy2(PLUGIN, plugin_dir / "realworld_plugin.py")
@@ -322,11 +327,28 @@ def run_suite(app: App, build: Build, root: Path, out: Path, extra: Sequence[str
     cmd = [build.python, "-m", "pytest", *app.pytest, "-p", "realworld_plugin", "-p", "no:cacheprovider", *extra]
     run(cmd, cwd=root, env=env, log=out.with_suffix(".log"), timeout=PYTEST_TIMEOUT, check=False)
     if not out.exists():
-        tail = out.with_suffix(".log").read_text(encoding="utf-8", errors="replace").strip().splitlines()[-1:]
+        text = out.with_suffix(".log").read_text(encoding="utf-8", errors="replace")
+        if allow_abort:
+            return {"tests": {}, "collect_errors": {"": frames_in_log(text, root)}, "modules": {}, "root": str(root)}
+        tail = text.strip().splitlines()[-1:]
         raise HarnessError(f"pytest wrote no results: {tail[0][:200] if tail else 'no output'}")
     data = json.loads(out.read_text(encoding="utf-8"))
     data["root"] = str(root)
     return data
+
+
+_SHORT_FRAME = re.compile(r"^(\S+\.py):(\d+): in (\S+)", re.MULTILINE)
+_LONG_FRAME = re.compile(r'File "([^"]+)", line (\d+), in (\S+)')
+
+
+def frames_in_log(text: str, root: Path) -> list[list[object]]:
+    """Traceback entries pytest printed (``path:line: in name`` or ``File "...", line N, in name``),
+    relative paths taken from ``root`` where pytest ran."""
+    frames: list[list[object]] = []
+    for pattern in (_SHORT_FRAME, _LONG_FRAME):
+        for path, line, name in pattern.findall(text):
+            frames.append([str(root / path) if not Path(path).is_absolute() else path, int(line), name])
+    return frames
 
 
 def outcomes(data: Mapping[str, Any]) -> dict[str, rr.TestOutcome]:
@@ -491,11 +513,24 @@ def parity(app: App, build: Build, port: Path, work: Path, log: Path) -> str:
            "--quart", "f2q_rw_sides:quart_app", "--report", report, "-q"]
     done = run(cmd, cwd=folder, env={"PYTHONPATH": str(folder)}, log=log, timeout=900, check=False)
     if not report.exists():
-        tail = (done.stderr.strip() or done.stdout.strip()).splitlines()[-1:] or ["no output"]
-        return f"n/a: {tail[0][:120]}"
+        return f"n/a: {_error_line(done.stderr + done.stdout)}"
     summary = json.loads(report.read_text(encoding="utf-8")).get("summary", {})
     real = sum(int(summary.get("counts", {}).get(k, 0)) for k in ("different", "error"))
     return f"{real}/{summary.get('total', 0)}"
+
+
+def _error_line(text: str) -> str:
+    """The line that says what went wrong: flask2quart's own error line, else the last
+    ``SomeError: ...`` line, else the last line."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    for prefix in ("flask2quart: error:", "parity:"):
+        for line in reversed(lines):
+            if line.startswith(prefix):
+                return line.removeprefix("flask2quart: error:").strip()[:160]
+    for line in reversed(lines):
+        if re.match(r"^[\w.]+(Error|Exception): ", line):
+            return line[:160]
+    return (lines[-1] if lines else "no output")[:160]
 
 
 def ensure_tooling(app: App, build: Build, log: Path) -> str:
@@ -544,7 +579,7 @@ def _measure(app: App, ctx: Context) -> dict[str, Any]:
         notes.append(ensure_tooling(app, build, work / "install.log"))
     disable = [a for name in foreign_plugins(build, requirements) for a in ("-p", f"no:{name}")]
     say(app.name, "running the ported suite")
-    ported = run_suite(app, build, port, work / "port.json", [*PORT_WARNINGS, *disable])
+    ported = run_suite(app, build, port, work / "port.json", [*PORT_WARNINGS, *disable], allow_abort=True)
     check_imported_from(ported, port)
     findings = report.get("findings", [])
     original_index, port_index = rr.SpanIndex(build.root), rr.SpanIndex(port)

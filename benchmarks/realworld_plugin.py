@@ -134,6 +134,26 @@ def _patch_apps() -> None:
 
     quart.Quart.asgi_app = asgi_app  # type: ignore[method-assign]
     _patch_log_exception(quart.Quart)
+    _patch_asgi_error_page()
+
+
+def _patch_asgi_error_page() -> None:
+    """Under ``debug``/``testing`` an error Quart propagates is turned into a traceback page by
+    its ASGI layer (``quart.asgi._handle_exception``), where no test sees it: take its frames."""
+    try:
+        import quart.asgi as asgi
+    except ImportError:
+        return
+    original = getattr(asgi, "_handle_exception", None)
+    if original is None:
+        return
+
+    async def _handle_exception(app: Any, error: Exception) -> Any:
+        if _current:
+            _entry(_current[0])["frames"].extend(_frames_of(error))
+        return await original(app, error)
+
+    asgi._handle_exception = _handle_exception
 
 
 def _patch_log_exception(cls: Any) -> None:

@@ -104,10 +104,13 @@ def failing_tests(flask: Mapping[str, TestOutcome], port: Mapping[str, TestOutco
     """Tests that passed under Flask and do not pass after the port. A test missing from the port
     run (its module did not import) takes the frames of its module's collection error."""
     failing = []
+    unmatched = _by_base(port, exclude=flask)
     for nodeid, before in sorted(flask.items()):
         if before.outcome not in PASSED:
             continue
         after = port.get(nodeid)
+        if after is None and unmatched.get(_base(nodeid)):
+            after = unmatched[_base(nodeid)].pop(0)  # a random parametrize id: same test, other id
         if after is not None and after.outcome in PASSED:
             continue
         if after is None:
@@ -117,6 +120,22 @@ def failing_tests(flask: Mapping[str, TestOutcome], port: Mapping[str, TestOutco
             after = TestOutcome(nodeid, after.outcome, after.frames, after.paths + before.paths)
         failing.append(after)
     return failing
+
+
+def _base(nodeid: str) -> str:
+    return nodeid.split("[", 1)[0]
+
+
+def _by_base(tests: Mapping[str, TestOutcome], exclude: Mapping[str, object]) -> dict[str, list[TestOutcome]]:
+    """Tests not in ``exclude`` grouped by nodeid without parameters, passed ones first (ids
+    generated at random differ between two runs; pair them up by test function)."""
+    groups: dict[str, list[TestOutcome]] = {}
+    for nodeid, test in sorted(tests.items()):
+        if nodeid not in exclude:
+            groups.setdefault(_base(nodeid), []).append(test)
+    for group in groups.values():
+        group.sort(key=lambda test: test.outcome not in PASSED)
+    return groups
 
 
 def _collected_by(nodeid: str, collector: str) -> bool:

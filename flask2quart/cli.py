@@ -117,6 +117,11 @@ def build_parser() -> argparse.ArgumentParser:
     pa.add_argument("--variations", type=int, default=5, metavar="N", help="hypothesis variations per route that reads its query (default 5)")
     pa.add_argument("--seed", type=int, default=0, help="seed for --auto's variations (default 0: the same cases every run)")
     pa.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="per request (default 30)")
+    pa.add_argument(
+        "--secret-header", action="append", default=[], metavar="NAME",
+        help="a header whose values are secrets (redacted in every report, also where an answer repeats "
+        "them), besides Cookie, Authorization and names with token/secret/password/api-key (repeatable)",
+    )
     pa.add_argument("--verbose", "-v", action="store_true", help="list every case, not only the ones that differ")
     pa.add_argument("--quiet", "-q", action="store_true", help="print only the summary line and errors")
     _add_check_parser(commands)
@@ -377,6 +382,7 @@ def run_parity(args: argparse.Namespace) -> int:
         variations=args.variations,
         seed=args.seed,
         timeout=args.timeout,
+        secret_headers=[*(str(item) for item in defaults.get("secret-headers", []) or []), *args.secret_header],  # type: ignore[union-attr]
     )
     progress = _Progress("comparing") if sys.stderr.isatty() and not args.quiet else None
     try:
