@@ -595,6 +595,10 @@ class _FunctionScanner:
 
     # statements --------------------------------------------------------------------------------
     def scan_body(self, body: list[ast.stmt]) -> None:
+        if self.func is not None:  # a nested def is callable from siblings defined before it
+            for stmt in body:
+                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    self.nested.setdefault(stmt.name, f"{self.module.facts.module}:{self.qual_prefix}{stmt.name}")
         for stmt in body:
             self.stmt(stmt)
 
@@ -609,7 +613,7 @@ class _FunctionScanner:
                 if isinstance(target, ast.Name):
                     self.kinds[target.id] = value
                     self._record_instance(target.id, value)
-                elif isinstance(target, ast.Attribute) and value and value.startswith("k:") and not value.startswith("k:obj:"):
+                elif isinstance(target, ast.Attribute) and value and value.startswith("k:") and value != "k:?":
                     owner = self.expr(target.value, no_await=True)
                     klass = self.module.class_of(owner)
                     if klass is not None:

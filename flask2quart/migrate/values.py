@@ -55,6 +55,9 @@ DISTINCTIVE_METHODS = frozenset(
     }
 )
 
+#: The app classes: calling one builds the app.
+_APP_CLASSES = frozenset({"flask.Flask", "flask.app.Flask", "quart.Quart", "quart.app.Quart"})
+
 #: Flask globals that are objects of a tracked kind.
 _GLOBAL_KINDS = {"request": REQUEST, "current_app": APP, "g": G}
 
@@ -167,6 +170,8 @@ def call_step(func: Value, *, project_async: frozenset[str] | set[str] = frozens
         name = func[2:]
         if ":" in name:
             return Step(None, awaits=name in project_async)
+        if name in _APP_CLASSES:
+            return Step(APP)  # ``app = Flask(__name__)``: the app, wherever it is kept
         if name in flask_api.HTTP_SESSION_FACTORIES:
             return Step(HTTP_SESSION)
         if flask_api.is_extension_class(name):

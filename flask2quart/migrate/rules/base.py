@@ -263,6 +263,10 @@ class Rewriter(cst.CSTTransformer):
             scope.kinds[params[0]] = class_value
         for param, kind in ctx.analysis.param_kinds.get(project_name, {}).items():
             scope.kinds.setdefault(param, kind)  # declared, or what its call sites pass
+        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+        for stmt in body:  # a nested def is callable from siblings defined before it
+            if isinstance(stmt, cst.FunctionDef):
+                scope.nested.setdefault(stmt.name.value, f"{project_name}.{stmt.name.value}")
         if scope.role in (Role.TEST, Role.FIXTURE):
             for param in params:
                 if param in scope.kinds:
