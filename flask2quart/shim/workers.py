@@ -20,12 +20,14 @@ from .listen import bind_all
 
 
 def worker_main(config: Any, sockets: Any, shutdown_event: EventType) -> None:
-    """One worker process: Hypercorn's asyncio worker with the HTTP/1.1 tweaks of :mod:`.protocol`."""
+    """One worker process: Hypercorn's asyncio worker with the tweaks of :mod:`.protocol` (HTTP/1.1)
+    and :mod:`.connection` (keep-alive timers)."""
     from hypercorn.asyncio.run import asyncio_worker
 
-    from .protocol import install
+    from . import connection, protocol
 
-    install()
+    protocol.install()
+    connection.install()
     # SIGTERM sent to a worker directly (a process manager signalling the whole group) stops the
     # server gracefully, like SIGTERM to the parent; SIGINT stays ignored (inherited from the parent).
     signal.signal(signal.SIGTERM, lambda *_: shutdown_event.set())

@@ -93,6 +93,7 @@ class WsgiToAsgi:
         self._pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LoopThreadPool]
         self._pools = weakref.WeakKeyDictionary()
         self._pid = os.getpid()
+        self._last: tuple[asyncio.AbstractEventLoop, LoopThreadPool] | None = None  # the usual one
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
@@ -252,11 +253,15 @@ class WsgiToAsgi:
         except RuntimeError:
             return
         pool = self._pools.pop(loop, None)
+        self._last = None
         if pool is not None:
             pool.shutdown()
 
     def _pool(self, loop: asyncio.AbstractEventLoop) -> LoopThreadPool:
         """This loop's pool, created on first use (after a fork the parent's threads are gone)."""
+        last = self._last
+        if last is not None and last[0] is loop and not last[1].closed and os.getpid() == self._pid:
+            return last[1]
         if os.getpid() != self._pid:
             self._pools = weakref.WeakKeyDictionary()
             self._pid = os.getpid()
@@ -264,6 +269,7 @@ class WsgiToAsgi:
         if pool is None:
             pool = LoopThreadPool(loop, self.threads)
             self._pools[loop] = pool
+        self._last = (loop, pool)
         return pool
 
 

@@ -173,6 +173,21 @@ def read_head(sock: socket.socket) -> bytes:
     return data
 
 
+def read_response(sock: socket.socket) -> bytes:
+    """One whole response with a Content-Length: head and body."""
+    data = read_head(sock)
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = next(
+        int(line.split(b":", 1)[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")
+    )
+    while len(body) < length:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        body += chunk
+    return head + b"\r\n\r\n" + body
+
+
 def test_expect_100_continue_over_max_body_gets_413_without_100_continue() -> None:
     with running_server(*APPS, "--max-body", "100000") as (port, _):
         with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
@@ -191,7 +206,7 @@ def test_expect_100_continue_within_the_limit_is_invited() -> None:
             sock.sendall(b"POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\nExpect: 100-continue\r\n\r\n")
             assert read_head(sock).startswith(b"HTTP/1.1 100 ")  # Hypercorn sends no reason phrase
             sock.sendall(b"0123456789")
-            head = read_head(sock)
+            head = read_response(sock)
         assert head.startswith(b"HTTP/1.1 200") and head.endswith(b'{"size":10}\n'), head
 
 
@@ -271,3 +286,22 @@ def test_sigterm_refuses_new_connections_while_in_flight_requests_finish(workers
         slow.join(timeout=15)
         assert results and results[0][0] == 200  # type: ignore[index]
         assert process.wait(timeout=15) == 0
+
+
+def test_an_idle_keep_alive_connection_is_closed_after_keep_alive_and_on_sigterm() -> None:
+    keep = b"GET /legacy HTTP/1.1\r\nHost: x\r\n\r\n"
+    with running_server(*APPS, "--keep-alive", "1", "--graceful-timeout", "10") as (port, process):
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+            sock.sendall(keep)
+            assert read_response(sock).startswith(b"HTTP/1.1 200")
+            started = time.monotonic()
+            assert sock.recv(1024) == b""  # closed by the server once idle for --keep-alive
+            assert 0.8 < time.monotonic() - started < 3
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+            sock.sendall(keep)
+            assert read_response(sock).startswith(b"HTTP/1.1 200")
+            process.send_signal(signal.SIGTERM)
+            started = time.monotonic()
+            assert sock.recv(1024) == b""  # idle: closed at once, not after keep-alive or the grace time
+            assert process.wait(timeout=15) == 0
+            assert time.monotonic() - started < 2
