@@ -1081,7 +1081,43 @@ def _callable_groups(functions: dict[str, FunctionFacts], classes: dict[str, Cla
                 member = _inherited(member, classes, functions)
             if member in functions:
                 slots.setdefault((target, slot), set()).add(member)  # type: ignore[arg-type]
-    return [group for group in slots.values() if len(group) > 1]
+    return [group for group in slots.values() if len(group) > 1] + _override_groups(functions, classes)
+
+
+#: Methods unittest and Python call themselves: their colour is settled elsewhere (F2Q205, dunders).
+_NOT_GROUPED = frozenset({"setUp", "tearDown", "setUpClass", "tearDownClass", "asyncSetUp", "asyncTearDown"})
+
+
+def _override_groups(functions: dict[str, FunctionFacts], classes: dict[str, ClassFacts]) -> list[set[str]]:
+    """A method and its overrides in project subclasses: a call through the base reaches any of them
+    (``self.directory_listing_template()`` in the base, async in each mode), so one colour."""
+    methods: dict[str, set[str]] = {}  # class -> its own method names
+    for name in functions:
+        owner, _, method = name.rpartition(".")
+        if owner in classes and not method.startswith("__") and method not in _NOT_GROUPED:
+            methods.setdefault(owner, set()).add(method)
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    for klass, own in methods.items():
+        todo = [V.project_name(b) for b in classes[klass].bases]
+        seen: set[str] = set()
+        while todo:
+            base = todo.pop()
+            if not base or base in seen or base not in classes:
+                continue
+            seen.add(base)
+            for method in own & methods.get(base, set()):
+                parent[find(f"{klass}.{method}")] = find(f"{base}.{method}")
+            todo.extend(V.project_name(b) for b in classes[base].bases)
+    groups: dict[str, set[str]] = {}
+    for member in parent:
+        groups.setdefault(find(member), {find(member)}).add(member)
+    return [group for group in groups.values() if len(group) > 1]
 
 
 def _merged_attrs(classes: dict[str, ClassFacts]) -> dict[str, dict[str, str]]:
