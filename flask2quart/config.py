@@ -31,7 +31,7 @@ class Config:
 _KEYS = {"select", "ignore", "exclude", "jobs", "parity", "http-client", "check"}
 CHECK_FORMATS = ("table", "json", "markdown")
 HTTP_CLIENTS = ("run-sync", "aiohttp")
-PARITY_KEYS = {"flask", "quart", "cases", "ignore", "auto", "allow-unsafe"}
+PARITY_KEYS = {"flask", "quart", "cases", "ignore", "auto", "allow-unsafe", "secret-headers"}
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -82,9 +82,10 @@ def load_config(start: Path) -> Config:
     for key in ("flask", "quart", "cases"):
         if key in parity and not isinstance(parity[key], str):
             raise ConfigError(f"{path}: [tool.flask2quart.parity] {key} must be a string")
-    ignore_patterns = parity.get("ignore", [])
-    if not isinstance(ignore_patterns, list) or not all(isinstance(v, str) for v in ignore_patterns):
-        raise ConfigError(f"{path}: [tool.flask2quart.parity] ignore must be a list of strings")
+    for key in ("ignore", "secret-headers"):
+        listed = parity.get(key, [])
+        if not isinstance(listed, list) or not all(isinstance(v, str) for v in listed):
+            raise ConfigError(f"{path}: [tool.flask2quart.parity] {key} must be a list of strings")
     for key in ("auto", "allow-unsafe"):
         if key in parity and not isinstance(parity[key], bool):
             raise ConfigError(f"{path}: [tool.flask2quart.parity] {key} must be true or false")

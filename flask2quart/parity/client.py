@@ -108,6 +108,7 @@ class ParitySession:
         )
         report.cases = list(self.results)
         report.noise = self.runner.noise_report()
+        report.secret_headers = list(self.runner.options.secret_headers)
         return report
 
 

@@ -39,6 +39,8 @@ class ParityCommand:
     variations: int = 5
     seed: int = 0
     timeout: float = 30.0
+    #: headers whose values are secrets, besides the built-in ones (see report/names.py)
+    secret_headers: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -108,7 +110,11 @@ def prepare(command: ParityCommand) -> Prepared:
         raise ParityUsageError("no cases to run (the case files are empty and --auto found no route)")
 
     options = ParityOptions(
-        calibrate=command.calibrate, allow_unsafe=command.allow_unsafe, rules=rules, timeout=command.timeout
+        calibrate=command.calibrate,
+        allow_unsafe=command.allow_unsafe,
+        rules=rules,
+        timeout=command.timeout,
+        secret_headers=tuple(name.strip() for name in command.secret_headers if name.strip()),
     )
     if wire:
         assert command.flask_url is not None and command.quart_url is not None

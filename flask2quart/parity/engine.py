@@ -56,6 +56,9 @@ class ParityOptions:
     expiry_tolerance: float = DEFAULT_EXPIRY_TOLERANCE
     rules: Rules = field(default_factory=Rules)
     timeout: float = 30.0
+    #: headers whose values are secrets besides the built-in ones (Cookie, Authorization, names
+    #: with token/secret/password...): redacted in every report and assertion message
+    secret_headers: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -196,7 +199,9 @@ class ParityRunner:
         else:
             flask = await self.flask.send(flask_request)
             quart = await self.quart.send(quart_request)
-        step = StepResult(request, flask, quart)
+        step = StepResult(
+            request, flask, quart, secret_headers=self.options.secret_headers, endpoint=self.route_of(request)[0]
+        )
         if self.options.calibrate and request.safe and self._needs_calibration(case, step):
             # the same cookies the first Flask answer saw; what it sets is not kept
             step.flask_again = await self.flask.send(flask_request)
@@ -339,6 +344,7 @@ class ParityRunner:
             flask_label=self.flask_label,
             quart_label=self.quart_label,
             mode="over the wire" if self.over_the_wire else "in-process",
+            secret_headers=list(self.options.secret_headers),
         )
         case_list = list(cases)
         for index, case in enumerate(case_list):

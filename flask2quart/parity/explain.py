@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .model import CaseResult, Category, Difference, StepResult
-from .report.redact import redact_difference
+from .report.redact import Redactor
 
 MAX_VALUE = 200
 
@@ -37,7 +37,14 @@ def describe(difference: Difference) -> str:
 
 def explain(result: StepResult | CaseResult) -> str | None:
     """``None`` when nothing real differs, else a readable account of every real difference."""
-    steps = result.steps if isinstance(result, CaseResult) else [result]
+    # an assertion message ends up in CI logs: secrets are redacted as in the reports, by name and
+    # by value (a password the app echoes), from the redacted copy of the steps
+    redactor = Redactor.for_steps(result.steps if isinstance(result, CaseResult) else [result])
+    if isinstance(result, CaseResult):
+        result = redactor.case_result(result)
+        steps = result.steps
+    else:
+        steps = [redactor.step(result)]
     lines: list[str] = []
     if isinstance(result, CaseResult) and result.error is not None:
         lines.append(f"{result.case.name}: could not run: {result.error}")
@@ -50,8 +57,7 @@ def explain(result: StepResult | CaseResult) -> str | None:
         if step.flask is not None and step.quart is not None:
             statuses = f" (flask {step.flask.status}, quart {step.quart.status})"
         lines.append(f"{where}Flask and Quart answer {step.request.method} {step.request.target} differently{statuses}:")
-        # an assertion message ends up in CI logs: secrets are redacted as in the reports
-        lines.extend(f"  {describe(redact_difference(difference))}" for difference in real)
+        lines.extend(f"  {describe(difference)}" for difference in real)
         known = step.by_category(Category.KNOWN)
         if known:
             lines.append("  known framework differences (not failing): " + ", ".join(d.field for d in known))

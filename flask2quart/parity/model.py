@@ -179,6 +179,11 @@ class StepResult:
     differences: list[Difference] = field(default_factory=list)
     #: why the step was not sent (an unsafe method over the wire without --allow-unsafe...)
     skipped: str | None = None
+    #: header names the run was told hold secrets (``--secret-header``): an assertion message made
+    #: from this step alone redacts them too
+    secret_headers: tuple[str, ...] = ()
+    #: the Flask app's url_map endpoint for the request (None when unknown or unmatched)
+    endpoint: str | None = None
 
     def by_category(self, category: Category) -> list[Difference]:
         return [difference for difference in self.differences if difference.category is category]
@@ -244,6 +249,8 @@ class ParityReport:
     #: what was left out and why (unsafe methods under --auto, routes without sample values...)
     notes: list[str] = field(default_factory=list)
     elapsed: float = 0.0
+    #: header names the user said hold secrets (``--secret-header``): redacted in every report
+    secret_headers: list[str] = field(default_factory=list)
 
     def count(self, verdict: Verdict) -> int:
         return sum(1 for case in self.cases if case.verdict is verdict)

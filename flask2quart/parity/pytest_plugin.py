@@ -41,6 +41,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("parity_flask", "the Flask app (MODULE:APP) for the `parity` fixture")
     parser.addini("parity_quart", "the Quart app (MODULE:APP) for the `parity` fixture")
     parser.addini("parity_ignore", "field patterns ignored by every parity check", type="linelist")
+    parser.addini(
+        "parity_secret_headers",
+        "headers whose values are secrets: redacted in reports and assertion messages",
+        type="linelist",
+    )
     parser.addini("parity_calibrate", "ask the Flask app twice to learn noise (default true)", type="bool", default=True)
 
 
@@ -75,7 +80,11 @@ def parity_session(pytestconfig: pytest.Config, parity_apps: tuple[Any, Any]) ->
         rules = Rules.build(ignore=pytestconfig.getini("parity_ignore"))
     except RuleError as error:
         pytest.fail(f"parity_ignore: {error}", pytrace=False)
-    options = ParityOptions(calibrate=bool(pytestconfig.getini("parity_calibrate")), rules=rules)
+    options = ParityOptions(
+        calibrate=bool(pytestconfig.getini("parity_calibrate")),
+        rules=rules,
+        secret_headers=tuple(pytestconfig.getini("parity_secret_headers")),
+    )
     flask_app, quart_app = parity_apps
     session = ParitySession(flask_app, quart_app, options=options).start()
     try:

@@ -317,9 +317,10 @@ def test_json_case_details(report: ParityReport) -> None:
     assert cases["delete-user"]["steps"][0]["flask"] is None
     assert cases["head-ping"]["source"] == "cases.toml"
     assert cases["head-ping"]["endpoint"] == "ping"
-    # the session payload is the point of the comparison: not redacted
+    # session payload values are redacted (they may hold tokens); the field still says which key
+    # differs, and equal values would give equal tokens
     session = next(d for d in login["differences"] if d["field"] == "session:$.user_id")
-    assert (session["flask"], session["quart"]) == (42, 43)
+    assert (session["flask"], session["quart"]) == (token_of("42"), token_of("43"))
     # a cookie attribute is no secret either
     max_age = next(d for d in login["differences"] if d["field"] == "cookie:theme;Max-Age")
     assert (max_age["flask"], max_age["quart"]) == ("3600", "60")
@@ -405,7 +406,9 @@ def test_redaction_rules() -> None:
     attribute = redact_difference(Difference("cookie:theme;Max-Age", "3600", "60"))
     assert (attribute.flask, attribute.quart) == ("3600", "60")
     session = redact_difference(Difference("session:$.user", "ada", "bob"))
-    assert (session.flask, session.quart) == ("ada", "bob")
+    assert (session.flask, session.quart) == (token_of("ada"), token_of("bob"))
+    flashes = redact_difference(Difference("session:$._flashes[0][1]", "Saved.", None))
+    assert flashes.flask == "Saved."  # flashed messages are the page's own text
     header = redact_difference(Difference("header:set-cookie", ["s=abc; Path=/"], "s=xyz"))
     assert header.flask == [f"s={token}; Path=/"] and header.quart == f"s={redaction_token('xyz')}"
 
@@ -628,3 +631,63 @@ def test_terminal_passing_report() -> None:
     assert "Differences" not in text
     assert text.rstrip().splitlines()[-1] == "Result: PASSED (1 of 1 matched)"
     assert render_html(report).count("verdict-match") >= 2
+
+
+def test_short_secrets_are_found_as_words_and_single_letters_only_as_whole_values() -> None:
+    from flask2quart.parity.report.scrub import Scrubber
+
+    scrubber = Scrubber.of(["test", "a", "hunter2-long-secret"])
+    token, letter, long_token = token_of("test"), token_of("a"), token_of("hunter2-long-secret")
+    # four characters: a whole word, not inside others
+    assert scrubber.text("logged in as test, testing the tests") == f"logged in as {token}, testing the tests"
+    # one character: only a whole value, quoted or after "="; never every "a" of the page
+    assert scrubber.text("a link, a list") == "a link, a list"
+    assert scrubber.text('{"pin": "a", "name": "anna"}') == f'{{"pin": "{letter}", "name": "anna"}}'
+    assert scrubber.text("pin=a&x=abc") == f"pin={letter}&x=abc"
+    assert scrubber.text("a") == letter
+    # long: anywhere, and as the app may have escaped or encoded it
+    assert scrubber.text("xhunter2-long-secretx") == f"x{long_token}x"
+    special = Scrubber.of(["p&ss<w0rd>"])
+    assert special.text("you typed p&amp;ss&lt;w0rd&gt;") == f"you typed {token_of('p&ss<w0rd>')}"
+    assert special.text("next=p%26ss%3Cw0rd%3E") == f"next={token_of('p&ss<w0rd>')}"
+    # a token already in the text is left alone
+    assert scrubber.text(f"{token} and test") == f"{token} and {token}"
+
+
+def _many_differences() -> ParityReport:
+    """50 failing cases, 100 real differences, two causes: a status and a price in each item."""
+    cases = []
+    for number in range(50):
+        request = ParityRequest.build("GET", f"/shop/{number}")
+        headers = [("Content-Type", "application/json")]
+        if number % 2:
+            differences = [Difference("status", 200, 500), Difference("body:$.error", None, "boom")]
+            endpoint = f"admin.page_{number}"
+        else:
+            differences = [Difference(f"body:$.items[{index}].price", 1.0, 1) for index in range(2)]
+            endpoint = "shop.list_items"
+        step = StepResult(
+            request, _response(200, headers, b"{}"), _response(200, headers, b"{}"), differences=differences,
+            endpoint=endpoint,
+        )
+        cases.append(CaseResult(Case(f"case {number}", [request], endpoint=endpoint), [step]))
+    return ParityReport("flask", "quart", "in-process", cases)
+
+
+def test_terminal_groups_real_differences_by_cause() -> None:
+    report = _many_differences()
+    text = _terminal_text(report)
+    section = text.split("Real differences by cause", 1)[1].split("Result:", 1)[0]
+    lines = [line.strip() for line in section.strip().splitlines() if line.strip()]
+    assert lines[0].split()[:5] == ["body:$.items[*].price", "50", "differences", "on", "1"]
+    assert lines[0].endswith("endpoint (shop.list_items)")
+    assert lines[1].startswith("body:$.error") and "25 differences on 25 endpoints" in lines[1]
+    assert lines[1].endswith("(admin.page_1, admin.page_3, admin.page_5, +22 more)")
+    assert lines[2].startswith("status") and "25 differences on 25 endpoints" in lines[2]
+    assert len(lines) == 3
+    # the case by case listing stops after ten, and says where the rest is
+    assert "case 9 " in text and "case 10 " not in text
+    assert "... and 40 more failing cases (--verbose or --report FILE.html lists every one)" in text
+    assert len(text.splitlines()) < 80
+    verbose = _terminal_text(report, verbose=True)
+    assert "case 49 " in verbose and "more failing cases" not in verbose

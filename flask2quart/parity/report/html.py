@@ -40,7 +40,7 @@ from flask2quart.parity.report.common import (
     pretty_body,
     short_value,
 )
-from flask2quart.parity.report.redact import Redactor
+from flask2quart.parity.report.redact import redacted_report
 
 RGB = tuple[int, int, int]
 
@@ -275,17 +275,17 @@ def _body_lines(lines: list[str], marks: set[int], category: Category | None) ->
 
 
 class _BodyView:
-    def __init__(self, response: RecordedResponse, redactor: Redactor) -> None:
+    def __init__(self, response: RecordedResponse) -> None:
         view = pretty_body(response.body, response.header("content-type"), BODY_LIMIT)
         self.size = view.size
         self.truncated = view.truncated
         self.is_json = view.is_json
         self.binary = view.text is None
         if view.text is None:
-            preview = redactor.scrub_value(response.body[:BINARY_PREVIEW])
+            preview = response.body[:BINARY_PREVIEW]
             self.lines = [preview[i : i + 16].hex(" ") for i in range(0, len(preview), 16)]
         else:
-            text = redactor.text(view.text)
+            text = view.text
             self.lines = text.splitlines() if text else []
 
     def note(self) -> str:
@@ -306,7 +306,6 @@ def _side(
     marks: set[int],
     highlights: _Highlights,
     absent: Iterable[str],
-    redactor: Redactor,
 ) -> str:
     parts = [f'<div class="side"><h4>{_e(title)}</h4>']
     if response is None:
@@ -315,8 +314,8 @@ def _side(
     status_css = f"status {_diff_class(highlights.status)}".strip()
     parts.append(f'<div class="{status_css}">{_e(_status_line(response.status))}</div>')
     if response.error:
-        parts.append(f'<div class="error-box">raised: {_e(redactor.error(response.error))}</div>')
-    parts.append(_headers_table(redactor.headers(response.headers), highlights, absent))
+        parts.append(f'<div class="error-box">raised: {_e(response.error)}</div>')
+    parts.append(_headers_table(list(response.headers), highlights, absent))
     if body is None or body.size == 0:
         parts.append('<p class="empty">empty body</p>')
     else:
@@ -359,21 +358,21 @@ def _absent_headers(
     return [name for name in highlights.headers if name not in have and name in other_has]
 
 
-def _step(number: int, count: int, step: StepResult, redactor: Redactor) -> str:
+def _step(number: int, count: int, step: StepResult) -> str:
     request = step.request
     verdict = step.verdict
-    differences = [redactor.difference(d) for d in step.differences]
+    differences = step.differences
     highlights = _Highlights(differences)
     title = f"Step {number} of {count}: " if count > 1 else ""
     opened = " open" if verdict is not Verdict.MATCH or count == 1 else ""
     parts = [
         f'<details class="step"{opened}><summary>{_e(title)}'
-        f'<span class="mono">{_e(request.method)} {_e(redactor.target(request.target))}</span> '
+        f'<span class="mono">{_e(request.method)} {_e(request.target)}</span> '
         f'{_badge(verdict)}</summary><div class="step-body">'
     ]
     if step.skipped:
         parts.append(f'<p class="note">skipped: {_e(step.skipped)}</p>')
-    request_headers = redactor.headers(request.headers)
+    request_headers = list(request.headers)
     parts.append(
         f'<details class="request"><summary>Request: {len(request_headers)} header'
         f"{'s' if len(request_headers) != 1 else ''}, body {len(request.body)} bytes</summary>"
@@ -381,8 +380,8 @@ def _step(number: int, count: int, step: StepResult, redactor: Redactor) -> str:
     )
     parts.append(_differences_table(differences, ("Flask", "Quart")))
     if step.flask is not None or step.quart is not None:
-        flask_body = _BodyView(step.flask, redactor) if step.flask is not None else None
-        quart_body = _BodyView(step.quart, redactor) if step.quart is not None else None
+        flask_body = _BodyView(step.flask) if step.flask is not None else None
+        quart_body = _BodyView(step.quart) if step.quart is not None else None
         flask_marks: set[int] = set()
         quart_marks: set[int] = set()
         if highlights.body is not None and flask_body is not None and quart_body is not None:
@@ -396,7 +395,6 @@ def _step(number: int, count: int, step: StepResult, redactor: Redactor) -> str:
                 flask_marks,
                 highlights,
                 _absent_headers(highlights, step.flask, step.quart),
-                redactor,
             )
         )
         parts.append(
@@ -407,7 +405,6 @@ def _step(number: int, count: int, step: StepResult, redactor: Redactor) -> str:
                 quart_marks,
                 highlights,
                 _absent_headers(highlights, step.quart, step.flask),
-                redactor,
             )
         )
         parts.append("</div>")
@@ -415,29 +412,29 @@ def _step(number: int, count: int, step: StepResult, redactor: Redactor) -> str:
     return "".join(parts)
 
 
-def _first_request(result: CaseResult, redactor: Redactor) -> str:
+def _first_request(result: CaseResult) -> str:
     if not result.steps:
         if result.case.steps:
             first = result.case.steps[0]
-            return f"{first.method} {redactor.target(first.target)}"
+            return f"{first.method} {first.target}"
         return ""
     request = result.steps[0].request
     extra = f" (+{len(result.steps) - 1} more)" if len(result.steps) > 1 else ""
-    return f"{request.method} {redactor.target(request.target)}{extra}"
+    return f"{request.method} {request.target}{extra}"
 
 
 def _shown_count(result: CaseResult) -> int:
     return sum(1 for d in result.differences if d.category in (Category.REAL, Category.KNOWN))
 
 
-def _summary_table(report: ParityReport, redactor: Redactor) -> str:
+def _summary_table(report: ParityReport) -> str:
     rows = []
     for index, result in enumerate(report.cases):
         verdict = result.verdict
         rows.append(
             f'<tr><td><a href="#case-{index}">{_e(result.case.name)}</a></td>'
             f'<td class="mono">{_e(result.case.endpoint or "")}</td>'
-            f'<td class="mono">{_e(_first_request(result, redactor))}</td>'
+            f'<td class="mono">{_e(_first_request(result))}</td>'
             f'<td class="num">{_shown_count(result)}</td>'
             f'<td class="verdict verdict-{verdict.value}">{_e(verdict.value)}</td></tr>'
         )
@@ -450,7 +447,7 @@ def _summary_table(report: ParityReport, redactor: Redactor) -> str:
     )
 
 
-def _case(index: int, result: CaseResult, redactor: Redactor) -> str:
+def _case(index: int, result: CaseResult) -> str:
     case = result.case
     verdict = result.verdict
     opened = " open" if verdict not in (Verdict.MATCH, Verdict.SKIPPED) else ""
@@ -464,19 +461,19 @@ def _case(index: int, result: CaseResult, redactor: Redactor) -> str:
         f'<p class="meta">{" &middot; ".join(meta)}</p>'
     ]
     if result.error is not None:
-        parts.append(f'<div class="error-box">{_e(redactor.error(result.error))}</div>')
+        parts.append(f'<div class="error-box">{_e(result.error)}</div>')
     for number, step in enumerate(result.steps, start=1):
-        parts.append(_step(number, len(result.steps), step, redactor))
+        parts.append(_step(number, len(result.steps), step))
     parts.append("</div></details>")
     return "".join(parts)
 
 
-def _known_section(report: ParityReport, redactor: Redactor) -> str:
+def _known_section(report: ParityReport) -> str:
     rows = []
     for index, result in enumerate(report.cases):
         for step in result.steps:
             for difference in step.by_category(Category.KNOWN):
-                shown = redactor.difference(difference)
+                shown = difference
                 rows.append(
                     f'<tr><td><a href="#case-{index}">{_e(result.case.name)}</a></td>'
                     f'<td class="mono">{_e(shown.field)}</td>'
@@ -519,12 +516,12 @@ def _noise_section(report: ParityReport) -> str:
     )
 
 
-def _config_section(report: ParityReport, redactor: Redactor) -> str:
+def _config_section(report: ParityReport) -> str:
     if not report.config:
         body = '<p class="empty">none</p>'
     else:
         rows = []
-        for item in (redactor.config(entry) for entry in report.config):
+        for item in report.config:
             rows.append(
                 f'<tr class="{_diff_class(item.category)}"><td class="mono">{_e(item.key)}</td>'
                 f"{_value_cell(item.flask)}{_value_cell(item.quart)}"
@@ -564,7 +561,7 @@ def _normalisations_section(report: ParityReport) -> str:
 
 def render_html(report: ParityReport) -> str:
     """The whole report as one self-contained HTML document."""
-    redactor = Redactor.for_report(report)
+    report = redacted_report(report)  # every value below is drawn from the redacted copy
     title = f"Parity report: {report.flask_label} vs {report.quart_label}"
     outcome = "passed" if report.passed else "failed"
     counts = "".join(
@@ -578,7 +575,7 @@ def render_html(report: ParityReport) -> str:
         f" &middot; {_e(report.mode)} &middot; {cases_count} case{'s' if cases_count != 1 else ''}"
         f" in {_e(format_seconds(report.elapsed))}"
     )
-    cases = "".join(_case(index, result, redactor) for index, result in enumerate(report.cases))
+    cases = "".join(_case(index, result) for index, result in enumerate(report.cases))
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
@@ -589,10 +586,10 @@ def render_html(report: ParityReport) -> str:
         f'<header><h1>{_e(title)}</h1><p class="sub">{subtitle}</p>'
         f'<div class="top"><span class="outcome {outcome}">{outcome.upper()}</span>{counts}</div>'
         "</header>"
-        f"<main>{_summary_table(report, redactor)}"
+        f"<main>{_summary_table(report)}"
         f'<section id="cases"><h2>Cases</h2>{cases or "<p class=empty>no cases</p>"}</section>'
-        f"{_known_section(report, redactor)}{_noise_section(report)}"
-        f"{_config_section(report, redactor)}{_normalisations_section(report)}"
+        f"{_known_section(report)}{_noise_section(report)}"
+        f"{_config_section(report)}{_normalisations_section(report)}"
         f"{_notes_section(report)}</main>"
         "<footer>Generated by flask2quart parity. Secrets are shown as &lt;redacted:sha256 prefix&gt;."
         "</footer></body></html>\n"

@@ -39,7 +39,7 @@ from flask2quart.parity.report.common import (
     decode_body,
     json_safe,
 )
-from flask2quart.parity.report.redact import Redactor
+from flask2quart.parity.report.redact import redacted_report
 
 #: bump when the shape changes in a way readers must know about
 SCHEMA = "flask2quart-parity/1"
@@ -47,46 +47,45 @@ SCHEMA = "flask2quart-parity/1"
 __all__ = ["SCHEMA", "json_safe", "report_to_json", "write_json"]
 
 
-def _body_json(body: bytes, redactor: Redactor) -> dict[str, Any]:
+def _body_json(body: bytes) -> dict[str, Any]:
     decoded = decode_body(body, BODY_LIMIT)
     result: dict[str, Any] = {"size": decoded.size, "truncated": decoded.truncated}
     if decoded.text is not None:
-        result.update(encoding="utf-8", text=redactor.text(decoded.text))
+        result.update(encoding="utf-8", text=decoded.text)
     else:
-        scrubbed = redactor.scrub_value(body[:BODY_LIMIT])
-        result.update(encoding="base64", base64=body_base64(scrubbed, BODY_LIMIT))
+        result.update(encoding="base64", base64=body_base64(body, BODY_LIMIT))
     return result
 
 
-def _headers_json(headers: tuple[tuple[str, str], ...], redactor: Redactor) -> list[list[str]]:
-    return [[name, value] for name, value in redactor.headers(headers)]
+def _headers_json(headers: tuple[tuple[str, str], ...]) -> list[list[str]]:
+    return [[name, value] for name, value in headers]
 
 
-def _response_json(response: RecordedResponse | None, redactor: Redactor) -> dict[str, Any] | None:
+def _response_json(response: RecordedResponse | None) -> dict[str, Any] | None:
     if response is None:
         return None
     return {
         "status": response.status,
-        "headers": _headers_json(response.headers, redactor),
-        "body": _body_json(response.body, redactor),
-        "error": redactor.error(response.error),
+        "headers": _headers_json(response.headers),
+        "body": _body_json(response.body),
+        "error": response.error,
     }
 
 
-def _step_json(step: StepResult, redactor: Redactor) -> dict[str, Any]:
+def _step_json(step: StepResult) -> dict[str, Any]:
     request = step.request
-    differences = [redactor.difference(difference) for difference in step.differences]
+    differences = step.differences
     return {
         "verdict": step.verdict.value,
         "skipped": step.skipped,
         "request": {
             "method": request.method,
-            "target": redactor.target(request.target),
-            "headers": _headers_json(request.headers, redactor),
+            "target": request.target,
+            "headers": _headers_json(request.headers),
             "body_size": len(request.body),
         },
-        "flask": _response_json(step.flask, redactor),
-        "quart": _response_json(step.quart, redactor),
+        "flask": _response_json(step.flask),
+        "quart": _response_json(step.quart),
         "differences": [
             {
                 "field": difference.field,
@@ -100,21 +99,21 @@ def _step_json(step: StepResult, redactor: Redactor) -> dict[str, Any]:
     }
 
 
-def _case_json(result: CaseResult, redactor: Redactor) -> dict[str, Any]:
+def _case_json(result: CaseResult) -> dict[str, Any]:
     return {
         "name": result.case.name,
         "source": result.case.source,
         "endpoint": result.case.endpoint,
         "verdict": result.verdict.value,
-        "error": redactor.error(result.error),
-        "steps": [_step_json(step, redactor) for step in result.steps],
+        "error": result.error,
+        "steps": [_step_json(step) for step in result.steps],
     }
 
 
 def report_to_json(report: ParityReport) -> dict[str, Any]:
     """The whole report as JSON-serialisable dicts and lists, secrets redacted."""
-    redactor = Redactor.for_report(report)
-    config = [redactor.config(item) for item in report.config]
+    report = redacted_report(report)  # every value below is drawn from the redacted copy
+    config = report.config
     return {
         "schema": SCHEMA,
         "summary": {
@@ -140,7 +139,7 @@ def report_to_json(report: ParityReport) -> dict[str, Any]:
             }
             for item in config
         ],
-        "cases": [_case_json(result, redactor) for result in report.cases],
+        "cases": [_case_json(result) for result in report.cases],
     }
 
 

@@ -1,14 +1,18 @@
 """The parity report on the terminal (``rich``): what a developer reads after ``flask2quart parity``.
 
 Order: a summary line and the verdict counts; the cases that fail the run (errors, then
-differences) with each differing field, the Flask and the Quart value and the reason; the known
+differences) with each differing field, the Flask and the Quart value and the reason (the first
+:data:`SHOWN_FAILING_CASES` without ``verbose``); the real differences grouped by cause, one line
+per field pattern with its count and where (:mod:`.causes`), so 100 differences read as a few
+lines; the known
 framework differences in their own section; skipped cases; the fields excluded as noise per
 endpoint; the config differences; the normalisations applied; and a one-line result (the last thing
 a CI log shows). The notes of the run (what was left out) are counted; ``verbose`` lists them, and
 also the matching cases and the noise/ignored differences of each case.
 
 Everything the apps sent is printed as :class:`rich.text.Text`, never as markup, so a body
-containing ``[bold]`` prints as it is. Secrets are redacted (see :mod:`.redact`).
+containing ``[bold]`` prints as it is. Everything is drawn from the redacted copy of the report
+(see :mod:`.redact`).
 """
 
 from __future__ import annotations
@@ -25,13 +29,14 @@ from flask2quart.parity.model import (
     ParityReport,
     Verdict,
 )
+from flask2quart.parity.report.causes import real_causes
 from flask2quart.parity.report.common import (
     SHOWN_CATEGORIES,
     VERDICT_ORDER,
     format_seconds,
     short_value,
 )
-from flask2quart.parity.report.redact import Redactor
+from flask2quart.parity.report.redact import redacted_report
 
 VERDICT_STYLES: dict[Verdict, str] = {
     Verdict.MATCH: "green",
@@ -47,6 +52,10 @@ CATEGORY_STYLES: dict[Category, str] = {
     Category.IGNORED: "dim",
 }
 _INDENT = "    "
+#: failing cases listed one by one without --verbose; the causes summary covers the rest
+SHOWN_FAILING_CASES = 10
+#: endpoints named on one line of the causes summary
+SHOWN_PLACES = 3
 
 
 def _heading(console: Console, title: str) -> None:
@@ -58,7 +67,7 @@ def _verdict_label(verdict: Verdict) -> Text:
     return Text(verdict.value.upper(), style=VERDICT_STYLES[verdict])
 
 
-def _case_title(result: CaseResult, redactor: Redactor) -> Text:
+def _case_title(result: CaseResult) -> Text:
     case = result.case
     title = Text("  ")
     title.append_text(_verdict_label(result.verdict))
@@ -67,7 +76,7 @@ def _case_title(result: CaseResult, redactor: Redactor) -> Text:
     details = [f"endpoint {case.endpoint}" if case.endpoint else "", f"from {case.source}"]
     if result.steps:
         first = result.steps[0].request
-        details.insert(0, f"{first.method} {redactor.target(first.target)}")
+        details.insert(0, f"{first.method} {first.target}")
     title.append(f"  ({', '.join(item for item in details if item)})", style="dim")
     return title
 
@@ -89,19 +98,18 @@ def _difference_line(difference: Difference, *, tag_category: bool) -> Text:
 def _print_case(
     console: Console,
     result: CaseResult,
-    redactor: Redactor,
     categories: tuple[Category, ...],
 ) -> None:
-    console.print(_case_title(result, redactor), soft_wrap=True)
+    console.print(_case_title(result), soft_wrap=True)
     if result.error is not None:
         console.print(
-            Text(f"{_INDENT}error: {redactor.error(result.error)}", style="magenta"), soft_wrap=True
+            Text(f"{_INDENT}error: {result.error}", style="magenta"), soft_wrap=True
         )
     several = len(result.steps) > 1
     for number, step in enumerate(result.steps, start=1):
-        shown = [redactor.difference(d) for d in step.differences if d.category in categories]
+        shown = [d for d in step.differences if d.category in categories]
         if several and (shown or step.skipped):
-            label = f"  step {number}: {step.request.method} {redactor.target(step.request.target)}"
+            label = f"  step {number}: {step.request.method} {step.request.target}"
             console.print(Text(label, style="cyan"), soft_wrap=True)
         if step.skipped:
             console.print(Text(f"{_INDENT}skipped: {step.skipped}", style="dim"), soft_wrap=True)
@@ -176,9 +184,26 @@ def _print_known_summary(console: Console, report: ParityReport, examples: int =
     console.print(Text("  (--verbose lists every step)", style="dim"), soft_wrap=True)
 
 
+def _print_causes(console: Console, report: ParityReport) -> None:
+    """One line per field pattern: how many real differences, and where."""
+    causes = real_causes(report)
+    width = max((len(cause.pattern) for cause in causes), default=0)
+    for cause in causes:
+        line = Text("  ")
+        line.append(cause.pattern.ljust(width), style="bold red")
+        places = len(cause.places)
+        line.append(
+            f"  {cause.count} difference{'s' if cause.count != 1 else ''} on {places} "
+            f"endpoint{'s' if places != 1 else ''}"
+        )
+        more = f", +{places - SHOWN_PLACES} more" if places > SHOWN_PLACES else ""
+        line.append(f" ({', '.join(cause.places[:SHOWN_PLACES])}{more})", style="dim")
+        console.print(line, soft_wrap=True)
+
+
 def print_report(report: ParityReport, console: Console, *, verbose: bool = False) -> None:
     """Print ``report`` to ``console``. ``verbose`` adds matching cases and noise/ignored fields."""
-    redactor = Redactor.for_report(report)
+    report = redacted_report(report)  # every value below is drawn from the redacted copy
     console.print(_summary_line(report), soft_wrap=True)
     console.print(_counts_table(report))
 
@@ -188,15 +213,29 @@ def print_report(report: ParityReport, console: Console, *, verbose: bool = Fals
     every: tuple[Category, ...] = tuple(Category)
     if failing:
         _heading(console, "Differences (these fail the run)")
-        for result in failing:
-            _print_case(console, result, redactor, every if verbose else SHOWN_CATEGORIES)
+        shown = failing if verbose else failing[:SHOWN_FAILING_CASES]
+        for result in shown:
+            _print_case(console, result, every if verbose else SHOWN_CATEGORIES)
+        if len(shown) < len(failing):
+            rest = len(failing) - len(shown)
+            console.print(
+                Text(
+                    f"  ... and {rest} more failing case{'s' if rest != 1 else ''} "
+                    "(--verbose or --report FILE.html lists every one)",
+                    style="dim",
+                ),
+                soft_wrap=True,
+            )
+        if any(step.by_category(Category.REAL) for result in failing for step in result.steps):
+            _heading(console, "Real differences by cause")
+            _print_causes(console, report)
 
     known = [r for r in report.cases if r.verdict is Verdict.KNOWN]
     if known:
         _heading(console, "Known Flask/Quart differences (reported, not failing)")
         if verbose:
             for result in known:
-                _print_case(console, result, redactor, every)
+                _print_case(console, result, every)
         else:
             _print_known_summary(console, report)
 
@@ -204,14 +243,14 @@ def print_report(report: ParityReport, console: Console, *, verbose: bool = Fals
     if skipped:
         _heading(console, "Skipped")
         for result in skipped:
-            _print_case(console, result, redactor, ())
+            _print_case(console, result, ())
 
     if verbose:
         matching = [r for r in report.cases if r.verdict is Verdict.MATCH]
         if matching:
             _heading(console, "Matching")
             for result in matching:
-                _print_case(console, result, redactor, every)
+                _print_case(console, result, every)
 
     if report.noise:
         _heading(console, "Noise (fields that vary between two answers of the Flask app itself)")
@@ -224,7 +263,7 @@ def print_report(report: ParityReport, console: Console, *, verbose: bool = Fals
 
     if report.config:
         _heading(console, "Config differences (reported, not judged)")
-        for item in (redactor.config(entry) for entry in report.config):
+        for item in report.config:
             line = Text("  ")
             line.append(item.key, style="bold")
             line.append(f": flask {short_value(item.flask)} | quart {short_value(item.quart)}")
