@@ -210,3 +210,15 @@ def test_no_planted_secret_reaches_assertion_messages_or_plugin_reports(pytester
     pytester.runpytest_subprocess("-p", "no:cacheprovider", "--parity-report", "p.html")
     for name in ("p.json", "p.html"):
         assert_no_secret((pytester.path / name).read_text(encoding="utf-8"), name, ("user ada", "Welcome ada"))
+
+
+def test_secret_headers_from_the_project_configuration(project: Path) -> None:
+    (project / "pyproject.toml").write_text(
+        '[tool.flask2quart.parity]\nsecret-headers = ["X-Internal-Auth"]\n', encoding="utf-8"
+    )
+    parity(project, "--report", "configured.json")
+    assert INTERNAL not in (project / "configured.json").read_text(encoding="utf-8")
+    (project / "pyproject.toml").write_text('[tool.flask2quart.parity]\nsecret-headers = "X-Internal-Auth"\n', encoding="utf-8")
+    wrong = parity(project)
+    assert wrong.returncode == 2
+    assert wrong.stderr.strip().endswith("[tool.flask2quart.parity] secret-headers must be a list of strings")
