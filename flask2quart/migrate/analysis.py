@@ -132,6 +132,9 @@ class ModuleFacts:
     instances: dict[str, str] = field(default_factory=dict)
     #: Builds a ``Flask``/``Quart`` app (F2Q117 sets up its HTTP client there).
     creates_app: bool = False
+    #: Value flows made outside any function (module-level calls, decorator applications):
+    #: (callee ``module:qualname``, parameter position or keyword, value), as in ``arg_flows``.
+    module_flows: list[tuple[str, int | str, str]] = field(default_factory=list)
     #: Functions decorated with what may be an extension's callback registration
     #: (``@auth.verify_password``): (qualname, decorator value), settled in :func:`decide`.
     extension_callbacks: list[tuple[str, str]] = field(default_factory=list)
@@ -525,19 +528,20 @@ class _FunctionScanner:
         keywords: list[tuple[str | None, V.Value]],
     ) -> None:
         """Arguments of tracked kinds passed to a project function: edges of the value flow."""
-        if self.func is None or not func:
+        if not func:
             return
         target, offset = _callee(func)
         if target is None:
             return
+        flows = self.func.arg_flows if self.func is not None else self.module.facts.module_flows
         for index, (arg, value) in enumerate(zip(node.args, positional, strict=True)):
             if isinstance(arg, ast.Starred):
                 break
             if _flows(value):
-                self.func.arg_flows.append((target, index + offset, value))  # type: ignore[arg-type]
+                flows.append((target, index + offset, value))  # type: ignore[arg-type]
         for name, value in keywords:
             if name and _flows(value):
-                self.func.arg_flows.append((target, name, value))  # type: ignore[arg-type]
+                flows.append((target, name, value))  # type: ignore[arg-type]
 
     def mark_await(self, no_await: bool) -> None:
         if self.func is not None and not no_await:
@@ -757,6 +761,12 @@ class _FunctionScanner:
             local_names=frozenset(locals_),
         )
         facts.role = self._role(node, decorator_values, facts)
+        for dec, value in zip(node.decorator_list, decorator_values, strict=True):
+            # ``@api_endpoint def get_x()``: the decorator is called with the function
+            if not isinstance(dec, ast.Call) and V.is_project(value):
+                target, _ = _callee(value)  # type: ignore[arg-type]
+                if target:
+                    self.module.facts.module_flows.append((target, 0, f"q:{module}:{qual}"))
         facts.decorators = tuple(v[2:] for v in decorator_values if V.is_project(v))  # type: ignore[index]
         self.module.facts.extension_callbacks.extend(
             (qual, v) for v in decorator_values if v and _CALLBACK_NAME.search(v)
@@ -1002,7 +1012,8 @@ def flow_inputs(analysis: ProjectAnalysis) -> dict[str, FlowInputs]:
     }
     facts_of = {name: func for name, (_, func) in functions.items()}
     incoming: dict[str, dict[str, set[str]]] = {}
-    for name, (_, func) in functions.items():
+    callers = [*functions.items(), *((f"{m.module}:", (m, FunctionFacts("", 0, False, arg_flows=m.module_flows))) for m in analysis.modules.values())]
+    for name, (_, func) in callers:
         role = analysis.roles.get(name, Role.PLAIN)
         for target, slot, value in func.arg_flows:
             kind = _settled(value, func, role, analysis)
@@ -1070,17 +1081,20 @@ def _settled(value: str, caller: FunctionFacts, role: Role, analysis: ProjectAna
     return value if value.startswith("k:") and value != "k:?" else None
 
 
-def _callable_groups(functions: dict[str, FunctionFacts], classes: dict[str, ClassFacts]) -> list[set[str]]:
+def _callable_groups(
+    functions: dict[str, FunctionFacts],
+    classes: dict[str, ClassFacts],
+    module_flows: list[tuple[str, int | str, str]],
+) -> list[set[str]]:
     """Project functions handed to the same parameter (``check(self.get_a)``, ``check(self.get_b)``):
     the callee calls whichever it got, so they must all be awaited alike."""
     slots: dict[tuple[str, int | str], set[str]] = {}
-    for func in functions.values():
-        for target, slot, value in func.arg_flows:
-            member = V.bound_method(value) or V.project_name(value)
-            if member and member not in functions:
-                member = _inherited(member, classes, functions)
-            if member in functions:
-                slots.setdefault((target, slot), set()).add(member)  # type: ignore[arg-type]
+    for target, slot, value in (*(flow for func in functions.values() for flow in func.arg_flows), *module_flows):
+        member = V.bound_method(value) or V.project_name(value)
+        if member and member not in functions:
+            member = _inherited(member, classes, functions)
+        if member in functions:
+            slots.setdefault((target, slot), set()).add(member)  # type: ignore[arg-type]
     return [group for group in slots.values() if len(group) > 1] + _override_groups(functions, classes)
 
 
@@ -1243,7 +1257,7 @@ def _decide_once(summaries: Iterable[ModuleFacts], module_names: set[str]) -> Pr
                 if fake in functions:
                     fake_links.append((target, fake))
 
-    callable_groups = _callable_groups(functions, classes)
+    callable_groups = _callable_groups(functions, classes, [f for m in modules.values() for f in m.module_flows])
     asyncs = {n for n, f in functions.items() if f.already_async or roles[n].always_async}
     asyncs |= _extension_async_members(classes)
     # Calls are awaited, and callers coloured, only for functions this rewrite makes async and that
