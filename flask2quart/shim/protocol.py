@@ -13,13 +13,19 @@ Two changes to ``hypercorn.protocol.h11.H11Protocol``:
   two, and no empty write for the end of a ``Content-Length`` body. A head whose body does not
   follow in the same step of the event loop is written on the next one.
 
-:func:`install` swaps the class in the worker process; the rest of Hypercorn is unchanged.
+And two savings with the same results: the ``Date``/``Server`` headers are formatted once per second
+instead of for every response, and h11's request headers iterate as a list (Hypercorn walks them
+three times per request; h11 leaves iteration to ``Sequence.__iter__``, one ``__getitem__`` call per
+header).
+
+:func:`install` makes these changes in the worker process; the rest of Hypercorn is unchanged.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import h11
@@ -111,8 +117,37 @@ class ServeH11Protocol(H11Protocol):
             await self.send(RawData(data=data))
 
 
-def install() -> None:
-    """Use :class:`ServeH11Protocol` for every new HTTP/1.1 connection of this process."""
+class _ResponseHeadersEachSecond:
+    """``Config.response_headers`` (``Date``, ``Server``...), computed once per second and protocol."""
+
+    def __init__(self, compute: Callable[[str], list[tuple[bytes, bytes]]]) -> None:
+        self._compute = compute
+        self._second = -1
+        self._cache: dict[str, list[tuple[bytes, bytes]]] = {}
+
+    def __call__(self, protocol: str) -> list[tuple[bytes, bytes]]:
+        second = int(time.time())
+        if second != self._second:
+            self._cache.clear()
+            self._second = second
+        headers = self._cache.get(protocol)
+        if headers is None:
+            headers = self._cache[protocol] = self._compute(protocol)
+        return list(headers)
+
+
+def _iter_headers(self: Any) -> Iterator[tuple[bytes, bytes]]:
+    return iter([(name, value) for _, name, value in self._full_items])
+
+
+def install(config: Any | None = None) -> None:
+    """Use :class:`ServeH11Protocol` for every new HTTP/1.1 connection of this process, and the
+    savings above (``config``: the worker's Hypercorn config)."""
     import hypercorn.protocol
+    from h11._headers import Headers
 
     hypercorn.protocol.H11Protocol = ServeH11Protocol  # type: ignore[misc]  # ProtocolWrapper's name
+    if "__iter__" not in vars(Headers) and hasattr(Headers, "_full_items"):
+        Headers.__iter__ = _iter_headers  # type: ignore[method-assign]
+    if config is not None and not isinstance(config.response_headers, _ResponseHeadersEachSecond):
+        config.response_headers = _ResponseHeadersEachSecond(config.response_headers)

@@ -26,7 +26,7 @@ def worker_main(config: Any, sockets: Any, shutdown_event: EventType) -> None:
 
     from . import connection, protocol
 
-    protocol.install()
+    protocol.install(config)
     connection.install()
     # SIGTERM sent to a worker directly (a process manager signalling the whole group) stops the
     # server gracefully, like SIGTERM to the parent; SIGINT stays ignored (inherited from the parent).
