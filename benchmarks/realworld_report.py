@@ -212,7 +212,8 @@ def route_matches(route: Route, test: TestOutcome, port: SpanIndex) -> bool:
     if (route.path, route.function) in frame_places(test.frames, port):
         return True
     patterns = [rule_regex(rule) for rule in route.rules]
-    return any(p.match(path) for p in patterns for path in test.paths)
+    # A middleware may strip a prefix and leave PATH_INFO without its leading slash.
+    return any(p.match("/" + path.lstrip("/")) for p in patterns for path in test.paths)
 
 
 def agreement(routes: Iterable[Route], failing: Iterable[TestOutcome], port: SpanIndex) -> tuple[int, int]:
@@ -235,10 +236,11 @@ def table_row(result: Mapping[str, object]) -> list[str]:
     flask = result.get("flask", {}) or {}
     port = result.get("port", {}) or {}
     findings = result.get("findings", {}) or {}
+    errors = int(flask.get("collect_errors", 0))  # type: ignore[union-attr]
     return [
         str(result["app"]),
-        f"{flask.get('passed', 0)}/{flask.get('total', 0)}",  # type: ignore[union-attr]
-        str(port.get("passed", 0)),  # type: ignore[union-attr]
+        f"{flask.get('passed', 0)}/{flask.get('total', 0)}" + (f" +{errors} errors" if errors else ""),  # type: ignore[union-attr]
+        str(port.get("passed", 0)) + (f" +{port.get('collect_errors')} errors" if port.get("collect_errors") else ""),  # type: ignore[union-attr]
         f"{findings.get('total', 0)} ({findings.get('human', 0)})",  # type: ignore[union-attr]
         str(result.get("silent", "")),
         str(result.get("parity", "")),
