@@ -46,7 +46,6 @@ UNSUPPORTED_NAMES = {
     "request_ctx": "Quart 0.23 has no request context object; use `quart.request`/`quart.g` or the app context",
     "_cv_request": "Quart 0.23 has no request context variable; use `quart.request`",
     "RequestContext": "Quart 0.23 merged RequestContext into AppContext",
-    "get_template_attribute": "breaks with Quart's async Jinja environment; render a macro with `await render_template_string`",
     "copy_current_request_context": "returns an async function in Quart; threads cannot call it, use `app.add_background_task`",
     "EnvironBuilder": "Quart's test client has no EnvironBuilder; build the request with `test_client().open(...)`",
 }

@@ -39,6 +39,7 @@ APP_CONTEXT = "k:app_context"  # ``app.app_context()``/``test_request_context()`
 AIOFILE = "k:aiofile"  # what ``await app.open_resource(...)`` gives: an aiofiles file
 HTTP_SESSION = "k:http_session"  # a ``requests.Session()``
 G = "k:g"
+TEMPLATE_MACRO = "k:template_macro"  # what ``get_template_attribute`` gives: calling it is awaited
 #: Prefix of an object a Flask extension's class built: ``k:ext:flask_sqlalchemy.SQLAlchemy``.
 EXTENSION_OBJECT = "k:ext:"
 
@@ -163,8 +164,12 @@ def call_step(func: Value, *, project_async: frozenset[str] | set[str] = frozens
     """
     if func is None:
         return UNKNOWN
+    if func == TEMPLATE_MACRO:
+        return Step(None, awaits=True)
     if func.startswith("q:"):
         member = flask_name(func)
+        if member == "get_template_attribute":
+            return Step(TEMPLATE_MACRO, awaits=True)  # its async form (F2Q118)
         if member in flask_api.ASYNC_FUNCTIONS:
             return Step(RESPONSE if member == "make_response" else None, awaits=True)
         name = func[2:]

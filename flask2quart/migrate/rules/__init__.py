@@ -24,6 +24,7 @@ from .f2q114_cli_app_context import CliAppContext
 from .f2q115_config_differences import ConfigDifferences
 from .f2q116_signal_receivers import SignalReceivers
 from .f2q117_sync_http_client import SyncHttpClient
+from .f2q118_template_attribute import TemplateAttribute
 from .f2q201_await_test_client import AwaitTestClient
 from .f2q202_test_client_arguments import TestClientArguments
 from .f2q203_cookie_arguments import CookieArguments
@@ -72,6 +73,7 @@ PYTHON_RULES: tuple[type[Rule], ...] = (
     ConfigDifferences,
     SignalReceivers,
     SyncHttpClient,
+    TemplateAttribute,
     AwaitTestClient,
     TestClientArguments,
     CookieArguments,

@@ -1,7 +1,7 @@
 """F2Q102: report Flask APIs that Quart does not have.
 
 ``request.environ``, ``request.stream``, ``app.wsgi_app``, ``ensure_sync``, ``request_ctx``,
-``RequestContext``, ``get_template_attribute``, ``copy_current_request_context`` and the test
+``RequestContext``, ``copy_current_request_context`` and the test
 ``EnvironBuilder`` have no drop-in Quart form (reference §1, §7.1). Each use is reported with what to
 do instead; nothing is rewritten, since any guess would change behaviour.
 
