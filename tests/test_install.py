@@ -111,3 +111,13 @@ def test_a_missing_package_is_named_with_the_line_that_imports_it(tmp_path: Path
         "'mypkg:app': importing mypkg failed: mypkg/helpers.py:1 imports 'f2q_not_installed_xyz', "
         "which is not installed"
     ), lines
+
+
+def test_the_readme_says_how_long_the_test_command_takes_and_what_it_needs() -> None:
+    quick_start = README.split("## `flask2quart rewrite`", 1)[0]
+    assert 'python3 -m pip install -e ".[test]" && python3 -m pytest' in quick_start
+    assert re.search(r"took \d+ minutes on a 2-core machine", quick_start)
+    for tool in ("chromium", "wrk"):
+        assert f"`{tool}`" in quick_start
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "chromium" in ci and "wrk" in ci  # CI installs what the README says the tests need
