@@ -27,14 +27,15 @@ class _IdleConnections:
     """The idle connections of one worker, closed at once when the worker shuts down."""
 
     def __init__(self, context: Any) -> None:
-        self.idle: weakref.WeakSet[_IdleTimer] = weakref.WeakSet()
+        self.timers: weakref.WeakSet[_IdleTimer] = weakref.WeakSet()  # one per open connection
         self.context = context
         self.watcher = asyncio.get_running_loop().create_task(self._close_on_shutdown())
 
     async def _close_on_shutdown(self) -> None:
         await self.context.terminated.wait()
-        for timer in list(self.idle):
-            timer.expire()
+        for timer in list(self.timers):
+            if timer.idle:
+                timer.expire()
 
 
 _REGISTRIES: weakref.WeakKeyDictionary[Any, _IdleConnections] = weakref.WeakKeyDictionary()
@@ -43,7 +44,7 @@ _REGISTRIES: weakref.WeakKeyDictionary[Any, _IdleConnections] = weakref.WeakKeyD
 class _IdleTimer:
     """Stands in for Hypercorn's ``AsyncioSingleTask`` as the idle task of one connection."""
 
-    __slots__ = ("__weakref__", "_handle", "_registry", "_server")
+    __slots__ = ("__weakref__", "_handle", "_server")
 
     def __init__(self, server: ServeTCPServer) -> None:
         self._server = server
@@ -51,7 +52,11 @@ class _IdleTimer:
         registry = _REGISTRIES.get(server.context)
         if registry is None:
             registry = _REGISTRIES[server.context] = _IdleConnections(server.context)
-        self._registry = registry
+        registry.timers.add(self)
+
+    @property
+    def idle(self) -> bool:
+        return self._handle is not None
 
     async def restart(self, task_group: Any, action: Any) -> None:
         """The connection is idle (``action`` is Hypercorn's ``_idle_timeout``; not needed here)."""
@@ -61,7 +66,6 @@ class _IdleTimer:
             return
         loop = asyncio.get_running_loop()
         self._handle = loop.call_later(self._server.config.keep_alive_timeout, self.expire)
-        self._registry.idle.add(self)
 
     async def stop(self) -> None:
         self._cancel()
@@ -70,7 +74,6 @@ class _IdleTimer:
         if self._handle is not None:
             self._handle.cancel()
             self._handle = None
-            self._registry.idle.discard(self)
 
     def expire(self) -> None:
         self._cancel()
