@@ -287,8 +287,9 @@ def _candidates(sources: list[SourceFile]) -> list[tuple[SourceFile, bytes]]:
     """Files worth an :mod:`ast` parse; the rest are never parsed.
 
     A file qualifies if it mentions Flask, if it is a test module that may use a test client, if
-    it may make blocking HTTP calls, or if it imports (transitively) a module that qualifies: only
-    those can call a function that becomes async.
+    it may make blocking HTTP calls, if it imports (transitively) a module that qualifies: only
+    those can call a function that becomes async; or if a test module (or such a helper) imports
+    it: tests hand their clients and responses to helpers that mention nothing of Flask.
     """
     chosen: list[tuple[SourceFile, bytes]] = []
     rest: list[tuple[SourceFile, bytes, str]] = []
@@ -305,18 +306,26 @@ def _candidates(sources: list[SourceFile]) -> list[tuple[SourceFile, bytes]]:
     accepted = {A.module_name_for(f.path) for f, _ in chosen}
     # pytest hands a conftest's fixtures to every test module below it, with no import.
     fixture_dirs = {f.path.parent for f, _ in chosen if f.path.name == "conftest.py"}
+    suite = [(f, data) for f, data in chosen if is_test_module(f.path.name)]
     changed = True
     while changed and rest:
         changed = False
+        helpers_of_tests = {
+            name
+            for f, data in suite
+            for name in imported_modules(data, A.module_name_for(f.path), f.path.name == "__init__.py")
+        }
         still: list[tuple[SourceFile, bytes, str]] = []
         for source, data, module in rest:
             imported = imported_modules(data, module, source.path.name == "__init__.py")
             gets_fixtures = is_test_module(source.path.name) and not fixture_dirs.isdisjoint(source.path.parents)
-            if gets_fixtures or imported & accepted:
+            if gets_fixtures or imported & accepted or module in helpers_of_tests:
                 chosen.append((source, data))
                 accepted.add(module)
                 if source.path.name == "conftest.py":
                     fixture_dirs.add(source.path.parent)
+                if is_test_module(source.path.name) or module in helpers_of_tests:
+                    suite.append((source, data))
                 changed = True
             else:
                 still.append((source, data, module))

@@ -170,6 +170,9 @@ class ProjectAnalysis:
     #: ``module:qualname`` -> {parameter: value} its parameters hold (annotations, call sites,
     #: fixtures): both passes bind them.
     param_kinds: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: ``unittest.TestCase`` subclasses (``module:Class``) with an async method anywhere below them
+    #: in the project's class tree, across modules: they become ``IsolatedAsyncioTestCase``.
+    async_test_roots: set[str] = field(default_factory=set)
     #: Project classes built on an extension base whose Quart port is async (``forms:LoginForm`` ->
     #: ``flask_wtf.FlaskForm``): built with ``await Class.create_form()``.
     extension_classes: dict[str, str] = field(default_factory=dict)
@@ -874,6 +877,8 @@ class _FunctionScanner:
                 return Role.TEST
             if node.name in ("setUpClass", "tearDownClass"):
                 return Role.SYNC_HOOK  # unittest calls them without awaiting, even in async cases
+            if _is_sync_dunder(node.name):
+                return Role.SYNC_HOOK  # Python calls ``__init__``/``__str__``... without awaiting
         elif self.func is None and node.name.startswith("test") and self.module.facts.is_test:
             return Role.TEST
         elif self.func is None and node.name in ("setUpModule", "tearDownModule", "setup_module", "teardown_module"):
@@ -924,6 +929,14 @@ def _flows(value: V.Value) -> bool:
     if value.startswith("b:k:obj:") or V.is_project(value):
         return True  # a project function, bound method or class handed over as a value
     return value.startswith(("k:", "r:")) and value not in ("k:?",)
+
+
+#: Dunder methods Python itself may await: they can be ``async def``.
+_ASYNC_DUNDERS = frozenset({"__call__", "__aenter__", "__aexit__", "__aiter__", "__anext__", "__await__"})
+
+
+def _is_sync_dunder(name: str) -> bool:
+    return name.startswith("__") and name.endswith("__") and len(name) > 4 and name not in _ASYNC_DUNDERS
 
 
 def _is_testcase(klass: ClassFacts) -> bool:
@@ -1079,6 +1092,33 @@ def _settled(value: str, caller: FunctionFacts, role: Role, analysis: ProjectAna
     if value.startswith("b:k:obj:") or V.is_project(value):
         return value
     return value if value.startswith("k:") and value != "k:?" else None
+
+
+def _async_test_roots(classes: dict[str, ClassFacts], asyncs: set[str]) -> set[str]:
+    """``TestCase`` subclasses under which (themselves or any project subclass, in any module) a
+    method is async: an ``async def`` test in a sync ``TestCase`` would never run."""
+    children: dict[str, set[str]] = {}
+    for name, klass in classes.items():
+        for base in klass.bases:
+            parent = V.project_name(base)
+            if parent:
+                children.setdefault(parent, set()).add(name)
+    owners_async = {name.rpartition(".")[0] for name in asyncs}
+    roots: set[str] = set()
+    for name, klass in classes.items():
+        if not _is_testcase(klass):
+            continue
+        todo, seen = [name], {name}
+        while todo:
+            current = todo.pop()
+            if current in owners_async:
+                roots.add(name)
+                break
+            for child in children.get(current, ()):
+                if child not in seen:
+                    seen.add(child)
+                    todo.append(child)
+    return roots
 
 
 def _callable_groups(
@@ -1336,6 +1376,7 @@ def _decide_once(summaries: Iterable[ModuleFacts], module_names: set[str]) -> Pr
         stream_wrapped=stream_wrapped,
         class_attrs=_merged_attrs(classes),
         param_kinds={name: dict(func.param_kinds) for name, func in functions.items() if func.param_kinds},
+        async_test_roots=_async_test_roots(classes, asyncs),
         class_names=set(classes),
         extension_classes=extension_classes(classes),
         on_loop=_on_loop(modules, roles, callees, asyncs),

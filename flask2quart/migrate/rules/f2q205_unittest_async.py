@@ -1,7 +1,8 @@
 """F2Q205: ``unittest.TestCase`` suites that await become ``IsolatedAsyncioTestCase``.
 
 A ``TestCase`` whose tests now await (test-client calls, ``async with app.app_context()``) needs an
-event loop per test: its base becomes ``unittest.IsolatedAsyncioTestCase`` and a ``setUp``/
+event loop per test: its base becomes ``unittest.IsolatedAsyncioTestCase``, also where only a
+subclass in another module awaits (the root of a ``TestBase -> ApiTestBase -> TestX`` hierarchy), and a ``setUp``/
 ``tearDown`` that awaits becomes ``asyncSetUp``/``asyncTearDown``.
 
 Docs: https://docs.python.org/3/library/unittest.html#unittest.IsolatedAsyncioTestCase
@@ -46,7 +47,8 @@ class UnittestAsync(Rule):
 
     def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
         qual = self.ctx.scope.qualname
-        if not self._is_testcase(qual) or not self._class_awaits(qual):
+        below = f"{self.ctx.facts.module}:{qual}" in self.ctx.analysis.async_test_roots  # subclasses too
+        if not self._is_testcase(qual) or not (below or self._class_awaits(qual)):
             return updated
         bases = []
         for arg in updated.bases:

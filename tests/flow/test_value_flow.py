@@ -1,0 +1,209 @@
+"""The value flow across the whole project: kinds travel through call-site arguments, fixtures,
+annotations, ``self`` attributes set in base classes in other modules, literals and loops,
+``getattr``, decorators and overrides. Each case is the smallest shape found in real suites."""
+
+from flask2quart.migrate.analysis import FlowInputs, summarize
+from tests.helpers import FLASK_APP, run_rewrite
+
+CONFTEST = """\
+import pytest
+from app import app as flask_app
+
+
+@pytest.fixture
+def client():
+    return flask_app.test_client()
+"""
+
+
+def _port(files: dict[str, str], path: str) -> str:
+    source = files.pop(path)
+    output, _, _ = run_rewrite(source, path=path, files={"app.py": FLASK_APP, **files})
+    return output
+
+
+def test_a_test_response_passed_to_a_helper_in_another_module_is_read_awaited():
+    helpers = """\
+    def assert_ok(response):
+        assert response.status_code == 200
+        return response.json["data"]
+    """
+    test = """\
+    from tests.helpers_api import assert_ok
+
+
+    def test_index(client):
+        response = client.get("/")
+        assert_ok(response)
+    """
+    files = {"tests/__init__.py": "", "tests/conftest.py": CONFTEST, "tests/helpers_api.py": helpers, "tests/test_x.py": test}
+    assert _port(dict(files), "tests/helpers_api.py") == (
+        "async def assert_ok(response):\n"
+        "    assert response.status_code == 200\n"
+        '    return (await response.get_json())["data"]\n'
+    )
+    assert "    await assert_ok(response)\n" in _port(dict(files), "tests/test_x.py")
+
+
+def test_self_client_set_in_a_base_class_of_another_module():
+    base = """\
+    import unittest
+
+    from app import app
+
+
+    class Base(unittest.TestCase):
+        def setUp(self):
+            self.client = app.test_client()
+    """
+    helper_base = """\
+    from tests.base import Base
+
+
+    class ApiBase(Base):
+        def request(self, url):
+            return self.client.get(url)
+    """
+    test = """\
+    from tests.apibase import ApiBase
+
+
+    class TestThing(ApiBase):
+        def test_it(self):
+            rv = self.request("/")
+            self.assertEqual(rv.status_code, 200)
+    """
+    files = {"tests/__init__.py": "", "tests/base.py": base, "tests/apibase.py": helper_base, "tests/test_thing.py": test}
+    assert "        return await self.client.get(url)\n" in _port(dict(files), "tests/apibase.py")
+    assert "        rv = await self.request(\"/\")\n" in _port(dict(files), "tests/test_thing.py")
+    assert "IsolatedAsyncioTestCase" in _port(dict(files), "tests/base.py")
+
+
+def test_client_methods_in_a_list_and_through_getattr():
+    test = """\
+    def test_methods(client):
+        for method in [client.delete, client.post]:
+            assert method("/x").status_code == 405
+        for verb in ("get", "head"):
+            assert getattr(client, verb)("/").status_code == 200
+    """
+    output = _port({"tests/conftest.py": CONFTEST, "tests/test_m.py": test}, "tests/test_m.py")
+    assert '        assert (await method("/x")).status_code == 405\n' in output
+    assert '        assert (await getattr(client, verb)("/")).status_code == 200\n' in output
+
+
+def test_annotations_declare_what_a_parameter_holds():
+    helper = """\
+    from werkzeug.test import TestResponse
+
+
+    def body(response: "TestResponse | None") -> str:
+        return response.get_data(as_text=True)
+    """
+    test = """\
+    from tests.util import body
+
+
+    def test_body(client):
+        assert body(client.get("/")) == ""
+    """
+    files = {"tests/__init__.py": "", "tests/conftest.py": CONFTEST, "tests/util.py": helper, "tests/test_b.py": test}
+    output = _port(files, "tests/util.py")
+    assert "    return await response.get_data(as_text=True)\n" in output
+    assert "async def body(" in output
+
+
+def test_a_project_decorator_awaits_the_views_it_wraps():
+    app = """\
+    from functools import wraps
+
+    from flask import Blueprint, jsonify, request
+
+    api = Blueprint("api", __name__)
+
+
+    def endpoint(func):
+        @api.route(f"/{func.__name__}", methods=["POST"])
+        @wraps(func)
+        def wrapper():
+            return jsonify(func())
+
+        return wrapper
+
+
+    @endpoint
+    def echo():
+        return request.get_json()
+
+
+    @endpoint
+    def ping():
+        return "pong"
+    """
+    output = _port({"api.py": app}, "api.py")
+    assert "        return jsonify(await func())\n" in output
+    assert "async def echo():\n" in output
+    assert "async def ping():\n" in output  # one parameter, one colour
+
+
+def test_an_override_made_async_makes_the_base_method_and_its_calls_async():
+    app = """\
+    from flask import Flask, render_template
+
+    app = Flask(__name__)
+
+
+    class Base:
+        def page(self):
+            return self.listing()
+
+        def listing(self):
+            raise NotImplementedError
+
+
+    class Share(Base):
+        def listing(self):
+            return render_template("x.html")
+    """
+    output = _port({"modes.py": app}, "modes.py")
+    assert "    async def page(self):\n        return await self.listing()\n" in output
+    assert "    async def listing(self):\n        raise NotImplementedError\n" in output
+
+
+def test_a_comprehension_target_named_request_is_local():
+    app = """\
+    from flask import Flask
+
+    app = Flask(__name__)
+
+
+    def forms(requests):
+        return [request.form for request in requests]
+    """
+    output = _port({"helpers.py": app}, "helpers.py")
+    assert "def forms(requests):\n    return [request.form for request in requests]\n" in output
+
+
+def test_flow_inputs_bind_parameters_in_the_scan():
+    source = b"def check(response):\n    return response.data\n"
+    plain = summarize("m.py", source, "m", frozenset({"m"}))
+    assert not plain.functions["check"].direct
+    fed = summarize("m.py", source, "m", frozenset({"m"}), FlowInputs({"check": {"response": "k:test_response"}}))
+    assert fed.functions["check"].direct
+    assert fed.functions["check"].param_kinds == {"response": "k:test_response"}
+
+
+def test_init_reading_the_request_stays_sync_and_is_reported():
+    app = """\
+    from flask import Flask, request
+
+    app = Flask(__name__)
+
+
+    class Payload:
+        def __init__(self):
+            self.data = request.form
+    """
+    output, findings, _ = run_rewrite(app, path="payload.py", files={"app.py": FLASK_APP})
+    assert "    def __init__(self):\n" in output
+    assert any(f.line == 8 for f in findings), findings
