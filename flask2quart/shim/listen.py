@@ -56,7 +56,7 @@ def parse_bind(text: str) -> Address:
             raise BindError(f"--bind {text!r}: expected fd://N with N a file descriptor number")
         return Address(text, socket.AF_INET, int(text[5:]), "fd")
     host, sep, port_text = text.rpartition(":")
-    if not sep or not host:
+    if not sep:
         raise BindError(f"--bind {text!r}: expected HOST:PORT (e.g. 127.0.0.1:8000), unix:PATH or fd://N")
     if host.startswith("[") and host.endswith("]"):
         host = host[1:-1]
@@ -64,13 +64,17 @@ def parse_bind(text: str) -> Address:
         raise BindError(f"--bind {text!r}: write an IPv6 address in brackets, e.g. [::1]:8000")
     if not port_text.isdigit() or not 1 <= int(port_text) <= 65535:
         raise BindError(f"--bind {text!r}: the port must be a number from 1 to 65535")
+    # As Hypercorn: IPv6 for an address in brackets, IPv4 otherwise (``localhost`` is 127.0.0.1);
+    # an empty host (``:8000``) is every interface.
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
-        infos = socket.getaddrinfo(host, int(port_text), type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        infos = socket.getaddrinfo(
+            host or None, int(port_text), family, socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )
     except (socket.gaierror, UnicodeError) as error:
         reason = error.strerror if isinstance(error, socket.gaierror) else str(error)
         raise BindError(f"--bind {text!r}: cannot resolve host {host!r} ({reason})") from None
-    family, _, _, _, sockaddr = infos[0]
-    return Address(text, family, tuple(sockaddr), "tcp")
+    return Address(text, family, tuple(infos[0][4]), "tcp")
 
 
 def _describe(address: Address, error: OSError) -> str:

@@ -78,6 +78,25 @@ def test_a_bad_bind_is_one_line_and_exit_2(bind: str, message: str) -> None:
     assert message in one_error_line(stderr)
 
 
+def test_bind_addresses_resolve_as_hypercorn_does() -> None:
+    from flask2quart.shim.listen import parse_bind
+
+    assert parse_bind("localhost:8000").sockaddr == ("127.0.0.1", 8000)  # IPv4 unless in brackets
+    assert parse_bind("[::1]:8000").family == socket.AF_INET6
+    assert parse_bind(":8000").sockaddr == ("0.0.0.0", 8000)  # every interface
+    assert parse_bind("unix:/run/app.sock").sockaddr == "/run/app.sock"
+
+
+def test_a_unix_socket_another_server_listens_on_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "serve.sock"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as other:
+        other.bind(str(path))
+        other.listen()
+        code, stderr = run_serve(*APPS, "--bind", f"unix:{path}")
+    assert code == 2, stderr
+    assert "a server is listening on that socket" in one_error_line(stderr)
+
+
 def _unprivileged_port_start() -> int:
     try:
         return int(Path("/proc/sys/net/ipv4/ip_unprivileged_port_start").read_text())
