@@ -30,6 +30,7 @@ from typing import Any
 
 import h11
 from hypercorn.events import RawData
+from hypercorn.protocol.events import StreamClosed
 from hypercorn.protocol.h11 import H11Protocol
 
 AppWrapper = Callable[..., Awaitable[None]]
@@ -90,6 +91,11 @@ class ServeH11Protocol(H11Protocol):
         ):
             headers = self.config.response_headers("h11")
             await self._send_h11_event(h11.InformationalResponse(status_code=100, headers=headers))
+
+    async def stream_send(self, event: Any) -> None:
+        if self._held and isinstance(event, StreamClosed):  # the app ended after the head alone
+            await self._flush_held()
+        await super().stream_send(event)
 
     async def _send_h11_event(self, event: Any) -> None:
         try:

@@ -86,3 +86,14 @@ async def test_100_continue_waits_for_the_app_to_ask(protocol_class: type[H11Pro
     out = b"".join(await writes(protocol_class, refuse, request))
     assert out.startswith(b"HTTP/1.1 100 ") is invited
     assert b"HTTP/1.1 413 " in out
+
+
+async def test_a_head_whose_app_fails_before_the_body_still_goes_out() -> None:
+    async def fails(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"5")]})
+        raise RuntimeError("deliberate")
+
+    theirs = b"".join(await writes(H11Protocol, fails, GET))
+    ours = b"".join(await writes(ServeH11Protocol, fails, GET))
+    assert ours.startswith(b"HTTP/1.1 200 ")  # then the connection is cut, as under Hypercorn
+    assert theirs.split(b"\r\n", 1)[1] == ours.split(b"\r\n", 1)[1]
