@@ -172,9 +172,10 @@ def rewrite(paths: Iterable[Path], options: RewriteOptions) -> RewriteResult:
         for _, group in groups:
             names = frozenset(module_names[str(f.path)] for f, _ in group)
             summaries, unreadable = _summarize_all(group, module_names, names, pool, options.jobs)
-            if "F2Q117" not in options.enabled:
-                _ignore_http_calls(summaries)
-            analysis = A.decide(summaries, set(names), sources={str(f.path): data for f, data in group})
+            analysis = A.decide(
+                summaries, set(names), sources={str(f.path): data for f, data in group},
+                http_calls="F2Q117" in options.enabled,
+            )
             analyses.append(analysis)
             result.files.extend(unreadable)
             done += len(unreadable)
@@ -253,13 +254,6 @@ def _skipped_findings(skipped: Skipped, paths: list[Path]) -> list[Finding]:
     return findings
 
 
-def _ignore_http_calls(summaries: list[A.ModuleFacts]) -> None:
-    """F2Q117 is off: a blocking HTTP call makes no function async."""
-    for facts in summaries:
-        for func in facts.functions.values():
-            func.sync_http_calls = ()
-
-
 def rewrite_source(
     source: bytes, path: str = "app.py", enabled: frozenset[str] = frozenset(ALL_CODES)
 ) -> FileResult:
@@ -271,9 +265,7 @@ def rewrite_source(
         result = FileResult(path, source, error=f"cannot parse: {error}")
         result.findings.append(Finding(path, _line_of(str(error)), 0, "F2Q001", result.error or "", Severity.ERROR))
         return result
-    if "F2Q117" not in enabled:
-        _ignore_http_calls([facts])
-    analysis = A.decide([facts], {module})
+    analysis = A.decide([facts], {module}, http_calls="F2Q117" in enabled)
     return transform_source(path, source, analysis, enabled)
 
 

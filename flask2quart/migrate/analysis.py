@@ -990,13 +990,21 @@ FLOW_ROUNDS = 4
 
 
 def decide(
-    summaries: Iterable[ModuleFacts], module_names: set[str], sources: dict[str, bytes] | None = None
+    summaries: Iterable[ModuleFacts],
+    module_names: set[str],
+    sources: dict[str, bytes] | None = None,
+    *,
+    http_calls: bool = True,
 ) -> ProjectAnalysis:
     """Settle roles, fixtures, the value flow and the async colouring for the whole project.
 
     With ``sources``, kinds flow across function boundaries: what call sites pass (and fixtures
     give) binds the callee's parameters, ``self.x`` set in a base class is known in subclasses in
-    other modules. Modules whose inputs changed are scanned again with them, until nothing moves."""
+    other modules. Modules whose inputs changed are scanned again with them, until nothing moves.
+    ``http_calls=False`` (F2Q117 off): a blocking HTTP call makes no function async."""
+    summaries = list(summaries)
+    if not http_calls:
+        _ignore_http_calls(summaries)
     analysis = _decide_once(summaries, module_names)
     if not sources:
         return analysis
@@ -1011,8 +1019,16 @@ def decide(
         for path in todo:
             given[path] = inputs[path]
             modules[path] = summarize(path, sources[path], modules[path].module, names, inputs[path])
+            if not http_calls:
+                _ignore_http_calls([modules[path]])
         analysis = _decide_once(modules.values(), module_names)
     return analysis
+
+
+def _ignore_http_calls(summaries: list[ModuleFacts]) -> None:
+    for facts in summaries:
+        for func in facts.functions.values():
+            func.sync_http_calls = ()
 
 
 def flow_inputs(analysis: ProjectAnalysis) -> dict[str, FlowInputs]:
