@@ -5,7 +5,7 @@ A *value* is a string that says what an expression evaluates to, as far as porti
 - ``"q:<name>"``: a named thing. External names are dotted (``q:flask.render_template``,
   ``q:requests.get``); the project's own are ``q:<module>:<qualname>`` (``q:app.db:get_db``,
   ``q:tests.conftest:AuthActions.login``), and a project module is ``q:<module>:``.
-- ``"k:<kind>"``: a run-time object of a kind we track: ``request``, ``form``, ``files``,
+- ``"k:<kind>"``: a run-time object of a kind we track: ``request``, ``environ``, ``form``, ``files``,
   ``filestorage``, ``test_client``, ``test_response``, ``response``, ``cli_runner``, ``g``,
   ``app``, ``obj:<module>:<Class>`` (an instance of a project class) or ``ext:<dotted>`` (an
   object a Flask extension's class built: ``k:ext:flask_sqlalchemy.SQLAlchemy``).
@@ -40,6 +40,8 @@ AIOFILE = "k:aiofile"  # what ``await app.open_resource(...)`` gives: an aiofile
 HTTP_SESSION = "k:http_session"  # a ``requests.Session()``
 G = "k:g"
 TEMPLATE_MACRO = "k:template_macro"  # what ``get_template_attribute`` gives: calling it is awaited
+#: ``request.environ`` (Flask's WSGI environ); after the port, a dict built from the request (F2Q119).
+ENVIRON = "k:environ"
 #: Prefix of an object a Flask extension's class built: ``k:ext:flask_sqlalchemy.SQLAlchemy``.
 EXTENSION_OBJECT = "k:ext:"
 
@@ -123,6 +125,8 @@ def attribute_step(base: Value, attr: str, *, in_tests: bool) -> Step:
             return Step(value)
         base = None
     if base == REQUEST:
+        if attr == "environ":
+            return Step(ENVIRON)  # kept through locals and parameters: its reads are ported (F2Q119)
         if attr in flask_api.REQUEST_ASYNC_PROPERTIES:
             return Step({"files": FILES, "form": "k:form"}.get(attr), awaits=True)
         return Step(f"b:{base}|{attr}")

@@ -36,7 +36,7 @@ def test_request_environ_and_stream_are_reported_in_place():
 
         @app.route("/")
         def index():
-            addr = request.environ["REMOTE_ADDR"]
+            addr = request.environ["gunicorn.socket"]
             body = request.stream.read()
             return addr + body.decode()
         """,
@@ -48,7 +48,7 @@ def test_request_environ_and_stream_are_reported_in_place():
 
         @app.route("/")
         async def index():
-            addr = request.environ["REMOTE_ADDR"]
+            addr = request.environ["gunicorn.socket"]
             body = request.stream.read()
             return addr + body.decode()
         """,

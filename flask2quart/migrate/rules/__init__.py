@@ -25,6 +25,7 @@ from .f2q115_config_differences import ConfigDifferences
 from .f2q116_signal_receivers import SignalReceivers
 from .f2q117_sync_http_client import SyncHttpClient
 from .f2q118_template_attribute import TemplateAttribute
+from .f2q119_request_environ import RequestEnviron
 from .f2q201_await_test_client import AwaitTestClient
 from .f2q202_test_client_arguments import TestClientArguments
 from .f2q203_cookie_arguments import CookieArguments
@@ -74,6 +75,7 @@ PYTHON_RULES: tuple[type[Rule], ...] = (
     SignalReceivers,
     SyncHttpClient,
     TemplateAttribute,
+    RequestEnviron,
     AwaitTestClient,
     TestClientArguments,
     CookieArguments,

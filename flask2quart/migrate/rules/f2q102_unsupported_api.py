@@ -1,6 +1,7 @@
 """F2Q102: report Flask APIs that Quart does not have.
 
-``request.environ``, ``request.stream``, ``app.wsgi_app``, ``ensure_sync``, ``request_ctx``,
+``request.environ`` (when F2Q119 is off; it reports what it cannot port under this code),
+``request.stream``, ``app.wsgi_app``, ``ensure_sync``, ``request_ctx``,
 ``RequestContext``, ``copy_current_request_context`` and the test
 ``EnvironBuilder`` have no drop-in Quart form (reference §1, §7.1). Each use is reported with what to
 do instead; nothing is rewritten, since any guess would change behaviour.
@@ -61,6 +62,8 @@ class UnsupportedApi(Rule):
         base = self.ctx.value(updated.value)
         attr = updated.attr.value
         if base == V.REQUEST and attr in flask_api.REQUEST_UNSUPPORTED:
+            if attr == "environ" and "F2Q119" in self.ctx.enabled:
+                return updated  # ported by F2Q119, which reports what it cannot port
             self.ctx.report(original, self.code, flask_api.REQUEST_UNSUPPORTED[attr], Severity.ERROR)
         elif attr in _APP_ATTRIBUTES and (base == V.APP or (self.ctx.facts.uses_flask and base in (None, "k:?"))):
             if attr != "wsgi_app" or _looks_like_app(updated.value):
