@@ -184,14 +184,20 @@ class RequestEnviron(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
-        if isinstance(func, cst.Attribute) and _is_environ_attribute(func.value):
-            if func.attr.value == "get" or func.attr.value in _WRITE_METHODS:
-                self._consumed.add(id(func.value))
+        if (
+            isinstance(func, cst.Attribute)
+            and _is_environ_attribute(func.value)
+            and (func.attr.value == "get" or func.attr.value in _WRITE_METHODS)
+        ):
+            self._consumed.add(id(func.value))
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
-        if len(node.comparisons) == 1 and _is_environ_attribute(node.comparisons[0].comparator):
-            if isinstance(node.comparisons[0].operator, (cst.In, cst.NotIn)):
-                self._consumed.add(id(node.comparisons[0].comparator))
+        if (
+            len(node.comparisons) == 1
+            and _is_environ_attribute(node.comparisons[0].comparator)
+            and isinstance(node.comparisons[0].operator, (cst.In, cst.NotIn))
+        ):
+            self._consumed.add(id(node.comparisons[0].comparator))
 
     # --- the environ as a value --------------------------------------------------------------
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
@@ -213,9 +219,13 @@ class RequestEnviron(Rule):
 
     def _direct(self, node: cst.BaseExpression) -> cst.BaseExpression | None:
         """The request expression of ``request.environ`` when this rule left it for its parent."""
-        if isinstance(node, cst.Attribute) and self.ctx.value(node) == V.ENVIRON and _is_environ_attribute(node):
-            if self.ctx.value(node.value) == V.REQUEST:
-                return node.value
+        if (
+            isinstance(node, cst.Attribute)
+            and _is_environ_attribute(node)
+            and self.ctx.value(node) == V.ENVIRON
+            and self.ctx.value(node.value) == V.REQUEST
+        ):
+            return node.value
         return None
 
     # --- environ[key] -------------------------------------------------------------------------
