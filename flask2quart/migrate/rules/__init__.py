@@ -26,6 +26,8 @@ from .f2q116_signal_receivers import SignalReceivers
 from .f2q117_sync_http_client import SyncHttpClient
 from .f2q118_template_attribute import TemplateAttribute
 from .f2q119_request_environ import RequestEnviron
+from .f2q120_wsgi_middleware import WsgiMiddleware
+from .f2q121_location_iri import LocationIri
 from .f2q201_await_test_client import AwaitTestClient
 from .f2q202_test_client_arguments import TestClientArguments
 from .f2q203_cookie_arguments import CookieArguments
@@ -76,6 +78,8 @@ PYTHON_RULES: tuple[type[Rule], ...] = (
     SyncHttpClient,
     TemplateAttribute,
     RequestEnviron,
+    WsgiMiddleware,
+    LocationIri,
     AwaitTestClient,
     TestClientArguments,
     CookieArguments,

@@ -16,6 +16,7 @@ import libcst as cst
 from ...findings import Severity
 from .. import flask_api
 from .. import values as V
+from ..context import FileContext
 from .base import Rule
 
 #: App methods Quart made async *and* gave a ``ctx`` first argument (0.23): no mechanical form.
@@ -35,6 +36,21 @@ _APP_ATTRIBUTES = {
 class UnsupportedApi(Rule):
     code = "F2Q102"
     name = "unsupported-api"
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        #: ``app.wsgi_app = ...`` statements being visited that F2Q120 rewrites or reports itself.
+        self._middleware_assigns: list[cst.Assign] = []
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        target = node.targets[0].target if len(node.targets) == 1 else None
+        if isinstance(target, cst.Attribute) and target.attr.value == "wsgi_app" and "F2Q120" in self.ctx.enabled:
+            self._middleware_assigns.append(node)
+
+    def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
+        if self._middleware_assigns and self._middleware_assigns[-1] is original:
+            self._middleware_assigns.pop()
+        return updated
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
         member = V.flask_name(self.ctx.value(updated.func))
@@ -66,7 +82,7 @@ class UnsupportedApi(Rule):
                 return updated  # ported by F2Q119, which reports what it cannot port
             self.ctx.report(original, self.code, flask_api.REQUEST_UNSUPPORTED[attr], Severity.ERROR)
         elif attr in _APP_ATTRIBUTES and (base == V.APP or (self.ctx.facts.uses_flask and base in (None, "k:?"))):
-            if attr != "wsgi_app" or _looks_like_app(updated.value):
+            if attr != "wsgi_app" or (_looks_like_app(updated.value) and not self._middleware_assigns):
                 self.ctx.report(original, self.code, _APP_ATTRIBUTES[attr], Severity.ERROR)
         elif attr in _DISPATCH_METHODS and _looks_like_app(updated.value):
             self.ctx.report(
