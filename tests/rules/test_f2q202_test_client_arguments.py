@@ -76,19 +76,44 @@ def test_form_typed_data_variable_goes_through_the_helper():
 
 
         def _f2q_form_files(data):
-            """A Flask test-client `data=` dict as Quart's `form=`/`files=` (added by flask2quart, F2Q202)."""
+            """A Flask test-client `data=` mapping as Quart's `form=`/`files=`, encoded as Werkzeug's
+            EnvironBuilder does: list values are repeated fields, other values `str()`'d, tuples and
+            readable objects are files (content type guessed from the file name); no files, no multipart
+            (added by flask2quart, F2Q202)."""
+            import mimetypes
+
             from quart.datastructures import FileStorage
+            from werkzeug.datastructures import MultiDict
+
+            class Fields(list):
+                """Form pairs, repeated names kept: Quart's test client reads them with `.items()`."""
+
+                def items(self):
+                    return list(self)
 
             if data is None or isinstance(data, (str, bytes)):
                 return {"data": data}  # a raw body: Quart takes it as Flask did
-            form, files = {}, {}
-            for key, value in data.items():
-                if isinstance(value, tuple):
-                    content_type = value[2] if len(value) > 2 else None
-                    files[key] = FileStorage(value[0], filename=value[1], content_type=content_type)
-                elif value is not None:
-                    form[key] = value
-            return {"form": form, "files": files}
+            if hasattr(data, "read"):
+                return {"data": data.read()}
+            form, files = [], MultiDict()
+            items = data.items(multi=True) if isinstance(data, MultiDict) else data.items()
+            for key, value in items:
+                for item in value if isinstance(value, list) and not isinstance(data, MultiDict) else [value]:
+                    if isinstance(item, FileStorage):
+                        files.add(key, item)
+                    elif isinstance(item, tuple) or hasattr(item, "read"):
+                        stream, filename, content_type = (*item, None, None)[:3] if isinstance(item, tuple) else (item, None, None)
+                        if isinstance(stream, str):
+                            filename = filename or stream
+                            stream = open(stream, "rb")  # noqa: SIM115 - read by the request, as in Werkzeug
+                        if filename and content_type is None:
+                            content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+                        files.add(key, FileStorage(stream, filename=filename, name=key, content_type=content_type))
+                    else:
+                        form.append((key, item))
+            if not files:  # urlencoded: Werkzeug leaves out None values
+                return {"form": Fields((k, v if isinstance(v, str) else str(v)) for k, v in form if v is not None)}
+            return {"form": Fields((k, v if isinstance(v, str) else str(v)) for k, v in form), "files": files}
 
 
         async def test_post(client, payload):
@@ -134,9 +159,66 @@ async def test_a_data_variable_goes_through_the_helper_which_keeps_raw_bodies():
     namespace: dict[str, object] = {}
     exec(text.split("async def test_posts")[0], namespace)  # the generated helper, for real
     helper = namespace["_f2q_form_files"]
-    assert helper({"a": "1", "b": None}) == {"form": {"a": "1"}, "files": {}}
+    encoded = helper({"a": "1", "b": None})
+    assert set(encoded) == {"form"}  # no files: no multipart
+    assert encoded["form"].items() == [("a", "1")]
     assert helper("plain text") == {"data": "plain text"}
     assert helper(b"x") == {"data": b"x"}
+
+
+async def test_the_helper_sends_what_werkzeugs_environ_builder_sends():
+    """The same ``data=`` through Flask's test client and, via the helper, Quart's: the view sees
+    the same fields (ints ``str()``'d, lists repeated) and files (content type from the name)."""
+    import io
+
+    import flask
+    import quart
+
+    _, _, files = run_rewrite(
+        """\
+        def test_posts(client, fields):
+            client.post("/v", data=fields)
+        """,
+        path="tests/test_posts.py",
+    )
+    namespace: dict[str, object] = {}
+    exec(files["tests/test_posts.py"].split("async def test_posts")[0], namespace)
+    helper = namespace["_f2q_form_files"]
+
+    def data() -> dict[str, object]:
+        return {"n": 3, "flag": True, "tags": ["a", "b"], "skip": None, "up": (io.BytesIO(b"hi"), "notes.txt")}
+
+    flask_app = flask.Flask(__name__)
+
+    @flask_app.post("/v")
+    def flask_view():
+        upload = flask.request.files["up"]
+        return {"form": flask.request.form.to_dict(flat=False), "file": [upload.filename, upload.mimetype, upload.read().decode()]}
+
+    quart_app = quart.Quart(__name__)
+
+    @quart_app.post("/v")
+    async def quart_view():
+        form, uploads = await quart.request.form, await quart.request.files
+        upload = uploads["up"]
+        return {"form": form.to_dict(flat=False), "file": [upload.filename, upload.mimetype, upload.read().decode()]}
+
+    @flask_app.post("/form")
+    def flask_form():
+        return flask.request.form.to_dict(flat=False)
+
+    @quart_app.post("/form")
+    async def quart_form():
+        return (await quart.request.form).to_dict(flat=False)
+
+    expected = flask_app.test_client().post("/v", data=data()).get_json()
+    got = await (await quart_app.test_client().post("/v", **helper(data()))).get_json()
+    assert got == expected
+    assert expected["form"] == {"n": ["3"], "flag": ["True"], "tags": ["a", "b"], "skip": ["None"]}
+    fields = {"n": 3, "tags": ["a", "b"], "skip": None}
+    expected = flask_app.test_client().post("/form", data=dict(fields)).get_json()
+    got = await (await quart_app.test_client().post("/form", **helper(dict(fields)))).get_json()
+    assert got == expected == {"n": ["3"], "tags": ["a", "b"]}
 
 
 def test_ported_arguments_and_non_client_calls_are_untouched():

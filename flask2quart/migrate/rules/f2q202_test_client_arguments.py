@@ -26,19 +26,44 @@ FORM_FILES_HELPER = "_f2q_form_files"
 FORM_FILES_SOURCE = '''
 
 def _f2q_form_files(data):
-    """A Flask test-client `data=` dict as Quart's `form=`/`files=` (added by flask2quart, F2Q202)."""
+    """A Flask test-client `data=` mapping as Quart's `form=`/`files=`, encoded as Werkzeug's
+    EnvironBuilder does: list values are repeated fields, other values `str()`'d, tuples and
+    readable objects are files (content type guessed from the file name); no files, no multipart
+    (added by flask2quart, F2Q202)."""
+    import mimetypes
+
     from quart.datastructures import FileStorage
+    from werkzeug.datastructures import MultiDict
+
+    class Fields(list):
+        """Form pairs, repeated names kept: Quart's test client reads them with `.items()`."""
+
+        def items(self):
+            return list(self)
 
     if data is None or isinstance(data, (str, bytes)):
         return {"data": data}  # a raw body: Quart takes it as Flask did
-    form, files = {}, {}
-    for key, value in data.items():
-        if isinstance(value, tuple):
-            content_type = value[2] if len(value) > 2 else None
-            files[key] = FileStorage(value[0], filename=value[1], content_type=content_type)
-        elif value is not None:
-            form[key] = value
-    return {"form": form, "files": files}
+    if hasattr(data, "read"):
+        return {"data": data.read()}
+    form, files = [], MultiDict()
+    items = data.items(multi=True) if isinstance(data, MultiDict) else data.items()
+    for key, value in items:
+        for item in value if isinstance(value, list) and not isinstance(data, MultiDict) else [value]:
+            if isinstance(item, FileStorage):
+                files.add(key, item)
+            elif isinstance(item, tuple) or hasattr(item, "read"):
+                stream, filename, content_type = (*item, None, None)[:3] if isinstance(item, tuple) else (item, None, None)
+                if isinstance(stream, str):
+                    filename = filename or stream
+                    stream = open(stream, "rb")  # noqa: SIM115 - read by the request, as in Werkzeug
+                if filename and content_type is None:
+                    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+                files.add(key, FileStorage(stream, filename=filename, name=key, content_type=content_type))
+            else:
+                form.append((key, item))
+    if not files:  # urlencoded: Werkzeug leaves out None values
+        return {"form": Fields((k, v if isinstance(v, str) else str(v)) for k, v in form if v is not None)}
+    return {"form": Fields((k, v if isinstance(v, str) else str(v)) for k, v in form), "files": files}
 '''
 _UNSUPPORTED = ("environ_base", "environ_overrides", "base_url", "buffered")
 _SPACE = cst.SimpleWhitespace(" ")
