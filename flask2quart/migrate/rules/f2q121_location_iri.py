@@ -7,7 +7,9 @@ IDNA-encoded (a redirect to ``/r/?time=year-2 - year`` arrives as ``/r/?time=yea
 Quart sends the header as it was set, so clients (and tests comparing ``response.location``) see a
 different URL. Where the app is built (``app = Flask(...)``, at module level, in a factory, or as
 ``self.app``), the port registers an ``after_request`` hook, written into the module, that applies
-``iri_to_uri`` to both headers exactly as Werkzeug does (the last value wins, one header is left).
+``iri_to_uri`` to both headers exactly as Werkzeug does (the last value wins, one header is left),
+when some module of the project imports ``redirect`` (a project that never redirects is left as it
+is). ``Location`` values set by hand in such a project are encoded too, as under Flask.
 ``autocorrect_location_header`` (off by default since Werkzeug 2.1) is not reproduced.
 
 Docs: https://werkzeug.palletsprojects.com/en/stable/wrappers/#werkzeug.wrappers.Response.get_wsgi_headers
