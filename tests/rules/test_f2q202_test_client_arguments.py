@@ -128,12 +128,12 @@ def test_arguments_quart_cannot_take_are_reported():
         """\
         def test_odd(client, payload):
             client.post("/v", data=payload.encode())
-            client.get("/e", environ_base={"REMOTE_ADDR": "1.2.3.4"})
+            client.get("/e", environ_base={"REMOTE_USER": "ada"})
         """,
         """\
         async def test_odd(client, payload):
             await client.post("/v", data=payload.encode())
-            await client.get("/e", environ_base={"REMOTE_ADDR": "1.2.3.4"})
+            await client.get("/e", environ_base={"REMOTE_USER": "ada"})
         """,
         path="tests/test_odd.py",
     )

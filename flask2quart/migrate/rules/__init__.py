@@ -36,6 +36,7 @@ from .f2q205_unittest_async import UnittestAsync
 from .f2q206_pytest_asyncio_config import PytestAsyncioConfig
 from .f2q207_test_client_exceptions import TestClientExceptions
 from .f2q208_cli_runner_in_async_tests import CliRunnerInAsyncTests
+from .f2q209_test_client_environ import TestClientEnviron
 from .f2q301_flask_cors import FlaskCors
 from .f2q302_flask_login import FlaskLogin
 from .f2q303_flask_wtf import FlaskWtf
@@ -87,6 +88,7 @@ PYTHON_RULES: tuple[type[Rule], ...] = (
     UnittestAsync,
     TestClientExceptions,
     CliRunnerInAsyncTests,
+    TestClientEnviron,
     FlaskCors,
     FlaskLogin,
     FlaskWtf,
