@@ -94,6 +94,8 @@ class FunctionFacts:
     fakes: tuple[tuple[str, str], ...] = ()
     #: Blocking HTTP calls it makes where an ``await`` could go (``requests.get``...): F2Q117.
     sync_http_calls: tuple[str, ...] = ()
+    #: Its callers cannot await it: a property getter, an ``lru_cache``/``cache`` function.
+    sync_required: bool = False
     #: Arguments of tracked kinds it passes to project functions: (callee ``module:qualname``,
     #: parameter position or keyword, value). The value flow into the callee's parameters.
     arg_flows: list[tuple[str, int | str, str]] = field(default_factory=list)
@@ -108,6 +110,10 @@ class ClassFacts:
     bases: tuple[str, ...]  # values (``q:...``) of the base expressions
     #: ``self.<attr> = <tracked kind>`` in its methods (``self.client = app.test_client()``)
     attrs: dict[str, str] = field(default_factory=dict)
+    #: Methods bound under a second name in the class body (``error = make_error``).
+    aliases: dict[str, str] = field(default_factory=dict)
+    #: Methods the class body hands to ``property()``/``cached_property()``: read, never awaited.
+    property_getters: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -132,6 +138,8 @@ class ModuleFacts:
     instances: dict[str, str] = field(default_factory=dict)
     #: Builds a ``Flask``/``Quart`` app (F2Q117 sets up its HTTP client there).
     creates_app: bool = False
+    #: Attributes the app sets on Flask's per-request objects: (``k:request``/``k:g``, attr, value).
+    global_attrs: list[tuple[str, str, str]] = field(default_factory=list)
     #: Value flows made outside any function (module-level calls, decorator applications):
     #: (callee ``module:qualname``, parameter position or keyword, value), as in ``arg_flows``.
     module_flows: list[tuple[str, int | str, str]] = field(default_factory=list)
@@ -170,6 +178,8 @@ class ProjectAnalysis:
     #: ``module:qualname`` -> {parameter: value} its parameters hold (annotations, call sites,
     #: fixtures): both passes bind them.
     param_kinds: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: ``k:request``/``k:g`` -> {attribute: value} the app stores on them (``request.formatter``).
+    global_attrs: dict[str, dict[str, str]] = field(default_factory=dict)
     #: ``unittest.TestCase`` subclasses (``module:Class``) with an async method anywhere below them
     #: in the project's class tree, across modules: they become ``IsolatedAsyncioTestCase``.
     async_test_roots: set[str] = field(default_factory=set)
@@ -496,7 +506,7 @@ class _FunctionScanner:
                 # ``api_login()``: a fixture that gives a function is called (attr "")
                 self.func.param_calls.add((param, attr))
             return None
-        project = V.project_name(func) or V.bound_method(func)
+        project = V.project_name(func) or V.bound_method(func) or V.instance_call(func)
         if project and self.func is not None and not no_await:
             self.func.calls.add(project)
         http_call = V.sync_http_call(func)
@@ -625,6 +635,8 @@ class _FunctionScanner:
                     klass = self.module.class_of(owner)
                     if klass is not None:
                         klass.attrs[target.attr] = value
+                    elif owner in (V.REQUEST, V.G):  # ``request.formatter = XMLFormatter()``
+                        self.module.facts.global_attrs.append((owner, target.attr, value))
                 else:
                     self.expr(target)
         elif isinstance(node, ast.AnnAssign):
@@ -728,6 +740,7 @@ class _FunctionScanner:
                 body_scope.klass(stmt)
             else:
                 self.visit_any(stmt, no_await=True)
+                self._class_body_binding(stmt, qual)
                 if (
                     isinstance(stmt, ast.Assign)
                     and any(isinstance(t, ast.Name) and t.id == "decorators" for t in stmt.targets)
@@ -737,6 +750,23 @@ class _FunctionScanner:
                         value = self.expr(element, no_await=True)
                         if V.is_project(value):
                             self.module.facts.view_class_decorators.append(value[2:])  # type: ignore[index]
+
+    def _class_body_binding(self, stmt: ast.stmt, qual: str) -> None:
+        """``error = make_error`` and ``empty = property(make_empty)`` in a class body."""
+        if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Name):
+            return
+        klass = self.module.facts.classes[qual]
+        value = stmt.value
+        if isinstance(value, ast.Name):
+            klass.aliases[stmt.targets[0].id] = value.id
+        elif (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Name)
+            and value.func.id in _PROPERTY_MAKERS
+            and value.args
+            and isinstance(value.args[0], ast.Name)
+        ):
+            klass.property_getters = (*klass.property_getters, value.args[0].id)
 
     def function(
         self,
@@ -764,6 +794,9 @@ class _FunctionScanner:
             local_names=frozenset(locals_),
         )
         facts.role = self._role(node, decorator_values, facts)
+        facts.sync_required = any(
+            _is_sync_decorator(dec, value) for dec, value in zip(node.decorator_list, decorator_values, strict=True)
+        )
         for dec, value in zip(node.decorator_list, decorator_values, strict=True):
             # ``@api_endpoint def get_x()``: the decorator is called with the function
             if not isinstance(dec, ast.Call) and V.is_project(value):
@@ -903,6 +936,23 @@ def _declared_kind(scope: _FunctionScanner, annotation: ast.expr) -> V.Value:
             return next((k for k in (_declared_kind(scope, p) for p in parts) if k), None)
         return None
     return V.annotation_kind(scope.expr(annotation, no_await=True))
+
+
+#: Builtins and decorators whose function is called without ``await``.
+_PROPERTY_MAKERS = frozenset({"property", "cached_property"})
+_SYNC_DECORATORS = frozenset(
+    {"q:functools.cached_property", "q:functools.lru_cache", "q:functools.cache"}
+)
+
+
+def _is_sync_decorator(dec: ast.expr, value: V.Value) -> bool:
+    """``@property``, ``@x.setter``, ``@functools.lru_cache(...)``: callers read or cache the result."""
+    target = _decorator_target(dec)[0]
+    if isinstance(target, ast.Name) and target.id in _PROPERTY_MAKERS:
+        return True
+    if isinstance(target, ast.Attribute) and target.attr in ("setter", "getter", "deleter"):
+        return True
+    return value in _SYNC_DECORATORS
 
 
 def _callee(func: str) -> tuple[str | None, int]:
@@ -1076,6 +1126,7 @@ def flow_inputs(analysis: ProjectAnalysis) -> dict[str, FlowInputs]:
             for name in sorted(wanted)
             if (merged := analysis.class_attrs.get(name)) and merged != classes[name].attrs
         }
+        attrs.update(analysis.global_attrs)
         returns = {
             call: analysis.returns[call]
             for func in facts.functions.values()
@@ -1108,6 +1159,80 @@ def _settled(value: str, caller: FunctionFacts, role: Role, analysis: ProjectAna
     if value.startswith("b:k:obj:") or V.is_project(value):
         return value
     return value if value.startswith("k:") and value != "k:?" else None
+
+
+def _global_attrs(modules: dict[str, ModuleFacts]) -> dict[str, dict[str, str]]:
+    """What the app keeps on ``request``/``g``, where every store agrees (or stores project objects,
+    whose calls :func:`_override_groups` colours alike)."""
+    stored: dict[tuple[str, str], set[str]] = {}
+    for facts in modules.values():
+        for owner, attr, value in facts.global_attrs:
+            stored.setdefault((owner, attr), set()).add(value)
+    settled: dict[str, dict[str, str]] = {}
+    for (owner, attr), values in stored.items():
+        value = _one_kind(values)
+        if value is None and all(v.startswith("k:obj:") for v in values):
+            value = min(values)
+        if value:
+            settled.setdefault(owner, {})[attr] = value
+    return settled
+
+
+#: Methods Werkzeug/Quart call on an ``HTTPException`` without awaiting them.
+_HTTP_EXCEPTION_HOOKS = frozenset({"get_response", "get_body", "get_headers", "get_description"})
+
+
+def _forced_sync(
+    functions: dict[str, FunctionFacts],
+    classes: dict[str, ClassFacts],
+    roles: dict[str, Role],
+    callees: dict[str, set[str]],
+    groups: list[set[str]],
+) -> set[str]:
+    """Functions whose callers cannot await them, and what they call: they stay sync.
+
+    Roots: property getters (``@property``, ``property(f)``), cached functions, dunders Python
+    calls, the ``HTTPException`` methods Quart calls synchronously (``get_response``). Their project
+    callees stay sync with them (a sync form is used where one exists, e.g. ``make_response(body)``,
+    and anything else is reported on its line); functions Quart itself awaits (views, hooks) are
+    never forced."""
+    roots = {name for name, func in functions.items() if func.sync_required}
+    for cls, klass in classes.items():
+        roots.update(f"{cls}.{getter}" for getter in klass.property_getters if f"{cls}.{getter}" in functions)
+        if _http_exception(cls, classes):
+            roots.update(f"{cls}.{hook}" for hook in _HTTP_EXCEPTION_HOOKS if f"{cls}.{hook}" in functions)
+    for name in functions:
+        owner, _, method = name.rpartition(".")
+        if owner in classes and _is_sync_dunder(method):
+            roots.add(name)
+    in_group = {member: group for group in groups for member in group}
+    forced: set[str] = set()
+    todo = list(roots)
+    while todo:
+        name = todo.pop()
+        if name in forced or name not in functions or roles[name].always_async or functions[name].already_async:
+            continue
+        forced.add(name)
+        todo.extend(callees.get(name, ()))
+        todo.extend(in_group.get(name, ()))
+    return forced
+
+
+def _http_exception(name: str, classes: dict[str, ClassFacts]) -> bool:
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        klass = classes.get(todo.pop())
+        if klass is None:
+            continue
+        for base in klass.bases:
+            if base.startswith("q:werkzeug.exceptions.") or (base.startswith(("q:flask.", "q:quart.")) and base.endswith("HTTPException")):
+                return True
+            project = V.project_name(base)
+            if project and project not in seen:
+                seen.add(project)
+                todo.append(project)
+    return False
 
 
 def _async_test_roots(classes: dict[str, ClassFacts], asyncs: set[str]) -> set[str]:
@@ -1354,26 +1479,28 @@ def _decide_once(summaries: Iterable[ModuleFacts], module_names: set[str]) -> Pr
         ))
         if func.direct and not roles[name].must_stay_sync:
             asyncs.add(name)
+    forced = _forced_sync(functions, classes, roles, callees, callable_groups)
+    asyncs -= {n for n in forced if not functions[n].already_async}
     changed = True
     while changed:
         changed = False
         for name, calls in callees.items():
-            if name in asyncs or roles[name].must_stay_sync:
+            if name in asyncs or roles[name].must_stay_sync or name in forced:
                 continue
             if any(callee in asyncs and callee not in not_awaited for callee in calls):
                 asyncs.add(name)
                 changed = True
         for target, fake in fake_links:
-            if target in asyncs and target not in not_awaited and fake not in asyncs:
+            if target in asyncs and target not in not_awaited and fake not in asyncs and fake not in forced:
                 asyncs.add(fake)
                 changed = True
         for group in callable_groups:  # one parameter called with any of them: one colour
             if any(m in asyncs and m not in not_awaited for m in group):
                 for member in group - asyncs:
-                    if not roles[member].must_stay_sync:
+                    if not roles[member].must_stay_sync and member not in forced:
                         asyncs.add(member)
                         changed = True
-        changed = _pull_sync_http(modules, functions, roles, callees, asyncs) or changed
+        changed = _pull_sync_http(modules, functions, roles, callees, asyncs, forced) or changed
     awaitable = asyncs - not_awaited
     awaitable |= {alias for alias, target in aliases.items() if target in awaitable}
     return ProjectAnalysis(
@@ -1393,6 +1520,7 @@ def _decide_once(summaries: Iterable[ModuleFacts], module_names: set[str]) -> Pr
         class_attrs=_merged_attrs(classes),
         param_kinds={name: dict(func.param_kinds) for name, func in functions.items() if func.param_kinds},
         async_test_roots=_async_test_roots(classes, asyncs),
+        global_attrs=_global_attrs(modules),
         class_names=set(classes),
         extension_classes=extension_classes(classes),
         on_loop=_on_loop(modules, roles, callees, asyncs),
@@ -1453,14 +1581,18 @@ def _extension_async_members(classes: dict[str, ClassFacts]) -> set[str]:
 
 
 def _inherited(call: str, classes: dict[str, ClassFacts], functions: dict[str, FunctionFacts]) -> str | None:
-    """The project method ``self.method()`` reaches through the class's project base classes."""
+    """The project method ``self.method()`` reaches through the class's project base classes (and
+    a second name bound in a class body: ``error = make_error``)."""
     owner, _, method = call.rpartition(".")
     seen: set[str] = set()
     todo = [owner]
     while todo:
-        klass = classes.get(todo.pop(0))
+        current = todo.pop(0)
+        klass = classes.get(current)
         if klass is None:
             continue
+        if method in klass.aliases and f"{current}.{klass.aliases[method]}" in functions:
+            return _inherited(f"{owner}.{klass.aliases[method]}", classes, functions) or f"{current}.{klass.aliases[method]}"
         for base in klass.bases:
             base_name = V.project_name(base)
             if base_name is None or base_name in seen:
@@ -1525,6 +1657,7 @@ def _pull_sync_http(
     roles: dict[str, Role],
     callees: dict[str, set[str]],
     asyncs: set[str],
+    forced: set[str],
 ) -> bool:
     """A function on the event loop that makes a blocking HTTP call becomes async: the call is
     awaited in a worker thread or through an async client. Generators stay as they are (their
@@ -1536,6 +1669,7 @@ def _pull_sync_http(
         and functions[name].sync_http_calls
         and not functions[name].is_generator
         and not roles[name].must_stay_sync
+        and name not in forced
     }
     asyncs |= pulled
     return bool(pulled)

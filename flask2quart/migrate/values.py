@@ -170,6 +170,8 @@ def call_step(func: Value, *, project_async: frozenset[str] | set[str] = frozens
         return UNKNOWN
     if func == TEMPLATE_MACRO:
         return Step(None, awaits=True)
+    if func.startswith("k:obj:"):
+        return _instance_step(func, project_async)  # ``formatter(...)``: its ``__call__``
     if func.startswith("q:"):
         member = flask_name(func)
         if member == "get_template_attribute":
@@ -223,6 +225,10 @@ def call_step(func: Value, *, project_async: frozenset[str] | set[str] = frozens
         qual = f"{base[6:]}.{attr}"
         return Step(None, awaits=qual in project_async)
     return UNKNOWN
+
+
+def _instance_step(func: str, project_async: frozenset[str] | set[str]) -> Step:
+    return Step(None, awaits=f"{func[6:]}.__call__" in project_async)
 
 
 #: Declared types (annotations) that say what a parameter holds, Flask's and Quart's spellings
@@ -289,6 +295,13 @@ def bound_method(func: Value) -> str | None:
     if func and func.startswith("b:k:obj:"):
         base, _, attr = func[2:].rpartition("|")
         return f"{base[6:]}.{attr}"
+    return None
+
+
+def instance_call(func: Value) -> str | None:
+    """``'k:obj:m:C'`` -> ``'m:C.__call__'``: calling an instance of a project class."""
+    if func and func.startswith("k:obj:"):
+        return f"{func[6:]}.__call__"
     return None
 
 

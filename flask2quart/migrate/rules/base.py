@@ -141,7 +141,10 @@ class Rewriter(cst.CSTTransformer):
         elif kind == "Attribute":
             base = ctx.value(updated_node.value)  # type: ignore[attr-defined]
             attr = updated_node.attr.value  # type: ignore[attr-defined]
-            known = ctx.analysis.class_attrs.get(base[6:], {}) if base and base.startswith("k:obj:") else {}
+            if base and base.startswith("k:obj:"):
+                known = ctx.analysis.class_attrs.get(base[6:], {})
+            else:  # what the app keeps on ``request``/``g``
+                known = ctx.analysis.global_attrs.get(base or "", {})
             step = V.Step(known[attr]) if attr in known else V.attribute_step(base, attr, in_tests=ctx.in_tests)
             ctx.set_step(updated_node, step)
             ctx.set_value(updated_node, step.value)

@@ -36,6 +36,33 @@ async def _f2q_get_json(request, **options):
     return await request.get_json(**options)
 '''
 
+MAKE_RESPONSE_SYNC = "make_response_sync"
+MAKE_RESPONSE_SYNC_SOURCE = '''
+
+def make_response_sync(rv):
+    """Flask's `make_response(rv)` where the caller must stay sync (a property, a cached function,
+    an exception's `get_response`): Quart's is a coroutine (added by flask2quart, F2Q104).
+    """
+    status = headers = None
+    if isinstance(rv, tuple):
+        rv, *rest = rv
+        if len(rest) == 2:
+            status, headers = rest
+        elif rest and isinstance(rest[0], (dict, list)):
+            headers = rest[0]
+        elif rest:
+            status = rest[0]
+    if isinstance(rv, (dict, list)):
+        rv = {current_app}.json.response(rv)
+    elif not isinstance(rv, {current_app}.response_class):
+        rv = {current_app}.response_class(rv)
+    if status is not None:
+        rv.status = status
+    if headers:
+        rv.headers.update(headers)
+    return rv
+'''
+
 _TEST_KINDS = (V.TEST_CLIENT, V.TEST_RESPONSE)
 
 
@@ -98,4 +125,25 @@ class AwaitQuartApi(Rule):
             replaced = self._flask_get_json(original, updated.func.value, list(updated.args))
             if replaced is not None:
                 return replaced
+        if _is_make_response(func) and not self.ctx.can_await() and _one_positional(updated):
+            return self._make_response_sync(updated)
         return await_node(self, original, updated, describe(original.func) + "()")
+
+    def _make_response_sync(self, updated: cst.Call) -> cst.Call:
+        """``make_response(body)`` in code that must stay sync: the same response, built without
+        Quart's coroutine."""
+        current_app = self.ctx.require_import("quart", "current_app")
+        self.ctx.add_helper(MAKE_RESPONSE_SYNC, MAKE_RESPONSE_SYNC_SOURCE.replace("{current_app}", current_app))
+        self.changed()
+        result = cst.Call(func=cst.Name(MAKE_RESPONSE_SYNC), args=[updated.args[0].with_changes(comma=cst.MaybeSentinel.DEFAULT)])
+        self.ctx.set_value(result, V.RESPONSE)
+        return result
+
+
+def _is_make_response(func: V.Value) -> bool:
+    """Flask's ``make_response`` or an app's ``make_response`` method."""
+    return V.flask_name(func) == "make_response" or func == f"b:{V.APP}|make_response"
+
+
+def _one_positional(call: cst.Call) -> bool:
+    return len(call.args) == 1 and call.args[0].keyword is None and not call.args[0].star
