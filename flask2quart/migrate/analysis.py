@@ -976,8 +976,10 @@ def _flows(value: V.Value) -> bool:
         return False
     if value.startswith("p:"):
         return "|" not in value
-    if value.startswith("b:k:obj:") or V.is_project(value):
-        return True  # a project function, bound method or class handed over as a value
+    if value.startswith("b:k:") and not value.startswith("b:k:?"):
+        return True  # a bound method: of a project object, or of a tracked kind (``client.get``)
+    if V.is_project(value):
+        return True  # a project function or class handed over as a value
     return value.startswith(("k:", "r:")) and value not in ("k:?",)
 
 
@@ -1144,6 +1146,8 @@ def _one_kind(kinds: set[str]) -> str | None:
         return next(iter(kinds))
     if all(k.startswith("b:k:obj:") or V.is_project(k) for k in kinds):
         return min(kinds)
+    if len({V.call_step(k) for k in kinds}) == 1 and all(k.startswith("b:k:") for k in kinds):
+        return min(kinds)  # ``client.get`` or ``client.post``: Quart treats their calls alike
     return None
 
 
@@ -1156,7 +1160,7 @@ def _settled(value: str, caller: FunctionFacts, role: Role, analysis: ProjectAna
         value = caller.param_kinds.get(param, "")
         if not value and role in (Role.TEST, Role.FIXTURE) and param in analysis.fixture_names:
             value = analysis.fixtures.get(param, "")
-    if value.startswith("b:k:obj:") or V.is_project(value):
+    if (value.startswith("b:k:") and not value.startswith("b:k:?")) or V.is_project(value):
         return value
     return value if value.startswith("k:") and value != "k:?" else None
 
