@@ -212,7 +212,7 @@ MANUAL_APP = """\
 
     @app.route("/who")
     def who():
-        return request.environ["REMOTE_ADDR"]
+        return request.environ["werkzeug.request"]
 
 
     @app.route("/")

@@ -14,17 +14,17 @@ APP = """\
     from flask import Flask, request
 
     app = Flask(__name__)
-    app.config["WSGI_SERVER"] = request.environ if False else None
+    app.config["WSGI_SERVER"] = request.environ["wsgi.errors"] if False else None
 
 
     def client_address():
-        return request.environ["REMOTE_ADDR"]
+        return request.environ["werkzeug.request"]
 
 
     def audited(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            app.logger.info("from %s", request.environ.get("HTTP_X_FORWARDED_FOR"))
+            app.logger.info("from %s", request.environ["gunicorn.socket"])
             return view(*args, **kwargs)
 
         return wrapper
@@ -95,7 +95,7 @@ def test_at_100_a_place_outside_routes_fails_even_when_every_route_is_ready():
                 from flask import Flask, request
 
                 app = Flask(__name__)
-                environ = request.environ
+                environ = request.environ["wsgi.errors"]
 
 
                 @app.route("/")
