@@ -8,12 +8,24 @@ from quart import Quart, jsonify, render_template, request
 from quart_wtf.csrf import CSRFError
 
 from .extensions import csrf, limiter, login_manager
+from werkzeug.urls import iri_to_uri
 from quart_rate_limiter import rate_exempt
+
+
+async def location_iri_to_uri(response):
+    """Werkzeug sends Location and Content-Location as URIs (iri_to_uri); Quart sends them as set:
+    this keeps Flask's behaviour (added by flask2quart, F2Q121)."""
+    for name in ("Location", "Content-Location"):
+        values = response.headers.getlist(name)
+        if values:
+            response.headers[name] = iri_to_uri(values[-1])
+    return response
 
 
 def create_app(test_config=None):
     """Create and configure an instance of the teamboard application."""
     app = Quart(__name__, instance_relative_config=True)
+    app.after_request(location_iri_to_uri)
     app.config.from_mapping(
         # only good for development, set a real secret in production
         SECRET_KEY="dev",

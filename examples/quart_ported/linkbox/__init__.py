@@ -6,12 +6,24 @@ import uuid
 from urllib.parse import urlparse
 
 from quart import Quart, g, jsonify, render_template, request
+from werkzeug.urls import iri_to_uri
 from . import http_client
+
+
+async def location_iri_to_uri(response):
+    """Werkzeug sends Location and Content-Location as URIs (iri_to_uri); Quart sends them as set:
+    this keeps Flask's behaviour (added by flask2quart, F2Q121)."""
+    for name in ("Location", "Content-Location"):
+        values = response.headers.getlist(name)
+        if values:
+            response.headers[name] = iri_to_uri(values[-1])
+    return response
 
 
 def create_app(test_config=None):
     """Create and configure an instance of the linkbox application."""
     app = Quart(__name__, instance_relative_config=True)
+    app.after_request(location_iri_to_uri)
     http_client.init_app(app)
     app.config.from_mapping(
         # only good for development, set a real secret in production

@@ -170,8 +170,18 @@ class Rewriter(cst.CSTTransformer):
                 ctx.scope.kinds[asname.name.value] = value
         if original_node is not updated_node and kind in ("Name", "Attribute", "Call", "Subscript", "Await", "List", "Tuple", "Set"):
             ctx.set_value(original_node, ctx.value(updated_node))
+        added_after: list[cst.CSTNode] = []  # statements rules put after this one (FlattenSentinel)
         for handler in self._leave.get(kind, ()):
             result = handler(original_node, updated)  # type: ignore[arg-type]
+            if (
+                isinstance(result, cst.FlattenSentinel)
+                and result.nodes
+                and type(result.nodes[0]) is type(updated)
+            ):
+                # ``statement`` + what a rule inserts after it: later rules still see the statement
+                updated = result.nodes[0]
+                added_after.extend(result.nodes[1:])
+                continue
             if isinstance(result, cst.CSTNode) and result is not updated and isinstance(updated, cst.CSTNode):
                 if ctx.value(result) is None:
                     ctx.set_value(result, ctx.value(updated))
@@ -181,6 +191,11 @@ class Rewriter(cst.CSTTransformer):
                 updated = result
                 break
             updated = result
+        if added_after:
+            if isinstance(updated, cst.FlattenSentinel):
+                updated = cst.FlattenSentinel([*updated.nodes, *added_after])
+            elif isinstance(updated, cst.CSTNode):
+                updated = cst.FlattenSentinel([updated, *added_after])
         if isinstance(updated, (cst.Attribute, cst.Subscript)) and isinstance(updated.value, cst.Await):
             value = ctx.value(updated)
             step = ctx.step(updated)
