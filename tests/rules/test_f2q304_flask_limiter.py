@@ -527,3 +527,22 @@ async def test_documented_difference_the_429_and_its_headers():
     assert ok.headers["RateLimit-Limit"] == "5" and ok.headers["RateLimit-Remaining"] == "0"
     assert "5 per 1 minute" in before.get_data(as_text=True)
     assert "5 per 1 minute" not in await after.get_data(as_text=True)
+
+
+def test_app_current_app_is_dropped_as_flask_limiter_ignores_it():
+    """``Limiter(app=current_app)`` at import: Flask-Limiter skips the unbound (falsy) proxy;
+    quart-rate-limiter would call ``init_app`` on it and fail at import."""
+    output, _, _ = run_rewrite(
+        """\
+        from flask import current_app
+        from flask_limiter import Limiter
+        from flask_limiter.util import get_remote_address
+
+        limiter = Limiter(app=current_app, key_func=get_remote_address)
+        """,
+        path="utils.py",
+    )
+    assert "app=current_app" not in output
+    assert "RateLimiter(" in output
+    namespace: dict[str, object] = {}
+    exec(compile(output, "utils.py", "exec"), namespace)  # imports without an app context

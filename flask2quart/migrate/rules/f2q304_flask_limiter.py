@@ -309,6 +309,16 @@ class FlaskLimiter(RenamesConfigKeys, ExtensionImports):
                         "skip functions (await it wherever else it is called)", Severity.INFO)
         return updated.with_changes(asynchronous=cst.Asynchronous())
 
+    def _is_current_app(self, node: cst.BaseExpression) -> bool:
+        """``current_app`` (Flask's proxy, however imported), not an app object."""
+        if isinstance(node, cst.Name):
+            target = self.ctx.facts.imports.get(node.value, "")
+        elif isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
+            target = f"{self.ctx.facts.imports.get(node.value.value, '')}.{node.attr.value}"
+        else:
+            return False
+        return target.rpartition(".")[2] == "current_app" and target.split(".")[0] in ("flask", "quart")
+
     def _callback(self, where: cst.CSTNode, value: cst.BaseExpression, what: str) -> None:
         """A key or skip function: it must be a coroutine function for quart-rate-limiter."""
         if self._util_member(value) == "get_remote_address":
@@ -393,6 +403,10 @@ class FlaskLimiter(RenamesConfigKeys, ExtensionImports):
             elif name is None:
                 self.ctx.report(original, self.code, "unexpected positional argument of Limiter()", Severity.ERROR)
                 out.append(arg)
+            elif name == "app" and self._is_current_app(arg.value):
+                # Flask-Limiter skips a falsy app, and an unbound ``current_app`` proxy is falsy;
+                # quart-rate-limiter would call init_app on it at import and fail
+                self.changed()
             elif name == "app":
                 has_app = True
                 out.append(arg)
