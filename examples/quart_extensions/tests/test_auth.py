@@ -62,6 +62,8 @@ def _f2q_form_files(data):
         return {"data": data}  # a raw body: Quart takes it as Flask did
     if hasattr(data, "read"):
         return {"data": data.read()}
+    if not hasattr(data, "items"):
+        raise TypeError(f"data= of type {type(data).__name__}: pass a dict, str or bytes (flask2quart, F2Q202)")
     form, files = [], MultiDict()
     items = data.items(multi=True) if isinstance(data, MultiDict) else data.items()
     for key, value in items:

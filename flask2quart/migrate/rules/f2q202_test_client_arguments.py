@@ -45,6 +45,8 @@ def _f2q_form_files(data):
         return {"data": data}  # a raw body: Quart takes it as Flask did
     if hasattr(data, "read"):
         return {"data": data.read()}
+    if not hasattr(data, "items"):
+        raise TypeError(f"data= of type {type(data).__name__}: pass a dict, str or bytes (flask2quart, F2Q202)")
     form, files = [], MultiDict()
     items = data.items(multi=True) if isinstance(data, MultiDict) else data.items()
     for key, value in items:
@@ -112,21 +114,13 @@ class TestClientArguments(Rule):
                 touched = True
             elif keyword == "data" and not isinstance(
                 arg.value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
-            ) and (form_typed or isinstance(arg.value, cst.Name)):
-                # A form content type says the value is a mapping of fields and uploads; a variable
-                # may hold a dict or a raw body: the helper tells them apart when the test runs.
+            ):
+                # A variable, a call's result...: it may hold a mapping of fields and uploads or a
+                # raw body; the helper tells them apart when the test runs, as Werkzeug does.
                 self.ctx.add_helper(FORM_FILES_HELPER, FORM_FILES_SOURCE)
                 call = cst.Call(func=cst.Name(FORM_FILES_HELPER), args=[cst.Arg(arg.value)])
                 args.append(arg.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT, star="**", value=call))
                 touched = True
-            elif keyword == "data" and not isinstance(
-                arg.value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
-            ):
-                self.ctx.report(
-                    original, self.code, "Quart's test client drops a dict passed as `data=`: "
-                    "pass form fields as `form=` and uploads as `files=`", Severity.WARNING,
-                )
-                args.append(arg)
             elif keyword == "content_type":
                 if form_typed:
                     touched = True  # Quart sets the form content type itself
