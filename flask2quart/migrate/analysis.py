@@ -639,6 +639,9 @@ class _FunctionScanner:
                         self.module.facts.global_attrs.append((owner, target.attr, value))
                 else:
                     self.expr(target)
+        elif isinstance(node, ast.AugAssign) and _response_body_target(self, node.target):
+            self.expr(node.value)
+            self.mark_await(False)  # ``resp.data += b"..."``: the body is read with ``await``
         elif isinstance(node, ast.AnnAssign):
             value = self.expr(node.value)
             if isinstance(node.target, ast.Name) and node.value is not None:
@@ -917,6 +920,15 @@ class _FunctionScanner:
         elif self.func is None and node.name in ("setUpModule", "tearDownModule", "setup_module", "teardown_module"):
             return Role.SYNC_HOOK
         return Role.PLAIN
+
+
+def _response_body_target(scope: _FunctionScanner, target: ast.expr) -> bool:
+    """``<response>.data`` (or ``.text``) as an assignment target."""
+    return (
+        isinstance(target, ast.Attribute)
+        and target.attr in flask_api.RESPONSE_PROPERTY_CALLS
+        and scope.expr(target.value, no_await=True) in (V.RESPONSE, V.TEST_RESPONSE)
+    )
 
 
 def _declared_kind(scope: _FunctionScanner, annotation: ast.expr) -> V.Value:

@@ -58,6 +58,9 @@ DISTINCTIVE_METHODS = frozenset(
     }
 )
 
+#: Flask names whose call builds a response without awaiting (its body is read with ``await``).
+_RESPONSE_MAKERS = frozenset({"jsonify", "Response", "redirect"})
+
 #: The app classes: calling one builds the app.
 _APP_CLASSES = frozenset({"flask.Flask", "flask.app.Flask", "quart.Quart", "quart.app.Quart"})
 
@@ -176,6 +179,8 @@ def call_step(func: Value, *, project_async: frozenset[str] | set[str] = frozens
         member = flask_name(func)
         if member == "get_template_attribute":
             return Step(TEMPLATE_MACRO, awaits=True)  # its async form (F2Q118)
+        if member in _RESPONSE_MAKERS:
+            return Step(RESPONSE)  # ``jsonify(...)``, ``Response(...)``: a response, built synchronously
         if member in flask_api.ASYNC_FUNCTIONS:
             return Step(RESPONSE if member == "make_response" else None, awaits=True)
         name = func[2:]

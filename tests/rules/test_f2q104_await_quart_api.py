@@ -186,7 +186,7 @@ def test_responses_reads_are_awaited_but_writes_are_not():
         @app.route("/")
         async def index():
             resp = await make_response("ok")
-            resp.data = b"replaced"
+            resp.set_data(b"replaced")
             body = await resp.get_data()
             return await current_app.make_response((body, 200))
 

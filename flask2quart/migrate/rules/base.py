@@ -113,7 +113,7 @@ class Rewriter(cst.CSTTransformer):
             loop = self._loops.pop(id(node))
             names = _names_in(loop.target)
             self.ctx.scope.kinds.update(V.loop_bindings(self.ctx.value(loop.iter), names))
-        elif kind == "AssignTarget" and isinstance(node.target, cst.Attribute):  # type: ignore[attr-defined]
+        elif kind in ("AssignTarget", "AugAssign") and isinstance(node.target, cst.Attribute):  # type: ignore[attr-defined]
             self.ctx.stores.add(id(node.target))  # type: ignore[attr-defined]
         elif kind == "FunctionDef":
             self._enter_function(node)  # type: ignore[arg-type]
