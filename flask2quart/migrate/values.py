@@ -61,6 +61,10 @@ DISTINCTIVE_METHODS = frozenset(
 #: Flask names whose call builds a response without awaiting (its body is read with ``await``).
 _RESPONSE_MAKERS = frozenset({"jsonify", "Response", "redirect"})
 
+_WERKZEUG_RESPONSES = frozenset(
+    {"werkzeug.wrappers.Response", "werkzeug.wrappers.response.Response", "werkzeug.wrappers.BaseResponse", "werkzeug.Response"}
+)
+
 #: The app classes: calling one builds the app.
 _APP_CLASSES = frozenset({"flask.Flask", "flask.app.Flask", "quart.Quart", "quart.app.Quart"})
 
@@ -188,6 +192,8 @@ def call_step(func: Value, *, project_async: frozenset[str] | set[str] = frozens
             return Step(None, awaits=name in project_async)
         if name in _APP_CLASSES:
             return Step(APP)  # ``app = Flask(__name__)``: the app, wherever it is kept
+        if name in _WERKZEUG_RESPONSES:
+            return Step(RESPONSE)  # Quart's Response once imported from quart (F2Q123)
         if name in flask_api.HTTP_SESSION_FACTORIES:
             return Step(HTTP_SESSION)
         if flask_api.is_extension_class(name):
