@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 VIEW = 'from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.route("/")\ndef index():\n    return "hi"\n'
 MANUAL = (
     "from flask import Flask, request\n\napp = Flask(__name__)\n\n\n"
-    '@app.route("/who")\ndef who():\n    return request.environ["REMOTE_ADDR"]\n'
+    '@app.route("/who")\ndef who():\n    return request.environ["werkzeug.request"]\n'
 )
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 VIEW = b'from flask import Flask, request\n\napp = Flask(__name__)\n\n\n@app.route("/")\ndef index():\n    return request.args.get("q", "")\n'
-MANUAL = b'from flask import Flask, request\n\napp = Flask(__name__)\n\n\n@app.route("/who")\ndef who():\n    return request.environ["REMOTE_ADDR"]\n'
+MANUAL = b'from flask import Flask, request\n\napp = Flask(__name__)\n\n\n@app.route("/who")\ndef who():\n    return request.environ["werkzeug.request"]\n'
 
 
 def run(*args: str, stdin: bytes, cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
