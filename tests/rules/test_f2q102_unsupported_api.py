@@ -1,4 +1,4 @@
-from tests.helpers import check_noop, check_transformed, codes
+from tests.helpers import check_noop, check_transformed, codes, run_rewrite
 
 
 def _lines(findings, code="F2Q102"):
@@ -134,3 +134,23 @@ def test_wsgi_code_outside_flask_is_not_reported():
         """
     )
     assert findings == []
+
+
+def test_a_request_class_of_the_project_is_reported():
+    _, findings, _ = run_rewrite(
+        """\
+        from flask import Flask, Request
+
+
+        class TrackingRequest(Request):
+            pass
+
+
+        class Web:
+            def __init__(self):
+                self.app = Flask(__name__)
+                self.app.request_class = TrackingRequest
+        """
+    )
+    assert [(f.code, f.line) for f in findings] == [("F2Q102", 11)]
+    assert "quart.wrappers.Request" in findings[0].message

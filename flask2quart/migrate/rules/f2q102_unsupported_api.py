@@ -33,9 +33,32 @@ _APP_ATTRIBUTES = {
 }
 
 
+#: App attributes that take a class the app instantiates per request.
+_WRAPPER_CLASSES = {"request_class": "quart.wrappers.Request", "response_class": "quart.wrappers.Response"}
+
+
 class UnsupportedApi(Rule):
     code = "F2Q102"
     name = "unsupported-api"
+
+    def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
+        """``app.request_class = UploadTrackingRequest``: a Werkzeug subclass Quart cannot build."""
+        if self._middleware_assigns and self._middleware_assigns[-1] is original:
+            self._middleware_assigns.pop()
+        for target in original.targets:
+            node = target.target
+            if (
+                isinstance(node, cst.Attribute)
+                and node.attr.value in _WRAPPER_CLASSES
+                and self.ctx.value(node.value) == V.APP
+                and V.is_project(self.ctx.value(original.value))
+            ):
+                self.ctx.report(
+                    original, self.code, f"`{node.attr.value}` is a Flask/Werkzeug subclass: Quart builds "
+                    f"its own with other arguments (scope, body...); base it on `{_WRAPPER_CLASSES[node.attr.value]}` "
+                    "and make what reads the body async", Severity.ERROR,
+                )
+        return updated
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
@@ -47,10 +70,6 @@ class UnsupportedApi(Rule):
         if isinstance(target, cst.Attribute) and target.attr.value == "wsgi_app" and "F2Q120" in self.ctx.enabled:
             self._middleware_assigns.append(node)
 
-    def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
-        if self._middleware_assigns and self._middleware_assigns[-1] is original:
-            self._middleware_assigns.pop()
-        return updated
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
         member = V.flask_name(self.ctx.value(updated.func))
