@@ -16,39 +16,45 @@ from __future__ import annotations
 
 import ast
 import builtins
-import enum
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import flask_api
 from . import values as V
+from .facts import (
+    ClassFacts,
+    FlowInputs,
+    FunctionFacts,
+    ModuleFacts,
+    ProjectAnalysis,
+    Role,
+    inherited,
+    is_sync_dunder,
+    is_testcase,
+)
+from .flow import (
+    async_test_roots,
+    callable_groups,
+    flow_inputs,
+    forced_sync,
+    global_attrs,
+    merged_attrs,
+)
 
+__all__ = [
+    "ClassFacts",
+    "FlowInputs",
+    "FunctionFacts",
+    "ModuleFacts",
+    "ProjectAnalysis",
+    "Role",
+    "decide",
+    "flow_inputs",
+    "summarize",
+    "summarize_tree",
+]
 
-class Role(enum.StrEnum):
-    VIEW = "view"  # route views and MethodView methods: always async
-    HOOK = "hook"  # before/after/teardown/errorhandler/context_processor: always async
-    RESPONSE_HOOK = "response_hook"  # after_request: async, first argument is the response
-    SYNC_HOOK = "sync_hook"  # url_value_preprocessor & co: must stay sync
-    CLI = "cli"  # click commands: must stay sync
-    WRAPPER = "wrapper"  # the inner function of a view decorator: always async
-    STREAM = "stream"  # a generator streamed as a response: async generator
-    TEST = "test"  # async when it awaits something
-    FIXTURE = "fixture"  # async when it awaits something
-    RECEIVER = "receiver"  # a signal receiver: async when it awaits; ``response`` is the response
-    PLAIN = "plain"  # async when it awaits something
-
-    @property
-    def always_async(self) -> bool:
-        return self in _ALWAYS_ASYNC
-
-    @property
-    def must_stay_sync(self) -> bool:
-        return self in (Role.SYNC_HOOK, Role.CLI)
-
-
-_ALWAYS_ASYNC = frozenset({Role.VIEW, Role.HOOK, Role.RESPONSE_HOOK, Role.WRAPPER, Role.STREAM})
 _BUILTINS = frozenset(dir(builtins))
 #: A decorator value that may register an extension callback ends with one of these method names:
 #: ``b:k:ext:flask_httpauth.HTTPBasicAuth|verify_password``, or ``q:app.ext:auth.verify_password``
@@ -58,147 +64,6 @@ _CALLBACK_NAME = re.compile(
 )
 #: Pseudo-attribute in ``param_calls`` for ``with <fixture>:``.
 WITH = "__with__"
-
-
-@dataclass(slots=True)
-class FunctionFacts:
-    qualname: str
-    line: int
-    already_async: bool
-    role: Role = Role.PLAIN
-    #: Its own body needs an await (a Flask API, a test-client call, an async ``with``...).
-    direct: bool = False
-    #: Project functions it calls (``module:qualname``), outside lambdas.
-    calls: set[str] = field(default_factory=set)
-    #: Calls through a test/fixture parameter, settled once fixtures are known: (param, attr).
-    param_calls: set[tuple[str, str]] = field(default_factory=set)
-    #: What it returns, when it is a tracked kind (``k:...``) or another project call (``r:...``).
-    returns: str | None = None
-    is_generator: bool = False
-    #: A ``yield from`` that is not a statement of its own: such a generator cannot turn async.
-    complex_yield_from: bool = False
-    #: What a yield fixture provides (``yield client``).
-    yields: str | None = None
-    #: Has a ``return <value>``: as a generator it could not become an async generator.
-    returns_value: bool = False
-    #: Reads the body of a parameter called ``response`` (matters once it is a signal receiver).
-    response_reads: bool = False
-    params: tuple[str, ...] = ()
-    #: Names bound in its own scope (parameters, assignments, imports, nested defs...).
-    local_names: frozenset[str] = frozenset()
-    #: Project functions that are view decorators applied to it: (``module:qualname``).
-    decorators: tuple[str, ...] = ()
-    #: Names imported inside the function: local name -> dotted or ``module:qualname``.
-    local_imports: dict[str, str] = field(default_factory=dict)
-    #: ``monkeypatch.setattr`` fakes: (target ``module:qualname``, fake name in this scope).
-    fakes: tuple[tuple[str, str], ...] = ()
-    #: Blocking HTTP calls it makes where an ``await`` could go (``requests.get``...): F2Q117.
-    sync_http_calls: tuple[str, ...] = ()
-    #: Its callers cannot await it: a property getter, an ``lru_cache``/``cache`` function.
-    sync_required: bool = False
-    #: Arguments of tracked kinds it passes to project functions: (callee ``module:qualname``,
-    #: parameter position or keyword, value). The value flow into the callee's parameters.
-    arg_flows: list[tuple[str, int | str, str]] = field(default_factory=list)
-    #: Kinds its parameters are declared with (``response: TestResponse``) or were given by the
-    #: analysis (call sites, fixtures): what both passes bind the parameter to.
-    param_kinds: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(slots=True)
-class ClassFacts:
-    qualname: str
-    bases: tuple[str, ...]  # values (``q:...``) of the base expressions
-    #: ``self.<attr> = <tracked kind>`` in its methods (``self.client = app.test_client()``)
-    attrs: dict[str, str] = field(default_factory=dict)
-    #: Methods bound under a second name in the class body (``error = make_error``).
-    aliases: dict[str, str] = field(default_factory=dict)
-    #: Methods the class body hands to ``property()``/``cached_property()``: read, never awaited.
-    property_getters: tuple[str, ...] = ()
-
-
-@dataclass(slots=True)
-class ModuleFacts:
-    module: str
-    path: str
-    imports: dict[str, str]  # local name -> dotted or ``module:qualname``
-    functions: dict[str, FunctionFacts]
-    classes: dict[str, ClassFacts]
-    uses_flask: bool
-    is_test: bool
-    #: Functions registered by call (``app.teardown_appcontext(close_db)``): (target, role).
-    registered: list[tuple[str, Role]]
-    #: Inner ``functools.wraps`` wrappers: decorator ``module:qualname`` -> wrapper qualname.
-    wrappers: dict[str, str]
-    #: Generator functions passed as ``stream_with_context(gen())``: ``module:qualname``.
-    stream_wrapped: list[str] = field(default_factory=list)
-    #: Decorators listed in a View class's ``decorators = [...]``: ``module:qualname``.
-    view_class_decorators: list[str] = field(default_factory=list)
-    #: Module-level objects a Flask extension's class built: ``db = SQLAlchemy()`` gives
-    #: ``{"db": "flask_sqlalchemy.SQLAlchemy"}`` (the F2Q3xx rules follow them across modules).
-    instances: dict[str, str] = field(default_factory=dict)
-    #: Builds a ``Flask``/``Quart`` app (F2Q117 sets up its HTTP client there).
-    creates_app: bool = False
-    #: Attributes the app sets on Flask's per-request objects: (``k:request``/``k:g``, attr, value).
-    global_attrs: list[tuple[str, str, str]] = field(default_factory=list)
-    #: Value flows made outside any function (module-level calls, decorator applications):
-    #: (callee ``module:qualname``, parameter position or keyword, value), as in ``arg_flows``.
-    module_flows: list[tuple[str, int | str, str]] = field(default_factory=list)
-    #: Functions decorated with what may be an extension's callback registration
-    #: (``@auth.verify_password``): (qualname, decorator value), settled in :func:`decide`.
-    extension_callbacks: list[tuple[str, str]] = field(default_factory=list)
-
-
-@dataclass
-class ProjectAnalysis:
-    """What the per-file rules read. Picklable: it is sent to every worker once."""
-
-    modules: dict[str, ModuleFacts]  # by path
-    #: ``module:qualname`` of every function that is (or becomes) ``async def``.
-    async_functions: set[str]
-    #: Those of them whose calls are awaited: async generators are iterated, never awaited.
-    awaitable_functions: set[str]
-    #: ``module:qualname`` -> final role.
-    roles: dict[str, Role]
-    #: fixture name -> value of what it provides (``k:test_client``, ``k:obj:...``).
-    fixtures: dict[str, str]
-    #: every fixture the project defines (what it gives may be unknown)
-    fixture_names: set[str]
-    #: ``module:qualname`` -> value of what it returns.
-    returns: dict[str, str]
-    #: view decorator ``module:qualname`` -> its wrapper's ``module:qualname``.
-    wrappers: dict[str, str]
-    #: project modules by dotted name
-    module_names: set[str]
-    #: generator functions passed as ``stream_with_context(gen())``
-    stream_wrapped: set[str] = field(default_factory=set)
-    #: ``module:Class`` -> {attribute: value} set on ``self`` in its methods
-    class_attrs: dict[str, dict[str, str]] = field(default_factory=dict)
-    #: every project class, ``module:Class``
-    class_names: set[str] = field(default_factory=set)
-    #: ``module:qualname`` -> {parameter: value} its parameters hold (annotations, call sites,
-    #: fixtures): both passes bind them.
-    param_kinds: dict[str, dict[str, str]] = field(default_factory=dict)
-    #: ``k:request``/``k:g`` -> {attribute: value} the app stores on them (``request.formatter``).
-    global_attrs: dict[str, dict[str, str]] = field(default_factory=dict)
-    #: ``unittest.TestCase`` subclasses (``module:Class``) with an async method anywhere below them
-    #: in the project's class tree, across modules: they become ``IsolatedAsyncioTestCase``.
-    async_test_roots: set[str] = field(default_factory=set)
-    #: Project classes built on an extension base whose Quart port is async (``forms:LoginForm`` ->
-    #: ``flask_wtf.FlaskForm``): built with ``await Class.create_form()``.
-    extension_classes: dict[str, str] = field(default_factory=dict)
-    #: Functions that run on the event loop once ported (async ones and what they call), outside
-    #: test modules: a blocking call there stalls every request (F2Q117).
-    on_loop: set[str] = field(default_factory=set)
-    #: Dotted name of the requests-compatible module F2Q117 generates (``--http-client aiohttp``).
-    http_client_module: str | None = None
-    #: ``module:name`` of module-level extension objects (and their re-exports) -> their class:
-    #: ``{"app.ext:auth": "flask_httpauth.HTTPBasicAuth"}``.
-    extension_objects: dict[str, str] = field(default_factory=dict)
-
-    def module_for(self, path: str) -> ModuleFacts | None:
-        return self.modules.get(path)
-
-
 
 
 # --- module names -----------------------------------------------------------------------------
@@ -236,20 +101,6 @@ def summarize(
     path: str, source: bytes, module: str, modules: frozenset[str], inputs: FlowInputs | None = None
 ) -> ModuleFacts:
     return summarize_tree(path, ast.parse(source, filename=path), module, modules, inputs)
-
-
-@dataclass(frozen=True)
-class FlowInputs:
-    """What the rest of the project tells one module's scan (settled by :func:`decide`).
-
-    ``params``: ``qualname`` -> {parameter: value} flowing in from call sites and fixtures;
-    ``attrs``: ``k:obj:module:Class`` -> {attribute: value} set on ``self`` anywhere in its MRO;
-    ``returns``: what the project functions it calls return."""
-
-    params: dict[str, dict[str, str]] = field(default_factory=dict)
-    attrs: dict[str, dict[str, str]] = field(default_factory=dict)
-    #: ``module:qualname`` of a project function it calls -> the kind that call returns
-    returns: dict[str, str] = field(default_factory=dict)
 
 
 def summarize_tree(
@@ -909,11 +760,11 @@ class _FunctionScanner:
                 return Role.VIEW
             if node.name.startswith("test") and self.module.facts.is_test:
                 return Role.TEST
-            if klass is not None and node.name in ("setUp", "tearDown") and _is_testcase(klass):
+            if klass is not None and node.name in ("setUp", "tearDown") and is_testcase(klass):
                 return Role.TEST
             if node.name in ("setUpClass", "tearDownClass"):
                 return Role.SYNC_HOOK  # unittest calls them without awaiting, even in async cases
-            if _is_sync_dunder(node.name):
+            if is_sync_dunder(node.name):
                 return Role.SYNC_HOOK  # Python calls ``__init__``/``__str__``... without awaiting
         elif self.func is None and node.name.startswith("test") and self.module.facts.is_test:
             return Role.TEST
@@ -993,18 +844,6 @@ def _flows(value: V.Value) -> bool:
     if V.is_project(value):
         return True  # a project function or class handed over as a value
     return value.startswith(("k:", "r:")) and value not in ("k:?",)
-
-
-#: Dunder methods Python itself may await: they can be ``async def``.
-_ASYNC_DUNDERS = frozenset({"__call__", "__aenter__", "__aexit__", "__aiter__", "__anext__", "__await__"})
-
-
-def _is_sync_dunder(name: str) -> bool:
-    return name.startswith("__") and name.endswith("__") and len(name) > 4 and name not in _ASYNC_DUNDERS
-
-
-def _is_testcase(klass: ClassFacts) -> bool:
-    return any(b in ("q:unittest.TestCase", "q:unittest.case.TestCase") for b in klass.bases)
 
 
 def _mentions_cli(node: ast.expr) -> bool:
@@ -1093,265 +932,6 @@ def _ignore_http_calls(summaries: list[ModuleFacts]) -> None:
     for facts in summaries:
         for func in facts.functions.values():
             func.sync_http_calls = ()
-
-
-def flow_inputs(analysis: ProjectAnalysis) -> dict[str, FlowInputs]:
-    """What each module's scan should know from the rest of the project (see :class:`FlowInputs`)."""
-    functions = {
-        f"{facts.module}:{qual}": (facts, func) for facts in analysis.modules.values() for qual, func in facts.functions.items()
-    }
-    classes = {
-        f"{facts.module}:{qual}": klass for facts in analysis.modules.values() for qual, klass in facts.classes.items()
-    }
-    facts_of = {name: func for name, (_, func) in functions.items()}
-    incoming: dict[str, dict[str, set[str]]] = {}
-    callers = [*functions.items(), *((f"{m.module}:", (m, FunctionFacts("", 0, False, arg_flows=m.module_flows))) for m in analysis.modules.values())]
-    for name, (_, func) in callers:
-        role = analysis.roles.get(name, Role.PLAIN)
-        for target, slot, value in func.arg_flows:
-            kind = _settled(value, func, role, analysis)
-            if not kind:
-                continue
-            if target not in functions:
-                target = _inherited(target, classes, facts_of) or target
-            if target not in functions:
-                continue
-            params = functions[target][1].params
-            param = (params[slot] if slot < len(params) else None) if isinstance(slot, int) else slot
-            if param and param in params:
-                incoming.setdefault(target, {}).setdefault(param, set()).add(kind)
-        if role in (Role.TEST, Role.FIXTURE):  # what the fixtures it asks for give
-            for param in func.params:
-                given = analysis.fixtures.get(param) if param in analysis.fixture_names else None
-                if given and given.startswith("k:"):
-                    incoming.setdefault(name, {}).setdefault(param, set()).add(given)
-    inputs: dict[str, FlowInputs] = {}
-    for facts in analysis.modules.values():
-        params = {
-            qual: {param: chosen for param, kinds in flows.items() if (chosen := _one_kind(kinds))}
-            for qual in facts.functions
-            if (flows := incoming.get(f"{facts.module}:{qual}"))
-        }
-        wanted = {f"{facts.module}:{qual}" for qual in facts.classes} | {
-            target for target in facts.imports.values() if target in classes
-        }
-        attrs = {
-            f"k:obj:{name}": merged
-            for name in sorted(wanted)
-            if (merged := analysis.class_attrs.get(name)) and merged != classes[name].attrs
-        }
-        attrs.update(analysis.global_attrs)
-        returns = {
-            call: analysis.returns[call]
-            for func in facts.functions.values()
-            for call in func.calls
-            if call in analysis.returns and analysis.returns[call] != "k:?"
-        }
-        inputs[facts.path] = FlowInputs({q: p for q, p in params.items() if p}, attrs, returns)
-    return inputs
-
-
-def _one_kind(kinds: set[str]) -> str | None:
-    """The value a parameter holds when its call sites agree; functions handed to it are coloured
-    alike (:func:`_callable_groups`), so any of them stands for all."""
-    if len(kinds) == 1:
-        return next(iter(kinds))
-    if all(k.startswith("b:k:obj:") or V.is_project(k) for k in kinds):
-        return min(kinds)
-    if len({V.call_step(k) for k in kinds}) == 1 and all(k.startswith("b:k:") for k in kinds):
-        return min(kinds)  # ``client.get`` or ``client.post``: Quart treats their calls alike
-    return None
-
-
-def _settled(value: str, caller: FunctionFacts, role: Role, analysis: ProjectAnalysis) -> str | None:
-    """What a flowing value is once the project is known: a kind (``k:...``) or ``None``."""
-    if value.startswith("r:"):
-        value = analysis.returns.get(value[2:], "")
-    elif value.startswith("p:"):
-        param = value[2:]
-        value = caller.param_kinds.get(param, "")
-        if not value and role in (Role.TEST, Role.FIXTURE) and param in analysis.fixture_names:
-            value = analysis.fixtures.get(param, "")
-    if (value.startswith("b:k:") and not value.startswith("b:k:?")) or V.is_project(value):
-        return value
-    return value if value.startswith("k:") and value != "k:?" else None
-
-
-def _global_attrs(modules: dict[str, ModuleFacts]) -> dict[str, dict[str, str]]:
-    """What the app keeps on ``request``/``g``, where every store agrees (or stores project objects,
-    whose calls :func:`_override_groups` colours alike)."""
-    stored: dict[tuple[str, str], set[str]] = {}
-    for facts in modules.values():
-        for owner, attr, value in facts.global_attrs:
-            stored.setdefault((owner, attr), set()).add(value)
-    settled: dict[str, dict[str, str]] = {}
-    for (owner, attr), values in stored.items():
-        value = _one_kind(values)
-        if value is None and all(v.startswith("k:obj:") for v in values):
-            value = min(values)
-        if value:
-            settled.setdefault(owner, {})[attr] = value
-    return settled
-
-
-#: Methods Werkzeug/Quart call on an ``HTTPException`` without awaiting them.
-_HTTP_EXCEPTION_HOOKS = frozenset({"get_response", "get_body", "get_headers", "get_description"})
-
-
-def _forced_sync(
-    functions: dict[str, FunctionFacts],
-    classes: dict[str, ClassFacts],
-    roles: dict[str, Role],
-    callees: dict[str, set[str]],
-    groups: list[set[str]],
-) -> set[str]:
-    """Functions whose callers cannot await them, and what they call: they stay sync.
-
-    Roots: property getters (``@property``, ``property(f)``), cached functions, dunders Python
-    calls, the ``HTTPException`` methods Quart calls synchronously (``get_response``). Their project
-    callees stay sync with them (a sync form is used where one exists, e.g. ``make_response(body)``,
-    and anything else is reported on its line); functions Quart itself awaits (views, hooks) are
-    never forced."""
-    roots = {name for name, func in functions.items() if func.sync_required}
-    for cls, klass in classes.items():
-        roots.update(f"{cls}.{getter}" for getter in klass.property_getters if f"{cls}.{getter}" in functions)
-        if _http_exception(cls, classes):
-            roots.update(f"{cls}.{hook}" for hook in _HTTP_EXCEPTION_HOOKS if f"{cls}.{hook}" in functions)
-    for name in functions:
-        owner, _, method = name.rpartition(".")
-        if owner in classes and _is_sync_dunder(method):
-            roots.add(name)
-    in_group = {member: group for group in groups for member in group}
-    forced: set[str] = set()
-    todo = list(roots)
-    while todo:
-        name = todo.pop()
-        if name in forced or name not in functions or roles[name].always_async or functions[name].already_async:
-            continue
-        forced.add(name)
-        todo.extend(callees.get(name, ()))
-        todo.extend(in_group.get(name, ()))
-    return forced
-
-
-def _http_exception(name: str, classes: dict[str, ClassFacts]) -> bool:
-    seen: set[str] = set()
-    todo = [name]
-    while todo:
-        klass = classes.get(todo.pop())
-        if klass is None:
-            continue
-        for base in klass.bases:
-            if base.startswith("q:werkzeug.exceptions.") or (base.startswith(("q:flask.", "q:quart.")) and base.endswith("HTTPException")):
-                return True
-            project = V.project_name(base)
-            if project and project not in seen:
-                seen.add(project)
-                todo.append(project)
-    return False
-
-
-def _async_test_roots(classes: dict[str, ClassFacts], asyncs: set[str]) -> set[str]:
-    """``TestCase`` subclasses under which (themselves or any project subclass, in any module) a
-    method is async: an ``async def`` test in a sync ``TestCase`` would never run."""
-    children: dict[str, set[str]] = {}
-    for name, klass in classes.items():
-        for base in klass.bases:
-            parent = V.project_name(base)
-            if parent:
-                children.setdefault(parent, set()).add(name)
-    owners_async = {name.rpartition(".")[0] for name in asyncs}
-    roots: set[str] = set()
-    for name, klass in classes.items():
-        if not _is_testcase(klass):
-            continue
-        todo, seen = [name], {name}
-        while todo:
-            current = todo.pop()
-            if current in owners_async:
-                roots.add(name)
-                break
-            for child in children.get(current, ()):
-                if child not in seen:
-                    seen.add(child)
-                    todo.append(child)
-    return roots
-
-
-def _callable_groups(
-    functions: dict[str, FunctionFacts],
-    classes: dict[str, ClassFacts],
-    module_flows: list[tuple[str, int | str, str]],
-) -> list[set[str]]:
-    """Project functions handed to the same parameter (``check(self.get_a)``, ``check(self.get_b)``):
-    the callee calls whichever it got, so they must all be awaited alike."""
-    slots: dict[tuple[str, int | str], set[str]] = {}
-    for target, slot, value in (*(flow for func in functions.values() for flow in func.arg_flows), *module_flows):
-        member = V.bound_method(value) or V.project_name(value)
-        if member and member not in functions:
-            member = _inherited(member, classes, functions)
-        if member in functions:
-            slots.setdefault((target, slot), set()).add(member)  # type: ignore[arg-type]
-    return [group for group in slots.values() if len(group) > 1] + _override_groups(functions, classes)
-
-
-#: Methods unittest and Python call themselves: their colour is settled elsewhere (F2Q205, dunders).
-_NOT_GROUPED = frozenset({"setUp", "tearDown", "setUpClass", "tearDownClass", "asyncSetUp", "asyncTearDown"})
-
-
-def _override_groups(functions: dict[str, FunctionFacts], classes: dict[str, ClassFacts]) -> list[set[str]]:
-    """A method and its overrides in project subclasses: a call through the base reaches any of them
-    (``self.directory_listing_template()`` in the base, async in each mode), so one colour."""
-    methods: dict[str, set[str]] = {}  # class -> its own method names
-    for name in functions:
-        owner, _, method = name.rpartition(".")
-        if owner in classes and not method.startswith("__") and method not in _NOT_GROUPED:
-            methods.setdefault(owner, set()).add(method)
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.get(x, x) != x:
-            x = parent[x]
-        return x
-
-    for klass, own in methods.items():
-        todo = [V.project_name(b) for b in classes[klass].bases]
-        seen: set[str] = set()
-        while todo:
-            base = todo.pop()
-            if not base or base in seen or base not in classes:
-                continue
-            seen.add(base)
-            for method in own & methods.get(base, set()):
-                parent[find(f"{klass}.{method}")] = find(f"{base}.{method}")
-            todo.extend(V.project_name(b) for b in classes[base].bases)
-    groups: dict[str, set[str]] = {}
-    for member in parent:
-        groups.setdefault(find(member), {find(member)}).add(member)
-    return [group for group in groups.values() if len(group) > 1]
-
-
-def _merged_attrs(classes: dict[str, ClassFacts]) -> dict[str, dict[str, str]]:
-    """``self.<attr>`` kinds of each class with those of its project bases (nearest wins)."""
-    merged: dict[str, dict[str, str]] = {}
-    for name in classes:
-        attrs: dict[str, str] = {}
-        seen = {name}
-        order = [name]
-        while order:
-            current = classes.get(order.pop(0))
-            if current is None:
-                continue
-            for attr, value in current.attrs.items():
-                attrs.setdefault(attr, value)
-            for base in current.bases:
-                base_name = V.project_name(base)
-                if base_name and base_name not in seen:
-                    seen.add(base_name)
-                    order.append(base_name)
-        if attrs:
-            merged[name] = attrs
-    return merged
 
 
 def _decide_once(summaries: Iterable[ModuleFacts], module_names: set[str]) -> ProjectAnalysis:
@@ -1454,7 +1034,7 @@ def _decide_once(summaries: Iterable[ModuleFacts], module_names: set[str]) -> Pr
                 if fake in functions:
                     fake_links.append((target, fake))
 
-    callable_groups = _callable_groups(functions, classes, [f for m in modules.values() for f in m.module_flows])
+    one_colour = callable_groups(functions, classes, [f for m in modules.values() for f in m.module_flows])
     asyncs = {n for n, f in functions.items() if f.already_async or roles[n].always_async}
     asyncs |= _extension_async_members(classes)
     # Calls are awaited, and callers coloured, only for functions this rewrite makes async and that
@@ -1467,10 +1047,10 @@ def _decide_once(summaries: Iterable[ModuleFacts], module_names: set[str]) -> Pr
         calls = set(func.calls)
         for call in list(calls):
             if call not in functions:
-                inherited = _inherited(call, classes, functions)
-                if inherited is not None:
-                    aliases[call] = inherited
-                    calls.add(inherited)
+                base_method = inherited(call, classes, functions)
+                if base_method is not None:
+                    aliases[call] = base_method
+                    calls.add(base_method)
         for param, attr in func.param_calls:
             value = fixtures.get(param) if param in fixture_names else V.name_value(param, in_tests=True)
             if attr == WITH:
@@ -1495,7 +1075,7 @@ def _decide_once(summaries: Iterable[ModuleFacts], module_names: set[str]) -> Pr
         ))
         if func.direct and not roles[name].must_stay_sync:
             asyncs.add(name)
-    forced = _forced_sync(functions, classes, roles, callees, callable_groups)
+    forced = forced_sync(functions, classes, roles, callees, one_colour)
     asyncs -= {n for n in forced if not functions[n].already_async}
     changed = True
     while changed:
@@ -1510,7 +1090,7 @@ def _decide_once(summaries: Iterable[ModuleFacts], module_names: set[str]) -> Pr
             if target in asyncs and target not in not_awaited and fake not in asyncs and fake not in forced:
                 asyncs.add(fake)
                 changed = True
-        for group in callable_groups:  # one parameter called with any of them: one colour
+        for group in one_colour:  # one parameter called with any of them: one colour
             if any(m in asyncs and m not in not_awaited for m in group):
                 for member in group - asyncs:
                     if not roles[member].must_stay_sync and member not in forced:
@@ -1533,10 +1113,10 @@ def _decide_once(summaries: Iterable[ModuleFacts], module_names: set[str]) -> Pr
         wrappers=view_wrappers,
         module_names=module_names,
         stream_wrapped=stream_wrapped,
-        class_attrs=_merged_attrs(classes),
+        class_attrs=merged_attrs(classes),
         param_kinds={name: dict(func.param_kinds) for name, func in functions.items() if func.param_kinds},
-        async_test_roots=_async_test_roots(classes, asyncs),
-        global_attrs=_global_attrs(modules),
+        async_test_roots=async_test_roots(classes, asyncs),
+        global_attrs=global_attrs(modules),
         class_names=set(classes),
         extension_classes=extension_classes(classes),
         on_loop=_on_loop(modules, roles, callees, asyncs),
@@ -1594,30 +1174,6 @@ def _extension_async_members(classes: dict[str, ClassFacts]) -> set[str]:
         members.add(name)
         members.update(f"{name}.{method}" for method in flask_api.EXTENSION_ASYNC_BASES[origin][1])
     return members
-
-
-def _inherited(call: str, classes: dict[str, ClassFacts], functions: dict[str, FunctionFacts]) -> str | None:
-    """The project method ``self.method()`` reaches through the class's project base classes (and
-    a second name bound in a class body: ``error = make_error``)."""
-    owner, _, method = call.rpartition(".")
-    seen: set[str] = set()
-    todo = [owner]
-    while todo:
-        current = todo.pop(0)
-        klass = classes.get(current)
-        if klass is None:
-            continue
-        if method in klass.aliases and f"{current}.{klass.aliases[method]}" in functions:
-            return _inherited(f"{owner}.{klass.aliases[method]}", classes, functions) or f"{current}.{klass.aliases[method]}"
-        for base in klass.bases:
-            base_name = V.project_name(base)
-            if base_name is None or base_name in seen:
-                continue
-            seen.add(base_name)
-            if f"{base_name}.{method}" in functions:
-                return f"{base_name}.{method}"
-            todo.append(base_name)
-    return None
 
 
 def _mark_streams(functions: dict[str, FunctionFacts], roles: dict[str, Role]) -> None:

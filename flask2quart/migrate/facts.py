@@ -1,0 +1,224 @@
+"""What the whole-project analysis knows: the facts of each module, function and class, and the
+answers it hands the per-file rules (:class:`ProjectAnalysis`). Plain, picklable data: workers get
+it, not the trees."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from . import values as V
+
+
+class Role(enum.StrEnum):
+    VIEW = "view"  # route views and MethodView methods: always async
+    HOOK = "hook"  # before/after/teardown/errorhandler/context_processor: always async
+    RESPONSE_HOOK = "response_hook"  # after_request: async, first argument is the response
+    SYNC_HOOK = "sync_hook"  # url_value_preprocessor & co: must stay sync
+    CLI = "cli"  # click commands: must stay sync
+    WRAPPER = "wrapper"  # the inner function of a view decorator: always async
+    STREAM = "stream"  # a generator streamed as a response: async generator
+    TEST = "test"  # async when it awaits something
+    FIXTURE = "fixture"  # async when it awaits something
+    RECEIVER = "receiver"  # a signal receiver: async when it awaits; ``response`` is the response
+    PLAIN = "plain"  # async when it awaits something
+
+    @property
+    def always_async(self) -> bool:
+        return self in _ALWAYS_ASYNC
+
+    @property
+    def must_stay_sync(self) -> bool:
+        return self in (Role.SYNC_HOOK, Role.CLI)
+
+
+_ALWAYS_ASYNC = frozenset({Role.VIEW, Role.HOOK, Role.RESPONSE_HOOK, Role.WRAPPER, Role.STREAM})
+
+
+@dataclass(slots=True)
+class FunctionFacts:
+    qualname: str
+    line: int
+    already_async: bool
+    role: Role = Role.PLAIN
+    #: Its own body needs an await (a Flask API, a test-client call, an async ``with``...).
+    direct: bool = False
+    #: Project functions it calls (``module:qualname``), outside lambdas.
+    calls: set[str] = field(default_factory=set)
+    #: Calls through a test/fixture parameter, settled once fixtures are known: (param, attr).
+    param_calls: set[tuple[str, str]] = field(default_factory=set)
+    #: What it returns, when it is a tracked kind (``k:...``) or another project call (``r:...``).
+    returns: str | None = None
+    is_generator: bool = False
+    #: A ``yield from`` that is not a statement of its own: such a generator cannot turn async.
+    complex_yield_from: bool = False
+    #: What a yield fixture provides (``yield client``).
+    yields: str | None = None
+    #: Has a ``return <value>``: as a generator it could not become an async generator.
+    returns_value: bool = False
+    #: Reads the body of a parameter called ``response`` (matters once it is a signal receiver).
+    response_reads: bool = False
+    params: tuple[str, ...] = ()
+    #: Names bound in its own scope (parameters, assignments, imports, nested defs...).
+    local_names: frozenset[str] = frozenset()
+    #: Project functions that are view decorators applied to it: (``module:qualname``).
+    decorators: tuple[str, ...] = ()
+    #: Names imported inside the function: local name -> dotted or ``module:qualname``.
+    local_imports: dict[str, str] = field(default_factory=dict)
+    #: ``monkeypatch.setattr`` fakes: (target ``module:qualname``, fake name in this scope).
+    fakes: tuple[tuple[str, str], ...] = ()
+    #: Blocking HTTP calls it makes where an ``await`` could go (``requests.get``...): F2Q117.
+    sync_http_calls: tuple[str, ...] = ()
+    #: Its callers cannot await it: a property getter, an ``lru_cache``/``cache`` function.
+    sync_required: bool = False
+    #: Arguments of tracked kinds it passes to project functions: (callee ``module:qualname``,
+    #: parameter position or keyword, value). The value flow into the callee's parameters.
+    arg_flows: list[tuple[str, int | str, str]] = field(default_factory=list)
+    #: Kinds its parameters are declared with (``response: TestResponse``) or were given by the
+    #: analysis (call sites, fixtures): what both passes bind the parameter to.
+    param_kinds: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class ClassFacts:
+    qualname: str
+    bases: tuple[str, ...]  # values (``q:...``) of the base expressions
+    #: ``self.<attr> = <tracked kind>`` in its methods (``self.client = app.test_client()``)
+    attrs: dict[str, str] = field(default_factory=dict)
+    #: Methods bound under a second name in the class body (``error = make_error``).
+    aliases: dict[str, str] = field(default_factory=dict)
+    #: Methods the class body hands to ``property()``/``cached_property()``: read, never awaited.
+    property_getters: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class ModuleFacts:
+    module: str
+    path: str
+    imports: dict[str, str]  # local name -> dotted or ``module:qualname``
+    functions: dict[str, FunctionFacts]
+    classes: dict[str, ClassFacts]
+    uses_flask: bool
+    is_test: bool
+    #: Functions registered by call (``app.teardown_appcontext(close_db)``): (target, role).
+    registered: list[tuple[str, Role]]
+    #: Inner ``functools.wraps`` wrappers: decorator ``module:qualname`` -> wrapper qualname.
+    wrappers: dict[str, str]
+    #: Generator functions passed as ``stream_with_context(gen())``: ``module:qualname``.
+    stream_wrapped: list[str] = field(default_factory=list)
+    #: Decorators listed in a View class's ``decorators = [...]``: ``module:qualname``.
+    view_class_decorators: list[str] = field(default_factory=list)
+    #: Module-level objects a Flask extension's class built: ``db = SQLAlchemy()`` gives
+    #: ``{"db": "flask_sqlalchemy.SQLAlchemy"}`` (the F2Q3xx rules follow them across modules).
+    instances: dict[str, str] = field(default_factory=dict)
+    #: Builds a ``Flask``/``Quart`` app (F2Q117 sets up its HTTP client there).
+    creates_app: bool = False
+    #: Attributes the app sets on Flask's per-request objects: (``k:request``/``k:g``, attr, value).
+    global_attrs: list[tuple[str, str, str]] = field(default_factory=list)
+    #: Value flows made outside any function (module-level calls, decorator applications):
+    #: (callee ``module:qualname``, parameter position or keyword, value), as in ``arg_flows``.
+    module_flows: list[tuple[str, int | str, str]] = field(default_factory=list)
+    #: Functions decorated with what may be an extension's callback registration
+    #: (``@auth.verify_password``): (qualname, decorator value), settled in :func:`decide`.
+    extension_callbacks: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class ProjectAnalysis:
+    """What the per-file rules read. Picklable: it is sent to every worker once."""
+
+    modules: dict[str, ModuleFacts]  # by path
+    #: ``module:qualname`` of every function that is (or becomes) ``async def``.
+    async_functions: set[str]
+    #: Those of them whose calls are awaited: async generators are iterated, never awaited.
+    awaitable_functions: set[str]
+    #: ``module:qualname`` -> final role.
+    roles: dict[str, Role]
+    #: fixture name -> value of what it provides (``k:test_client``, ``k:obj:...``).
+    fixtures: dict[str, str]
+    #: every fixture the project defines (what it gives may be unknown)
+    fixture_names: set[str]
+    #: ``module:qualname`` -> value of what it returns.
+    returns: dict[str, str]
+    #: view decorator ``module:qualname`` -> its wrapper's ``module:qualname``.
+    wrappers: dict[str, str]
+    #: project modules by dotted name
+    module_names: set[str]
+    #: generator functions passed as ``stream_with_context(gen())``
+    stream_wrapped: set[str] = field(default_factory=set)
+    #: ``module:Class`` -> {attribute: value} set on ``self`` in its methods
+    class_attrs: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: every project class, ``module:Class``
+    class_names: set[str] = field(default_factory=set)
+    #: ``module:qualname`` -> {parameter: value} its parameters hold (annotations, call sites,
+    #: fixtures): both passes bind them.
+    param_kinds: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: ``k:request``/``k:g`` -> {attribute: value} the app stores on them (``request.formatter``).
+    global_attrs: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: ``unittest.TestCase`` subclasses (``module:Class``) with an async method anywhere below them
+    #: in the project's class tree, across modules: they become ``IsolatedAsyncioTestCase``.
+    async_test_roots: set[str] = field(default_factory=set)
+    #: Project classes built on an extension base whose Quart port is async (``forms:LoginForm`` ->
+    #: ``flask_wtf.FlaskForm``): built with ``await Class.create_form()``.
+    extension_classes: dict[str, str] = field(default_factory=dict)
+    #: Functions that run on the event loop once ported (async ones and what they call), outside
+    #: test modules: a blocking call there stalls every request (F2Q117).
+    on_loop: set[str] = field(default_factory=set)
+    #: Dotted name of the requests-compatible module F2Q117 generates (``--http-client aiohttp``).
+    http_client_module: str | None = None
+    #: ``module:name`` of module-level extension objects (and their re-exports) -> their class:
+    #: ``{"app.ext:auth": "flask_httpauth.HTTPBasicAuth"}``.
+    extension_objects: dict[str, str] = field(default_factory=dict)
+
+    def module_for(self, path: str) -> ModuleFacts | None:
+        return self.modules.get(path)
+
+
+@dataclass(frozen=True)
+class FlowInputs:
+    """What the rest of the project tells one module's scan (settled by :func:`decide`).
+
+    ``params``: ``qualname`` -> {parameter: value} flowing in from call sites and fixtures;
+    ``attrs``: ``k:obj:module:Class`` -> {attribute: value} set on ``self`` anywhere in its MRO;
+    ``returns``: what the project functions it calls return."""
+
+    params: dict[str, dict[str, str]] = field(default_factory=dict)
+    attrs: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: ``module:qualname`` of a project function it calls -> the kind that call returns
+    returns: dict[str, str] = field(default_factory=dict)
+
+
+#: Dunder methods Python itself may await: they can be ``async def``.
+_ASYNC_DUNDERS = frozenset({"__call__", "__aenter__", "__aexit__", "__aiter__", "__anext__", "__await__"})
+
+
+def is_sync_dunder(name: str) -> bool:
+    return name.startswith("__") and name.endswith("__") and len(name) > 4 and name not in _ASYNC_DUNDERS
+
+
+def is_testcase(klass: ClassFacts) -> bool:
+    return any(b in ("q:unittest.TestCase", "q:unittest.case.TestCase") for b in klass.bases)
+
+
+def inherited(call: str, classes: dict[str, ClassFacts], functions: dict[str, FunctionFacts]) -> str | None:
+    """The project method ``self.method()`` reaches through the class's project base classes (and
+    a second name bound in a class body: ``error = make_error``)."""
+    owner, _, method = call.rpartition(".")
+    seen: set[str] = set()
+    todo = [owner]
+    while todo:
+        current = todo.pop(0)
+        klass = classes.get(current)
+        if klass is None:
+            continue
+        if method in klass.aliases and f"{current}.{klass.aliases[method]}" in functions:
+            return inherited(f"{owner}.{klass.aliases[method]}", classes, functions) or f"{current}.{klass.aliases[method]}"
+        for base in klass.bases:
+            base_name = V.project_name(base)
+            if base_name is None or base_name in seen:
+                continue
+            seen.add(base_name)
+            if f"{base_name}.{method}" in functions:
+                return f"{base_name}.{method}"
+            todo.append(base_name)
+    return None

@@ -1,0 +1,281 @@
+"""The value flow across the project, on the module summaries (see docs/design.md).
+
+What call sites, fixtures and stores on ``request``/``g`` give each function's parameters and each
+class's attributes (:func:`flow_inputs`, fed back into a module's scan), and the constraints the
+async colouring honours: functions that must share one colour (:func:`callable_groups`) and
+functions that must stay sync with what they call (:func:`forced_sync`).
+"""
+
+from __future__ import annotations
+
+from . import values as V
+from .facts import (
+    ClassFacts,
+    FlowInputs,
+    FunctionFacts,
+    ModuleFacts,
+    ProjectAnalysis,
+    Role,
+    inherited,
+    is_sync_dunder,
+    is_testcase,
+)
+
+
+def flow_inputs(analysis: ProjectAnalysis) -> dict[str, FlowInputs]:
+    """What each module's scan should know from the rest of the project (see :class:`FlowInputs`)."""
+    functions = {
+        f"{facts.module}:{qual}": (facts, func) for facts in analysis.modules.values() for qual, func in facts.functions.items()
+    }
+    classes = {
+        f"{facts.module}:{qual}": klass for facts in analysis.modules.values() for qual, klass in facts.classes.items()
+    }
+    facts_of = {name: func for name, (_, func) in functions.items()}
+    incoming: dict[str, dict[str, set[str]]] = {}
+    callers = [*functions.items(), *((f"{m.module}:", (m, FunctionFacts("", 0, False, arg_flows=m.module_flows))) for m in analysis.modules.values())]
+    for name, (_, func) in callers:
+        role = analysis.roles.get(name, Role.PLAIN)
+        for target, slot, value in func.arg_flows:
+            kind = _settled(value, func, role, analysis)
+            if not kind:
+                continue
+            if target not in functions:
+                target = inherited(target, classes, facts_of) or target
+            if target not in functions:
+                continue
+            params = functions[target][1].params
+            param = (params[slot] if slot < len(params) else None) if isinstance(slot, int) else slot
+            if param and param in params:
+                incoming.setdefault(target, {}).setdefault(param, set()).add(kind)
+        if role in (Role.TEST, Role.FIXTURE):  # what the fixtures it asks for give
+            for param in func.params:
+                given = analysis.fixtures.get(param) if param in analysis.fixture_names else None
+                if given and given.startswith("k:"):
+                    incoming.setdefault(name, {}).setdefault(param, set()).add(given)
+    inputs: dict[str, FlowInputs] = {}
+    for facts in analysis.modules.values():
+        params = {
+            qual: {param: chosen for param, kinds in flows.items() if (chosen := _one_kind(kinds))}
+            for qual in facts.functions
+            if (flows := incoming.get(f"{facts.module}:{qual}"))
+        }
+        wanted = {f"{facts.module}:{qual}" for qual in facts.classes} | {
+            target for target in facts.imports.values() if target in classes
+        }
+        attrs = {
+            f"k:obj:{name}": merged
+            for name in sorted(wanted)
+            if (merged := analysis.class_attrs.get(name)) and merged != classes[name].attrs
+        }
+        attrs.update(analysis.global_attrs)
+        returns = {
+            call: analysis.returns[call]
+            for func in facts.functions.values()
+            for call in func.calls
+            if call in analysis.returns and analysis.returns[call] != "k:?"
+        }
+        inputs[facts.path] = FlowInputs({q: p for q, p in params.items() if p}, attrs, returns)
+    return inputs
+
+
+def _one_kind(kinds: set[str]) -> str | None:
+    """The value a parameter holds when its call sites agree; functions handed to it are coloured
+    alike (:func:`_callable_groups`), so any of them stands for all."""
+    if len(kinds) == 1:
+        return next(iter(kinds))
+    if all(k.startswith("b:k:obj:") or V.is_project(k) for k in kinds):
+        return min(kinds)
+    if len({V.call_step(k) for k in kinds}) == 1 and all(k.startswith("b:k:") for k in kinds):
+        return min(kinds)  # ``client.get`` or ``client.post``: Quart treats their calls alike
+    return None
+
+
+def _settled(value: str, caller: FunctionFacts, role: Role, analysis: ProjectAnalysis) -> str | None:
+    """What a flowing value is once the project is known: a kind (``k:...``) or ``None``."""
+    if value.startswith("r:"):
+        value = analysis.returns.get(value[2:], "")
+    elif value.startswith("p:"):
+        param = value[2:]
+        value = caller.param_kinds.get(param, "")
+        if not value and role in (Role.TEST, Role.FIXTURE) and param in analysis.fixture_names:
+            value = analysis.fixtures.get(param, "")
+    if (value.startswith("b:k:") and not value.startswith("b:k:?")) or V.is_project(value):
+        return value
+    return value if value.startswith("k:") and value != "k:?" else None
+
+
+def global_attrs(modules: dict[str, ModuleFacts]) -> dict[str, dict[str, str]]:
+    """What the app keeps on ``request``/``g``, where every store agrees (or stores project objects,
+    whose calls :func:`_override_groups` colours alike)."""
+    stored: dict[tuple[str, str], set[str]] = {}
+    for facts in modules.values():
+        for owner, attr, value in facts.global_attrs:
+            stored.setdefault((owner, attr), set()).add(value)
+    settled: dict[str, dict[str, str]] = {}
+    for (owner, attr), values in stored.items():
+        value = _one_kind(values)
+        if value is None and all(v.startswith("k:obj:") for v in values):
+            value = min(values)
+        if value:
+            settled.setdefault(owner, {})[attr] = value
+    return settled
+
+
+#: Methods Werkzeug/Quart call on an ``HTTPException`` without awaiting them.
+_HTTP_EXCEPTION_HOOKS = frozenset({"get_response", "get_body", "get_headers", "get_description"})
+
+
+def forced_sync(
+    functions: dict[str, FunctionFacts],
+    classes: dict[str, ClassFacts],
+    roles: dict[str, Role],
+    callees: dict[str, set[str]],
+    groups: list[set[str]],
+) -> set[str]:
+    """Functions whose callers cannot await them, and what they call: they stay sync.
+
+    Roots: property getters (``@property``, ``property(f)``), cached functions, dunders Python
+    calls, the ``HTTPException`` methods Quart calls synchronously (``get_response``). Their project
+    callees stay sync with them (a sync form is used where one exists, e.g. ``make_response(body)``,
+    and anything else is reported on its line); functions Quart itself awaits (views, hooks) are
+    never forced."""
+    roots = {name for name, func in functions.items() if func.sync_required}
+    for cls, klass in classes.items():
+        roots.update(f"{cls}.{getter}" for getter in klass.property_getters if f"{cls}.{getter}" in functions)
+        if _http_exception(cls, classes):
+            roots.update(f"{cls}.{hook}" for hook in _HTTP_EXCEPTION_HOOKS if f"{cls}.{hook}" in functions)
+    for name in functions:
+        owner, _, method = name.rpartition(".")
+        if owner in classes and is_sync_dunder(method):
+            roots.add(name)
+    in_group = {member: group for group in groups for member in group}
+    forced: set[str] = set()
+    todo = list(roots)
+    while todo:
+        name = todo.pop()
+        if name in forced or name not in functions or roles[name].always_async or functions[name].already_async:
+            continue
+        forced.add(name)
+        todo.extend(callees.get(name, ()))
+        todo.extend(in_group.get(name, ()))
+    return forced
+
+
+def _http_exception(name: str, classes: dict[str, ClassFacts]) -> bool:
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        klass = classes.get(todo.pop())
+        if klass is None:
+            continue
+        for base in klass.bases:
+            if base.startswith("q:werkzeug.exceptions.") or (base.startswith(("q:flask.", "q:quart.")) and base.endswith("HTTPException")):
+                return True
+            project = V.project_name(base)
+            if project and project not in seen:
+                seen.add(project)
+                todo.append(project)
+    return False
+
+
+def async_test_roots(classes: dict[str, ClassFacts], asyncs: set[str]) -> set[str]:
+    """``TestCase`` subclasses under which (themselves or any project subclass, in any module) a
+    method is async: an ``async def`` test in a sync ``TestCase`` would never run."""
+    children: dict[str, set[str]] = {}
+    for name, klass in classes.items():
+        for base in klass.bases:
+            parent = V.project_name(base)
+            if parent:
+                children.setdefault(parent, set()).add(name)
+    owners_async = {name.rpartition(".")[0] for name in asyncs}
+    roots: set[str] = set()
+    for name, klass in classes.items():
+        if not is_testcase(klass):
+            continue
+        todo, seen = [name], {name}
+        while todo:
+            current = todo.pop()
+            if current in owners_async:
+                roots.add(name)
+                break
+            for child in children.get(current, ()):
+                if child not in seen:
+                    seen.add(child)
+                    todo.append(child)
+    return roots
+
+
+def callable_groups(
+    functions: dict[str, FunctionFacts],
+    classes: dict[str, ClassFacts],
+    module_flows: list[tuple[str, int | str, str]],
+) -> list[set[str]]:
+    """Project functions handed to the same parameter (``check(self.get_a)``, ``check(self.get_b)``):
+    the callee calls whichever it got, so they must all be awaited alike."""
+    slots: dict[tuple[str, int | str], set[str]] = {}
+    for target, slot, value in (*(flow for func in functions.values() for flow in func.arg_flows), *module_flows):
+        member = V.bound_method(value) or V.project_name(value)
+        if member and member not in functions:
+            member = inherited(member, classes, functions)
+        if member in functions:
+            slots.setdefault((target, slot), set()).add(member)  # type: ignore[arg-type]
+    return [group for group in slots.values() if len(group) > 1] + _override_groups(functions, classes)
+
+
+#: Methods unittest and Python call themselves: their colour is settled elsewhere (F2Q205, dunders).
+_NOT_GROUPED = frozenset({"setUp", "tearDown", "setUpClass", "tearDownClass", "asyncSetUp", "asyncTearDown"})
+
+
+def _override_groups(functions: dict[str, FunctionFacts], classes: dict[str, ClassFacts]) -> list[set[str]]:
+    """A method and its overrides in project subclasses: a call through the base reaches any of them
+    (``self.directory_listing_template()`` in the base, async in each mode), so one colour."""
+    methods: dict[str, set[str]] = {}  # class -> its own method names
+    for name in functions:
+        owner, _, method = name.rpartition(".")
+        if owner in classes and not method.startswith("__") and method not in _NOT_GROUPED:
+            methods.setdefault(owner, set()).add(method)
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    for klass, own in methods.items():
+        todo = [V.project_name(b) for b in classes[klass].bases]
+        seen: set[str] = set()
+        while todo:
+            base = todo.pop()
+            if not base or base in seen or base not in classes:
+                continue
+            seen.add(base)
+            for method in own & methods.get(base, set()):
+                parent[find(f"{klass}.{method}")] = find(f"{base}.{method}")
+            todo.extend(V.project_name(b) for b in classes[base].bases)
+    groups: dict[str, set[str]] = {}
+    for member in parent:
+        groups.setdefault(find(member), {find(member)}).add(member)
+    return [group for group in groups.values() if len(group) > 1]
+
+
+def merged_attrs(classes: dict[str, ClassFacts]) -> dict[str, dict[str, str]]:
+    """``self.<attr>`` kinds of each class with those of its project bases (nearest wins)."""
+    merged: dict[str, dict[str, str]] = {}
+    for name in classes:
+        attrs: dict[str, str] = {}
+        seen = {name}
+        order = [name]
+        while order:
+            current = classes.get(order.pop(0))
+            if current is None:
+                continue
+            for attr, value in current.attrs.items():
+                attrs.setdefault(attr, value)
+            for base in current.bases:
+                base_name = V.project_name(base)
+                if base_name and base_name not in seen:
+                    seen.add(base_name)
+                    order.append(base_name)
+        if attrs:
+            merged[name] = attrs
+    return merged
