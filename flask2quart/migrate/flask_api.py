@@ -279,9 +279,26 @@ def flask_member(qualified_name: str | None) -> str | None:
     return None
 
 
-def quart_module(flask_module: str) -> str:
-    """``'flask.views'`` -> ``'quart.views'``."""
-    return "quart" + flask_module[len("flask") :]
+#: Flask module -> the module the port imports instead. Quart >= 0.19 is built on Flask's sansio
+#: core and depends on Flask, so ``flask.sansio.*`` (what ``quart.app`` itself imports) and Flask's
+#: framework-independent debug aids stay where they are; Flask 2's ``flask.scaffold`` moved to
+#: ``flask.sansio.scaffold`` in the Flask every Quart installs. Every target is imported on both
+#: supported Quart versions by ``tests/rules/test_f2q101_imports.py``.
+MODULE_TARGETS: dict[str, str] = {
+    **{name: "quart" + name[len("flask") :] for name in FLASK_MODULES},
+    "flask.__main__": "quart.__main__",
+    "flask.sansio": "flask.sansio",
+    "flask.sansio.app": "flask.sansio.app",
+    "flask.sansio.blueprints": "flask.sansio.blueprints",
+    "flask.sansio.scaffold": "flask.sansio.scaffold",
+    "flask.scaffold": "flask.sansio.scaffold",
+    "flask.debughelpers": "flask.debughelpers",
+}
+
+
+def quart_module(flask_module: str) -> str | None:
+    """``'flask.views'`` -> ``'quart.views'``; ``None`` for a module with no known counterpart."""
+    return MODULE_TARGETS.get(flask_module)
 
 
 def is_blocking_call(qualified_name: str) -> bool:

@@ -1,4 +1,8 @@
-from tests.helpers import check_noop, check_transformed
+import asyncio
+import textwrap
+
+from flask2quart.migrate import flask_api
+from tests.helpers import check_noop, check_transformed, codes, run_rewrite
 
 
 def test_from_import_and_renamed_class():
@@ -159,3 +163,93 @@ def test_extension_packages_and_own_class_named_flask_are_untouched():
         bottle = Flask()
         """
     )
+
+
+def test_every_mapped_module_exists_where_quart_is_installed():
+    """Each target of the mapping table imports with the installed Quart (run on both versions)."""
+    import importlib
+
+    assert flask_api.MODULE_TARGETS["flask.scaffold"] == "flask.sansio.scaffold"
+    for flask_module, target in sorted(flask_api.MODULE_TARGETS.items()):
+        assert importlib.import_module(target), flask_module
+    # every module Flask ships has a row
+    import pkgutil
+
+    import flask
+
+    shipped = {m.name for m in pkgutil.walk_packages(flask.__path__, "flask.")} | {"flask"}
+    shipped |= {f"flask.sansio.{m.name}" for m in pkgutil.iter_modules([f"{flask.__path__[0]}/sansio"])}
+    assert shipped <= set(flask_api.MODULE_TARGETS), shipped - set(flask_api.MODULE_TARGETS)
+
+
+def test_sansio_and_debug_modules_stay_flasks_and_scaffold_moves():
+    check_transformed(
+        """\
+        import flask
+        import flask.sansio.scaffold
+        from flask.scaffold import setupmethod
+        from flask.sansio.blueprints import BlueprintSetupState
+        from flask.debughelpers import explain_template_loading_attempts
+
+        app = flask.Flask(__name__)
+        decorator = flask.sansio.scaffold.setupmethod
+        """,
+        """\
+        import quart
+        import flask.sansio.scaffold
+        from flask.sansio.scaffold import setupmethod
+        from flask.sansio.blueprints import BlueprintSetupState
+        from flask.debughelpers import explain_template_loading_attempts
+
+        app = quart.Quart(__name__)
+        decorator = flask.sansio.scaffold.setupmethod
+        """,
+    )
+
+
+def test_ported_module_using_sansio_names_imports_and_registers():
+    """A blueprint subclass built on Flask's sansio ``setupmethod`` keeps working under Quart."""
+    source = """\
+        from flask import Blueprint, Flask
+        from flask.scaffold import setupmethod
+
+
+        class Api(Blueprint):
+            @setupmethod
+            def resource(self, rule):
+                def register(view):
+                    self.add_url_rule(rule, view_func=view)
+                    return view
+                return register
+
+
+        api = Api("api", __name__)
+
+
+        @api.resource("/ping")
+        def ping():
+            return "pong"
+
+
+        app = Flask(__name__)
+        app.register_blueprint(api)
+        """
+    output, findings, _ = run_rewrite(textwrap.dedent(source))
+    assert not findings
+    namespace: dict[str, object] = {"__name__": "ported"}
+    exec(compile(output, "app.py", "exec"), namespace)
+
+    async def get() -> bytes:
+        response = await namespace["app"].test_client().get("/ping")  # type: ignore[attr-defined]
+        return await response.get_data()
+
+    assert asyncio.run(get()) == b"pong"
+
+
+def test_module_without_counterpart_is_reported():
+    findings = check_noop(
+        """\
+        from flask._compat import text_type
+        """
+    )
+    assert codes(findings) == ["F2Q101"] and "by hand" in findings[0].message
