@@ -8,15 +8,23 @@ when anything is bound there, with or without the option. A per-port lock (an ab
 Linux only) makes "probe, then bind" one step for two servers started at the same moment. Once the
 workers' sockets are bound, a later probe fails on them.
 
+A server that does not probe (any program setting ``SO_REUSEPORT``) can still bind the port: the
+kernel lets a process of the same user join the group. On Linux the workers' sockets listen here, in
+order, and the group gets a classic BPF program that picks one of *these* sockets at random for each
+new connection, so a socket that joins later is never chosen: it receives no connection and the
+traffic is not split.
+
 Every failure is a :class:`BindError` with a one-line message for the user.
 """
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import os
 import socket
 import stat
+import struct
 import sys
 import time
 from collections.abc import Iterator
@@ -24,6 +32,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 LOCK_WAIT = 2.0  # seconds to wait for another server that is binding the same port right now
+BACKLOG = 100  # Hypercorn's default; its workers listen again with their configured backlog
+SO_ATTACH_REUSEPORT_CBPF = getattr(socket, "SO_ATTACH_REUSEPORT_CBPF", 51)  # Linux, <linux/socket.h>
 
 
 class BindError(Exception):
@@ -142,7 +152,38 @@ def _bind_tcp(address: Address, count: int) -> list[socket.socket]:
             for sock in sockets:
                 sock.close()
             raise
+        _close_group(sockets)
         return sockets
+
+
+def _random_member_program(count: int) -> tuple[bytes, ctypes.Array[ctypes.c_char]]:
+    """A ``struct sock_fprog`` returning ``random() % count`` and the buffer it points into (keep it
+    alive until the ``setsockopt`` call returns)."""
+    random_load = (-0x1000 + 56) & 0xFFFFFFFF  # SKF_AD_OFF + SKF_AD_RANDOM
+    instructions = [
+        (0x20, 0, 0, random_load),  # BPF_LD | BPF_W | BPF_ABS: A = a random 32-bit number
+        (0x94, 0, 0, count),  # BPF_ALU | BPF_MOD | BPF_K: A %= count
+        (0x16, 0, 0, 0),  # BPF_RET | BPF_A: the index of the socket in the group
+    ]
+    code = ctypes.create_string_buffer(b"".join(struct.pack("HBBI", *op) for op in instructions))
+    return struct.pack("HL", len(instructions), ctypes.addressof(code)), code
+
+
+def _close_group(sockets: list[socket.socket]) -> None:
+    """Make the group of ``sockets`` pick only among them (see the module docstring).
+
+    Best effort: where the platform lacks reuseport BPF the kernel's own hash spreads connections
+    over every member, as before."""
+    if not sys.platform.startswith("linux") or len(sockets) < 2:
+        return
+    try:
+        for sock in sockets:  # the group's index of each socket is its order of listening
+            sock.listen(BACKLOG)
+        program, code = _random_member_program(len(sockets))
+        sockets[0].setsockopt(socket.SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, program)
+        del code
+    except OSError:
+        pass
 
 
 def _bind_unix(address: Address) -> socket.socket:

@@ -47,6 +47,21 @@ def test_a_second_serve_on_the_same_address_is_refused(workers: str) -> None:
         assert request(port, "GET", "/legacy")[0] == 200  # the first one still serves
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reuseport BPF is Linux only")
+def test_a_program_that_joins_the_port_with_so_reuseport_gets_no_connection() -> None:
+    # The kernel lets any process of the same user bind a port whose sockets set SO_REUSEPORT; the
+    # workers' group only ever picks its own sockets, so the intruder is never handed a connection.
+    with running_server(*APPS, "--workers", "2") as (port, _), socket.socket() as intruder:
+        intruder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        intruder.bind(("127.0.0.1", port))
+        intruder.listen()
+        intruder.setblocking(False)
+        statuses = [request(port, "GET", "/legacy")[0] for _ in range(40)]
+        assert statuses == [200] * 40
+        with pytest.raises(BlockingIOError):
+            intruder.accept()
+
+
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_an_address_another_program_listens_on_is_refused(workers: str) -> None:
     with socket.socket() as other:
