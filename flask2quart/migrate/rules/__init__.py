@@ -56,6 +56,7 @@ from .f2q323_flask_caching import FlaskCaching
 from .f2q324_flask_mail import FlaskMail
 from .f2q325_flask_restx import FlaskRestx
 from .f2q326_flask_jwt_extended import FlaskJwtExtended
+from .f2q327_flask_bridge import FlaskBridge
 from .f2q401_dependencies import ProjectDependencies
 from .f2q402_launch_commands import LaunchCommands
 from .f2q403_flaskenv import FlaskEnvFiles
@@ -110,6 +111,7 @@ PYTHON_RULES: tuple[type[Rule], ...] = (
     FlaskMail,
     FlaskRestx,
     FlaskJwtExtended,
+    FlaskBridge,
 )
 
 #: Codes the engine reports itself (not rules): a file it could not read or parse, output that
@@ -136,4 +138,4 @@ ALL_CODES: dict[str, str] = {
 #: Rules that edit project files (not Python modules).
 PROJECT_RULES = (PytestAsyncioConfig, ProjectDependencies, LaunchCommands, FlaskEnvFiles)
 
-__all__ = ["ALL_CODES", "ENGINE_CODES", "PROJECT_RULES", "PYTHON_RULES", "FlaskEnvFiles", "LaunchCommands", "ProjectDependencies", "PytestAsyncioConfig", "Rule", "SyncHttpClient"]
+__all__ = ["ALL_CODES", "ENGINE_CODES", "FlaskBridge", "PROJECT_RULES", "PYTHON_RULES", "FlaskEnvFiles", "LaunchCommands", "ProjectDependencies", "PytestAsyncioConfig", "Rule", "SyncHttpClient"]
