@@ -42,7 +42,7 @@ def create_app(test_config=None):
         # outside of tests, read instance/config.py when it is present
         app.config.from_pyfile("config.py", silent=True)
         # and let an environment variable point at an extra config file
-        app.config.from_envvar("QUART_LINKBOX_SETTINGS", silent=True)
+        app.config.from_envvar("QUART_LINKBOX_SETTINGS" if "QUART_LINKBOX_SETTINGS" in os.environ else "FLASK_LINKBOX_SETTINGS", silent=True)
     else:
         # tests pass their settings directly
         app.config.from_mapping(test_config)

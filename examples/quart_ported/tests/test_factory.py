@@ -12,7 +12,7 @@ def test_config():
 def test_settings_from_envvar(monkeypatch, tmp_path):
     settings = tmp_path / "settings.cfg"
     settings.write_text('APP_NAME = "mybox"\nUPSTREAM_URL = "http://127.0.0.1:1/q"\n')
-    monkeypatch.setenv("QUART_LINKBOX_SETTINGS", str(settings))
+    monkeypatch.setenv("FLASK_LINKBOX_SETTINGS", str(settings))
 
     app = create_app()
 
