@@ -40,6 +40,7 @@ from .engine import FileResult, transform_source
 from .flask_api import is_test_module
 from .project import project_root
 from .rules import ALL_CODES, ENGINE_CODES, ProjectDependencies, PytestAsyncioConfig, SyncHttpClient
+from .rules import _rate_limiting as rate_limiting
 from .rules import f2q327_flask_bridge as flask_bridge
 from .rules.f2q206_pytest_asyncio_config import ConfigEdit
 from .rules.f2q401_dependencies import quart_requirement
@@ -191,10 +192,13 @@ def rewrite(paths: Iterable[Path], options: RewriteOptions) -> RewriteResult:
                 done += 1
                 if options.progress:
                     options.progress(done, len(sources))
-            generated = SyncHttpClient.module_edit(analysis)  # the http_client module (--http-client aiohttp)
-            if generated is not None:
-                result.config_edits.append(generated[0])
-                result.project_findings.append(generated[1])
+            for generated in (
+                SyncHttpClient.module_edit(analysis),  # the http_client module (--http-client aiohttp)
+                rate_limiting.module_edit(analysis) if "F2Q304" in options.enabled else None,  # Flask-Limiter's API
+            ):
+                if generated is not None:
+                    result.config_edits.append(generated[0])
+                    result.project_findings.append(generated[1])
             bridge = flask_bridge.module_edit(analysis) if "F2Q327" in options.enabled else None
             if bridge is not None:  # the Flask context bridge (F2Q327)
                 if bridge[0] is not None:

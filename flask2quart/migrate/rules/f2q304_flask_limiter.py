@@ -30,10 +30,16 @@ where quart-rate-limiter applies the defaults on top. So that a route limited to
 under a default of "50/hour" keeps its 100, each default limit gets
 ``skip_function=has_own_rate_limits``: a generated check for limits on the route or its blueprint.
 
-Reported, left for a human (they have no counterpart): ``shared_limit``, application and meta
-limits, dynamic limits (callables), ``deduct_when``, ``cost``, ``per_method``/``methods``,
-``error_message``, ``on_breach``, ``override_defaults=False``, blueprint exemptions,
-``request_filter``, ``reset()`` and ``limiter.enabled`` (set ``QUART_RATE_LIMITER_ENABLED``).
+A project that uses what quart-rate-limiter lacks (``on_breach``, ``methods``/``per_method``,
+``current_limit``, ``shared_limit``, ``enabled``, ``cost``, ``deduct_when``, ``error_message``,
+dynamic limits, application limits, ``reset()``, ``request_filter``, ``RATELIMIT_*`` settings with
+no counterpart) keeps Flask-Limiter's API instead, decided once for the whole project: its
+``flask_limiter`` imports move to a generated module, ``rate_limiting.py`` beside the module that
+builds the limiter (``templates/rate_limiting.py``, owned like F2Q117's ``http_client.py``), and
+nothing else changes. That module runs Flask-Limiter's limits on Quart with the ``limits`` package
+(Flask-Limiter's own engine): the same fixed windows, keys, 429 descriptions, ``on_breach``
+responses and ``X-RateLimit-*`` headers, compared with Flask-Limiter request by request in the
+tests. Names it lacks (``ExemptionScope``, meta limits...) are reported.
 
 Behaviour that differs (docs/extensions.md#flask-limiter): quart-rate-limiter counts with GCRA,
 so after a burst a request is allowed again every ``period / count`` rather than when a fixed
@@ -74,6 +80,7 @@ from ._extensions import (
     project_module,
     string_value,
 )
+from ._rate_limiting import Inert, KeptFlaskLimiterApi, already_kept, emulation_module
 from .base import awaited
 
 MODULES = {
@@ -216,6 +223,15 @@ class FlaskLimiter(RenamesConfigKeys, ExtensionImports):
     modules = MODULES
     renames = RENAMES
     unsupported = UNSUPPORTED
+
+    def __new__(cls, ctx: FileContext) -> FlaskLimiter:  # type: ignore[misc]
+        """A project using Flask-Limiter beyond quart-rate-limiter keeps its API (``_rate_limiting``)."""
+        module = emulation_module(ctx.analysis)
+        if module is not None:
+            return KeptFlaskLimiterApi(ctx, module)  # type: ignore[return-value]
+        if already_kept(ctx.analysis):  # a second run: RATELIMIT_* keys and key functions stay
+            return Inert(ctx)  # type: ignore[return-value]
+        return super().__new__(cls)
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
