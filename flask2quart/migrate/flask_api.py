@@ -113,6 +113,12 @@ APP_ASYNC_METHODS = frozenset(
     }
 )
 
+#: Those of them whose result is a response (its body reads are awaited too).
+APP_RESPONSE_METHODS = frozenset(
+    {"make_response", "process_response", "full_dispatch_request", "finalize_request", "handle_exception",
+     "make_default_options_response"}
+)
+
 #: Test client request methods (awaited in Quart; each returns a response).
 CLIENT_METHODS = frozenset(
     {"get", "post", "put", "patch", "delete", "head", "options", "trace", "open"}

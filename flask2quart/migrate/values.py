@@ -231,7 +231,7 @@ def call_step(func: Value, *, project_async: frozenset[str] | set[str] = frozens
     if base == FILESTORAGE and attr == "save":
         return Step(None, awaits=True)
     if base == APP and attr in flask_api.APP_ASYNC_METHODS:
-        return Step(RESPONSE if attr == "make_response" else None, awaits=True)
+        return Step(RESPONSE if attr in flask_api.APP_RESPONSE_METHODS else None, awaits=True)
     if base.startswith("k:obj:"):
         qual = f"{base[6:]}.{attr}"
         return Step(None, awaits=qual in project_async)
