@@ -103,7 +103,7 @@ class UnsupportedApi(Rule):
         elif attr in _APP_ATTRIBUTES and (base == V.APP or (self.ctx.facts.uses_flask and base in (None, "k:?"))):
             if attr != "wsgi_app" or (_looks_like_app(updated.value) and not self._middleware_assigns):
                 self.ctx.report(original, self.code, _APP_ATTRIBUTES[attr], Severity.ERROR)
-        elif attr in _DISPATCH_METHODS and _looks_like_app(updated.value):
+        elif attr in _DISPATCH_METHODS and _looks_like_app(updated.value) and "F2Q124" not in self.ctx.enabled:
             self.ctx.report(
                 original, self.code, f"`{attr}` is async in Quart and takes the request context first "
                 "on 0.23: call the hook functions or go through the test client instead", Severity.ERROR,

@@ -1,0 +1,106 @@
+"""F2Q124: app dispatch methods called with the context Quart 0.23 wants first.
+
+``preprocess_request``, ``process_response``, ``full_dispatch_request``, ``dispatch_request``,
+``finalize_request``, ``handle_user_exception``, ``handle_exception``, ``handle_http_exception``,
+``do_teardown_request`` and ``make_default_options_response`` are coroutines in Quart (F2Q104 awaits
+them). Quart 0.23 also made the app context their first, required argument (``await
+app.preprocess_request(ctx)``); Quart 0.22 takes the request context as an optional last argument
+and defaults to the current one. A call on an app (``app``, ``current_app``, ``self.app``...) gets
+the current context first through a helper written into the module, which is empty on Quart 0.22:
+``await app.process_response(*_f2q_ctx(), response)`` runs on both versions, inside ``async with
+app.test_request_context(...)`` as Flask's call ran inside its ``with``. ``finalize_request``'s
+``from_error_handler`` is passed by keyword (0.22 has the request context in its place) and
+``do_teardown_request()`` gets its ``None`` exception (0.22 requires the argument). A reference
+that is not called (``hook = app.preprocess_request``) is reported.
+
+Docs: https://quart.palletsprojects.com/en/latest/reference/source/quart.app.html
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from ...findings import Severity
+from .. import values as V
+from .base import Rule
+
+#: App methods Quart made async *and* gave a ``ctx`` first argument (0.23).
+DISPATCH_METHODS = frozenset(
+    {"preprocess_request", "full_dispatch_request", "dispatch_request", "process_response", "finalize_request",
+     "handle_exception", "handle_user_exception", "handle_http_exception", "do_teardown_request",
+     "make_default_options_response"}
+)
+
+HELPER = "_f2q_ctx"
+HELPER_SOURCE = '''
+
+def _f2q_ctx():
+    """The context Quart 0.23 passes first to the app's dispatch methods; Quart 0.22 takes none
+    there and uses the current request context (added by flask2quart, F2Q124)."""
+    import quart.globals
+
+    if hasattr(quart.globals, "_cv_request"):  # Quart < 0.23: a separate request context
+        return ()
+    return (quart.globals.app_ctx._get_current_object(),)
+'''
+
+
+def is_app(ctx, node: cst.BaseExpression) -> bool:  # type: ignore[no-untyped-def]
+    if ctx.value(node) == V.APP:
+        return True
+    name = node.attr.value if isinstance(node, cst.Attribute) else getattr(node, "value", "")
+    return ctx.value(node) is None and name in ("app", "current_app", "application")
+
+
+class AppContextArgument(Rule):
+    code = "F2Q124"
+    name = "app-context-argument"
+    priority = 40  # before F2Q104 awaits the call
+
+    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx)
+        self._called: set[int] = set()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self._called.add(id(node.func))
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.Attribute:
+        if (
+            updated.attr.value in DISPATCH_METHODS
+            and id(original) not in self._called
+            and is_app(self.ctx, updated.value)
+        ):
+            self.ctx.report(
+                original, self.code, f"`{updated.attr.value}` is a coroutine in Quart and takes the app context "
+                "first on 0.23: call it as `await app.{name}(*_f2q_ctx(), ...)` (see F2Q124) or go through the "
+                "test client".replace("{name}", updated.attr.value), Severity.ERROR,
+            )
+        return updated
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        func = updated.func
+        if not (isinstance(func, cst.Attribute) and func.attr.value in DISPATCH_METHODS and is_app(self.ctx, func.value)):
+            return updated
+        if updated.args and isinstance(updated.args[0].value, cst.Call) and _is_helper_call(updated.args[0]):
+            return updated  # already ported
+        method = func.attr.value
+        args = list(updated.args)
+        if method == "finalize_request" and len(args) >= 2 and args[1].keyword is None and not args[1].star:
+            args[1] = args[1].with_changes(
+                keyword=cst.Name("from_error_handler"),
+                equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")),
+            )
+        if method == "do_teardown_request" and not args:
+            args = [cst.Arg(cst.Name("None"))]
+        self.ctx.add_helper(HELPER, HELPER_SOURCE)
+        first = cst.Arg(
+            cst.Call(func=cst.Name(HELPER)), star="*",
+            comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")) if args else cst.MaybeSentinel.DEFAULT,
+        )
+        self.changed()
+        return updated.with_changes(args=[first, *args])
+
+
+def _is_helper_call(arg: cst.Arg) -> bool:
+    call = arg.value
+    return arg.star == "*" and isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and call.func.value == HELPER

@@ -1,0 +1,152 @@
+import asyncio
+
+import pytest
+
+from tests.helpers import check_noop, check_transformed, codes, run_rewrite
+
+
+def test_calls_on_the_app_get_the_context_first():
+    findings = check_transformed(
+        """\
+        from flask import Flask, current_app
+
+        app = Flask(__name__)
+
+
+        def run_hooks():
+            return current_app.preprocess_request()
+
+
+        def finish(rv):
+            return app.finalize_request(rv, True)
+
+
+        def teardown():
+            app.do_teardown_request()
+        """,
+        '''\
+        from quart import Quart, current_app
+
+
+        def _f2q_ctx():
+            """The context Quart 0.23 passes first to the app's dispatch methods; Quart 0.22 takes none
+            there and uses the current request context (added by flask2quart, F2Q124)."""
+            import quart.globals
+
+            if hasattr(quart.globals, "_cv_request"):  # Quart < 0.23: a separate request context
+                return ()
+            return (quart.globals.app_ctx._get_current_object(),)
+
+
+        app = Quart(__name__)
+
+
+        async def run_hooks():
+            return await current_app.preprocess_request(*_f2q_ctx())
+
+
+        async def finish(rv):
+            return await app.finalize_request(*_f2q_ctx(), rv, from_error_handler=True)
+
+
+        async def teardown():
+            await app.do_teardown_request(*_f2q_ctx(), None)
+        ''',
+    )
+    assert findings == []
+
+
+def test_a_reference_that_is_not_called_is_reported():
+    findings = check_transformed(
+        """\
+        from flask import Flask
+
+        app = Flask(__name__)
+        hook = app.preprocess_request
+        """,
+        """\
+        from quart import Quart
+
+        app = Quart(__name__)
+        hook = app.preprocess_request
+        """,
+    )
+    assert codes(findings) == ["F2Q124"] and "first on 0.23" in findings[0].message
+
+
+def test_other_objects_methods_of_that_name_are_left_alone():
+    check_noop(
+        """\
+        class Pipeline:
+            def process_response(self, response):
+                return response
+
+
+        pipeline = Pipeline()
+        out = pipeline.process_response("x")
+        """
+    )
+
+
+APP = '''\
+from flask import Flask, g, request
+
+app = Flask(__name__)
+
+
+@app.before_request
+def gate():
+    g.seen = request.path
+    if request.args.get("stop"):
+        return "stopped by hook", 403
+
+
+@app.after_request
+def stamp(response):
+    response.headers["X-Seen"] = g.get("seen", "-")
+    return response
+
+
+@app.route("/page")
+def page():
+    return "page " + g.seen
+
+
+@app.errorhandler(ValueError)
+def bad_value(error):
+    return "bad value: " + str(error), 400
+'''
+
+APP += '''
+
+def answers():
+    out = []
+    for query in ("", "?stop=1"):
+        with app.test_request_context("/page" + query):
+            rv = app.preprocess_request()
+            out.append(repr(rv))
+            response = app.process_response(app.make_response(rv or "plain"))
+            out.append((response.status_code, response.headers.get("X-Seen"), response.get_data(as_text=True)))
+    with app.test_request_context("/page"):
+        response = app.full_dispatch_request()
+        out.append((response.status_code, response.headers.get("X-Seen"), response.get_data(as_text=True)))
+    with app.test_request_context("/page"):
+        rv = app.handle_user_exception(ValueError("nope"))
+        out.append(repr(rv))
+    return out
+'''
+
+
+def test_the_port_answers_what_flask_answers():
+    """The hooks run by hand in a test request context give what Flask's gave, on either Quart."""
+    pytest.importorskip("quart")
+    flask_side = {"__name__": "flask_side"}
+    exec(compile(APP, "app.py", "exec"), flask_side)
+    expected = flask_side["answers"]()
+    assert expected[3] == (403, "/page", "stopped by hook") and expected[4] == (200, "/page", "page /page")
+
+    output, findings, _ = run_rewrite(APP)
+    assert not [f for f in findings if f.code in ("F2Q102", "F2Q124")], findings
+    quart_side = {"__name__": "quart_side"}
+    exec(compile(output, "app.py", "exec"), quart_side)
+    assert asyncio.run(quart_side["answers"]()) == expected
