@@ -36,6 +36,7 @@ from .facts import (
 from .flow import (
     async_test_roots,
     callable_groups,
+    class_patches,
     flow_inputs,
     forced_sync,
     global_attrs,
@@ -302,6 +303,7 @@ class _FunctionScanner:
             step = V.attribute_step(base, node.attr, in_tests=self.in_tests)
             if step.awaits and not awaited and not isinstance(node.ctx, ast.Store):
                 self.mark_await(no_await)
+            self._note_body_read(node, base)
             return step.value
         if isinstance(node, ast.Call):
             return self.call(node, awaited=awaited, no_await=no_await)
@@ -323,6 +325,45 @@ class _FunctionScanner:
             self.visit_any(child, no_await=no_await)
         return None
 
+    def _note_body_read(self, node: ast.Attribute, base: V.Value) -> None:
+        """``response.get_data()``/``.data`` on a parameter holding a test response (F2Q210)."""
+        if (
+            self.func is not None
+            and base in (V.TEST_RESPONSE, V.TEST_RESPONSE_SNAPSHOT)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in self.func.params
+            and (node.attr in flask_api.RESPONSE_PROPERTY_CALLS or node.attr in flask_api.RESPONSE_ASYNC_METHODS)
+        ):
+            self.func.body_read_params.add(node.value.id)
+
+    def _patch_in_force(self, func: ast.expr) -> tuple[str, str] | None:
+        """``self.client.get`` where the class's set-up replaced it (``class_patches``), outside the
+        method that replaces it (which reads the original)."""
+        if self.func is None or not isinstance(func, ast.Attribute) or not isinstance(func.value, ast.Attribute):
+            return None
+        if not isinstance(func.value.value, ast.Name):
+            return None
+        owner = self.resolve(func.value.value.id)
+        patch = self.module.inputs.patches.get(owner or "", {}).get(f"{func.value.attr}.{func.attr}")
+        if patch is None or patch[1] == f"{self.module.facts.module}:{self.func.qualname}":
+            return None
+        return patch
+
+    def _record_patch(self, target: ast.Attribute, value: V.Value) -> bool:
+        """``self.client.get = wrap(self.client.get)``: a method of a tracked object kept on ``self``
+        replaced by what a project function gives (settled in :func:`decide`)."""
+        holder = target.value
+        if self.func is None or not value or not isinstance(holder, ast.Attribute) or not isinstance(holder.value, ast.Name):
+            return False
+        if not (value.startswith("r:") or V.is_project(value)):
+            return False
+        klass = self.module.class_of(self.resolve(holder.value.id))
+        kept = self.expr(holder, no_await=True)
+        if klass is None or not kept or not kept.startswith("k:") or kept.startswith("k:obj:") or kept == "k:?":
+            return False
+        klass.patches[f"{holder.attr}.{target.attr}"] = (value, f"{self.module.facts.module}:{self.func.qualname}")
+        return True
+
     def visit_any(self, node: ast.AST, *, no_await: bool) -> None:
         if isinstance(node, ast.expr):
             self.expr(node, no_await=no_await)
@@ -332,6 +373,8 @@ class _FunctionScanner:
 
     def call(self, node: ast.Call, *, awaited: bool, no_await: bool) -> V.Value:
         func = self.expr(node.func, no_await=no_await)
+        if func == V.TEST_CLIENT and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
+            func = V.called_attribute(self.resolve(node.func.value.id), node.func.attr, func)
         positional = [self.expr(arg, no_await=no_await) for arg in node.args]
         keywords = [(kw.arg, self.expr(kw.value, no_await=no_await)) for kw in node.keywords]
         self._record_flows(func, node, positional, keywords)
@@ -375,6 +418,9 @@ class _FunctionScanner:
             and not awaited
         ):
             self.mark_await(no_await)  # ``form.validate_on_submit()`` on a form of unknown class
+        patch = self._patch_in_force(node.func)
+        if patch is not None:  # ``self.client.get(...)`` replaced in set-up: what the wrapper returns
+            return self.module.inputs.returns.get(patch[0])
         if project and project in self.module.inputs.returns:
             return self.module.inputs.returns[project]  # settled by an earlier round
         if func and V.is_project(func):
@@ -394,7 +440,7 @@ class _FunctionScanner:
         """Arguments of tracked kinds passed to a project function: edges of the value flow."""
         if not func:
             return
-        target, offset = _callee(func)
+        target, offset = callee(func)
         if target is None:
             return
         flows = self.func.arg_flows if self.func is not None else self.module.facts.module_flows
@@ -481,6 +527,8 @@ class _FunctionScanner:
                 if isinstance(target, ast.Name):
                     self.kinds[target.id] = value
                     self._record_instance(target.id, value)
+                elif isinstance(target, ast.Attribute) and self._record_patch(target, value):
+                    pass
                 elif isinstance(target, ast.Attribute) and value and value.startswith("k:") and value != "k:?":
                     owner = self.expr(target.value, no_await=True)
                     klass = self.module.class_of(owner)
@@ -561,8 +609,14 @@ class _FunctionScanner:
         return f"{func}()" if func and func.startswith("p:") and func.count("|") == 1 else None
 
     def _gives_function(self, value: str) -> bool:
-        """A fixture that gives one of the project's functions (``return login``): tests call it."""
-        return self.func is not None and self.func.role is Role.FIXTURE and V.is_project(value)
+        """A fixture that gives one of the project's functions (``return login``): tests call it; a
+        function that returns one it defines (``def wrap(f): def patched(...): ...; return patched``):
+        calling its result calls that."""
+        if self.func is None:
+            return False
+        if value.startswith(f"q:{self.module.facts.module}:{self.func.qualname}."):
+            return True
+        return self.func.role is Role.FIXTURE and V.is_project(value)
 
     def _is_async_context(self, expr: ast.expr, value: V.Value) -> bool:
         if value in (V.TEST_CLIENT, V.APP_CONTEXT):
@@ -654,7 +708,7 @@ class _FunctionScanner:
         for dec, value in zip(node.decorator_list, decorator_values, strict=True):
             # ``@api_endpoint def get_x()``: the decorator is called with the function
             if not isinstance(dec, ast.Call) and V.is_project(value):
-                target, _ = _callee(value)  # type: ignore[arg-type]
+                target, _ = callee(value)  # type: ignore[arg-type]
                 if target:
                     self.module.facts.module_flows.append((target, 0, f"q:{module}:{qual}"))
         facts.decorators = tuple(v[2:] for v in decorator_values if V.is_project(v))  # type: ignore[index]
@@ -818,7 +872,7 @@ def _is_sync_decorator(dec: ast.expr, value: V.Value) -> bool:
     return value in _SYNC_DECORATORS
 
 
-def _callee(func: str) -> tuple[str | None, int]:
+def callee(func: str) -> tuple[str | None, int]:
     """The project function a call of ``func`` runs and where its first argument lands:
     ``q:m:f`` -> (``m:f``, 0); ``b:k:obj:m:C|meth`` -> (``m:C.meth``, 1); ``q:m:C`` -> ``__init__``."""
     bound = V.bound_method(func)
@@ -1099,6 +1153,10 @@ def _decide_once(summaries: Iterable[ModuleFacts], module_names: set[str]) -> Pr
         changed = _pull_sync_http(modules, functions, roles, callees, asyncs, forced) or changed
     awaitable = asyncs - not_awaited
     awaitable |= {alias for alias, target in aliases.items() if target in awaitable}
+    snapshots = _snapshot_params(functions, roles, forced, asyncs)
+    param_kinds = {name: dict(func.param_kinds) for name, func in functions.items() if func.param_kinds}
+    for name, params in snapshots.items():
+        param_kinds.setdefault(name, {}).update(dict.fromkeys(params, V.TEST_RESPONSE_SNAPSHOT))
     return ProjectAnalysis(
         modules=modules,
         async_functions=asyncs,
@@ -1114,14 +1172,34 @@ def _decide_once(summaries: Iterable[ModuleFacts], module_names: set[str]) -> Pr
         module_names=module_names,
         stream_wrapped=stream_wrapped,
         class_attrs=merged_attrs(classes),
-        param_kinds={name: dict(func.param_kinds) for name, func in functions.items() if func.param_kinds},
+        param_kinds=param_kinds,
         async_test_roots=async_test_roots(classes, asyncs),
         global_attrs=global_attrs(modules),
         class_names=set(classes),
         extension_classes=extension_classes(classes),
         on_loop=_on_loop(modules, roles, callees, asyncs),
         extension_objects=objects,
+        snapshot_params=snapshots,
+        class_patches=class_patches(classes, functions, returns),
     )
+
+
+def _snapshot_params(
+    functions: dict[str, FunctionFacts], roles: dict[str, Role], forced: set[str], asyncs: set[str]
+) -> dict[str, dict[str, int]]:
+    """Functions that stay sync (``__init__``, a property...) and read the body of a test response
+    they are handed: their callers hand them a read snapshot (F2Q210)."""
+    found: dict[str, dict[str, int]] = {}
+    for name, func in functions.items():
+        if not func.body_read_params or name in asyncs or not (name in forced or roles[name].must_stay_sync):
+            continue
+        params = {
+            p: func.params.index(p) for p in func.body_read_params
+            if func.param_kinds.get(p) in (V.TEST_RESPONSE, V.TEST_RESPONSE_SNAPSHOT)
+        }
+        if params:
+            found[name] = params
+    return found
 
 
 def extension_objects(modules: dict[str, ModuleFacts]) -> dict[str, str]:

@@ -77,6 +77,9 @@ class FunctionFacts:
     #: Kinds its parameters are declared with (``response: TestResponse``) or were given by the
     #: analysis (call sites, fixtures): what both passes bind the parameter to.
     param_kinds: dict[str, str] = field(default_factory=dict)
+    #: Parameters holding a test response whose body it reads (``response.get_data()``): where it
+    #: must stay sync (``__init__``, a property), callers hand it a read snapshot (F2Q210).
+    body_read_params: set[str] = field(default_factory=set)
 
 
 @dataclass(slots=True)
@@ -89,6 +92,10 @@ class ClassFacts:
     aliases: dict[str, str] = field(default_factory=dict)
     #: Methods the class body hands to ``property()``/``cached_property()``: read, never awaited.
     property_getters: tuple[str, ...] = ()
+    #: Methods of a tracked object kept on ``self`` replaced in its methods
+    #: (``self.client.get = wrap(self.client.get)``): ``"client.get"`` -> (what replaces it, the
+    #: ``module:qualname`` of the method that does it).
+    patches: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -169,6 +176,14 @@ class ProjectAnalysis:
     #: ``module:name`` of module-level extension objects (and their re-exports) -> their class:
     #: ``{"app.ext:auth": "flask_httpauth.HTTPBasicAuth"}``.
     extension_objects: dict[str, str] = field(default_factory=dict)
+    #: Functions that must stay sync and read the body of a test response handed to them:
+    #: ``module:qualname`` -> those parameters (name -> position among its parameters). Callers
+    #: pass a read snapshot instead (F2Q210).
+    snapshot_params: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: ``module:Class`` -> {``"client.get"``: (the project function now called instead, the method
+    #: that replaces it)}: the replacements made while the class sets up (``setUp`` and what it
+    #: calls), so in force in its tests. A call gives what that function returns.
+    class_patches: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
 
     def module_for(self, path: str) -> ModuleFacts | None:
         return self.modules.get(path)
@@ -186,6 +201,8 @@ class FlowInputs:
     attrs: dict[str, dict[str, str]] = field(default_factory=dict)
     #: ``module:qualname`` of a project function it calls -> the kind that call returns
     returns: dict[str, str] = field(default_factory=dict)
+    #: ``k:obj:module:Class`` -> its ``class_patches`` (see :class:`ProjectAnalysis`)
+    patches: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
 
 
 #: Dunder methods Python itself may await: they can be ``async def``.

@@ -49,9 +49,13 @@ def flow_inputs(analysis: ProjectAnalysis) -> dict[str, FlowInputs]:
                 incoming.setdefault(target, {}).setdefault(param, set()).add(kind)
         if role in (Role.TEST, Role.FIXTURE):  # what the fixtures it asks for give
             for param in func.params:
-                given = analysis.fixtures.get(param) if param in analysis.fixture_names else None
+                # a plugin's fixture (pytest-flask's ``client``) is known by its name, as in the rules
+                given = analysis.fixtures.get(param) if param in analysis.fixture_names else V.name_value(param, in_tests=True)
                 if given and given.startswith("k:"):
                     incoming.setdefault(name, {}).setdefault(param, set()).add(given)
+    for target, snapshots in analysis.snapshot_params.items():
+        for param in snapshots:  # it reads a snapshot its callers take (F2Q210)
+            incoming.setdefault(target, {})[param] = {V.TEST_RESPONSE_SNAPSHOT}
     inputs: dict[str, FlowInputs] = {}
     for facts in analysis.modules.values():
         params = {
@@ -74,7 +78,16 @@ def flow_inputs(analysis: ProjectAnalysis) -> dict[str, FlowInputs]:
             for call in func.calls
             if call in analysis.returns and analysis.returns[call] != "k:?"
         }
-        inputs[facts.path] = FlowInputs({q: p for q, p in params.items() if p}, attrs, returns)
+        patches = {
+            f"k:obj:{facts.module}:{qual}": found
+            for qual in facts.classes
+            if (found := analysis.class_patches.get(f"{facts.module}:{qual}"))
+        }
+        for found in patches.values():  # a replaced method's call gives what its wrapper returns
+            for wrapper, _ in found.values():
+                if wrapper in analysis.returns and analysis.returns[wrapper] != "k:?":
+                    returns[wrapper] = analysis.returns[wrapper]
+        inputs[facts.path] = FlowInputs({q: p for q, p in params.items() if p}, attrs, returns, patches)
     return inputs
 
 
@@ -279,3 +292,63 @@ def merged_attrs(classes: dict[str, ClassFacts]) -> dict[str, dict[str, str]]:
         if attrs:
             merged[name] = attrs
     return merged
+
+
+#: Methods that set a test case up before each test (their overrides call the base's).
+_SET_UP = ("setUp", "asyncSetUp", "setup_method", "__init__")
+
+
+def class_patches(
+    classes: dict[str, ClassFacts], functions: dict[str, FunctionFacts], returns: dict[str, str]
+) -> dict[str, dict[str, tuple[str, str]]]:
+    """Per class, the methods of objects kept on ``self`` that its set-up replaces
+    (``self.client.get = wrap(self.client.get)`` in a helper its ``setUp`` calls): in force in every
+    other method of the class. Methods are looked up from the class itself (a helper of a base
+    class called by a subclass's ``setUp``); a class whose set-up never calls it keeps the original."""
+    found: dict[str, dict[str, tuple[str, str]]] = {}
+    for name in classes:
+        mro = _mro(name, classes)
+        made = {key: patch for base in reversed(mro) for key, patch in classes[base].patches.items()}
+        if not made:
+            continue
+        reached = _set_up_reach(name, mro, classes, functions)
+        active: dict[str, tuple[str, str]] = {}
+        for key, (value, origin) in made.items():
+            wrapper = returns.get(value[2:], "") if value.startswith("r:") else value
+            wrapper_name = V.project_name(wrapper)
+            if origin in reached and wrapper_name in functions:
+                active[key] = (wrapper_name, origin)  # type: ignore[assignment]
+        if active:
+            found[name] = active
+    return found
+
+
+def _mro(name: str, classes: dict[str, ClassFacts]) -> list[str]:
+    order, seen, todo = [], {name}, [name]
+    while todo:
+        current = todo.pop(0)
+        order.append(current)
+        for base in classes[current].bases:
+            base_name = V.project_name(base)
+            if base_name in classes and base_name not in seen:
+                seen.add(base_name)
+                todo.append(base_name)
+    return order
+
+
+def _set_up_reach(name: str, mro: list[str], classes: dict[str, ClassFacts], functions: dict[str, FunctionFacts]) -> set[str]:
+    """The methods a test of class ``name`` runs while it is set up: the set-up methods along its
+    bases and what they call on ``self`` (looked up from ``name``), transitively."""
+    owners = set(mro)
+    reached = {f"{klass}.{method}" for klass in mro for method in _SET_UP if f"{klass}.{method}" in functions}
+    todo = list(reached)
+    while todo:
+        for call in functions[todo.pop()].calls:
+            owner, _, method = call.rpartition(".")
+            if owner not in owners:
+                continue
+            target = f"{name}.{method}" if f"{name}.{method}" in functions else inherited(f"{name}.{method}", classes, functions)
+            if target and target not in reached:
+                reached.add(target)
+                todo.append(target)
+    return reached

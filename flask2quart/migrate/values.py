@@ -28,6 +28,9 @@ Value = str | None
 REQUEST = "k:request"
 TEST_CLIENT = "k:test_client"
 TEST_RESPONSE = "k:test_response"
+#: A test response read to its end into a Werkzeug response (as Flask's test responses are), for
+#: code that must stay sync and reads it (F2Q210): its body reads need no ``await``.
+TEST_RESPONSE_SNAPSHOT = "k:test_response_snapshot"
 RESPONSE = "k:response"
 FILES = "k:files"
 FILESTORAGE = "k:filestorage"
@@ -146,6 +149,14 @@ def attribute_step(base: Value, attr: str, *, in_tests: bool) -> Step:
     if base and base.startswith("k:") and base != "k:?":
         return Step(f"b:{base}|{attr}")
     return Step(_client_by_name(attr, in_tests))
+
+
+def called_attribute(base: Value, attr: str, value: Value) -> Value:
+    """What ``base.attr`` is when it is called: a test client is not callable, so a project object's
+    ``self._patch_client()`` is its method, not a client taken by its name."""
+    if value == TEST_CLIENT and base and base.startswith("k:obj:"):
+        return f"b:{base}|{attr}"
+    return value
 
 
 def _client_by_name(name: str, in_tests: bool) -> Value:

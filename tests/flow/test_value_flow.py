@@ -207,3 +207,75 @@ def test_init_reading_the_request_stays_sync_and_is_reported():
     output, findings, _ = run_rewrite(app, path="payload.py", files={"app.py": FLASK_APP})
     assert "    def __init__(self):\n" in output
     assert any(f.line == 8 for f in findings), findings
+
+
+PATCHING_BASE = """\
+import unittest
+
+from app import app
+
+
+class Wrapped:
+    def __init__(self, response):
+        self.status = response.status_code
+        self.text = response.get_data(as_text=True)
+
+
+def wrap(method):
+    def patched(*args, **kwargs):
+        return Wrapped(method(*args, **kwargs))
+
+    return patched
+
+
+class Base(unittest.TestCase):
+    def setUp(self):
+        self.client = app.test_client()
+
+    def _patch_client(self):
+        self.client.get = wrap(self.client.get)
+        self.client.post = wrap(self.client.post)
+"""
+
+
+def test_client_methods_replaced_while_a_class_sets_up_give_what_the_wrapper_returns():
+    """``self.client.get = wrap(self.client.get)`` in a helper that some subclasses' ``setUp`` call:
+    there a call gives the wrapper's object (read as it is); elsewhere the client's own response."""
+    test = """\
+    from tests.base import Base
+
+
+    class Patched(Base):
+        def setUp(self):
+            super().setUp()
+            self._patch_client()
+
+        def test_it(self):
+            rv = self.client.post("/", data={"a": "1"})
+            assert rv.text == "ok"
+
+
+    class Plain(Base):
+        def test_it(self):
+            rv = self.client.get("/")
+            assert rv.data == b"ok"
+    """
+    files = {"tests/__init__.py": "", "tests/base.py": PATCHING_BASE, "tests/test_x.py": test}
+    ported = _port(dict(files), "tests/test_x.py")
+    assert '        rv = await self.client.post("/", form={"a": "1"})\n        assert rv.text == "ok"\n' in ported
+    assert '        rv = await self.client.get("/")\n        assert await rv.get_data() == b"ok"\n' in ported
+    base = _port(dict(files), "tests/base.py")
+    assert "        return Wrapped(await _f2q_sync_response(await method(*args, **kwargs)))\n" in base
+    assert "        self.client.get = wrap(self.client.get)\n" in base  # the original, not awaited
+    assert "self.text = response.get_data(as_text=True)" in base  # a snapshot: read as with Flask
+
+
+def test_a_called_attribute_named_like_a_client_is_a_method():
+    """``self._patch_client()`` is a method call, not a test client taken by its name."""
+    facts = summarize(
+        "tests/test_x.py",
+        b"class T:\n    def setUp(self):\n        self._patch_client()\n",
+        "tests.test_x",
+        frozenset({"tests.test_x"}),
+    )
+    assert facts.functions["T.setUp"].calls == {"tests.test_x:T._patch_client"}

@@ -40,6 +40,7 @@ from .f2q206_pytest_asyncio_config import PytestAsyncioConfig
 from .f2q207_test_client_exceptions import TestClientExceptions
 from .f2q208_cli_runner_in_async_tests import CliRunnerInAsyncTests
 from .f2q209_test_client_environ import TestClientEnviron
+from .f2q210_sync_response_snapshot import SyncResponseSnapshot
 from .f2q301_flask_cors import FlaskCors
 from .f2q302_flask_login import FlaskLogin
 from .f2q303_flask_wtf import FlaskWtf
@@ -96,6 +97,7 @@ PYTHON_RULES: tuple[type[Rule], ...] = (
     TestClientExceptions,
     CliRunnerInAsyncTests,
     TestClientEnviron,
+    SyncResponseSnapshot,
     FlaskCors,
     FlaskLogin,
     FlaskWtf,

@@ -216,6 +216,9 @@ class Rewriter(cst.CSTTransformer):
     def _value_of_call(self, node: cst.Call) -> None:
         ctx = self.ctx
         func = ctx.value(node.func)
+        if func == V.TEST_CLIENT and isinstance(node.func, cst.Attribute) and isinstance(node.func.value, cst.Name):
+            func = V.called_attribute(ctx.value(node.func.value), node.func.attr.value, func)
+            ctx.set_value(node.func, func)
         if (
             func is None
             and isinstance(node.func, cst.Name)
@@ -236,8 +239,27 @@ class Rewriter(cst.CSTTransformer):
                 value = ctx.analysis.returns[project]
             elif target[:1].isupper() and "." not in target:
                 value = f"k:obj:{project}"
+        patch = self._patch_in_force(node.func)
+        if patch is not None:  # ``self.client.get(...)`` replaced in set-up: what the wrapper returns
+            value = ctx.analysis.returns.get(patch[0])
         ctx.set_step(node, step)
         ctx.set_value(node, value)
+
+    def _patch_in_force(self, func: cst.BaseExpression) -> tuple[str, str] | None:
+        """``self.client.get`` where the class's set-up replaced it (``ProjectAnalysis.class_patches``),
+        outside the method that replaces it."""
+        if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Attribute):
+            return None
+        if not isinstance(func.value.value, cst.Name):
+            return None
+        owner = self.ctx.value(func.value.value)
+        if not owner or not owner.startswith("k:obj:"):
+            return None
+        patch = self.ctx.analysis.class_patches.get(owner[6:], {}).get(f"{func.value.attr.value}.{func.attr.value}")
+        scope = self.ctx.enclosing_function()
+        if patch is None or scope is None or patch[1] == self.ctx.project_qualname(scope.qualname):
+            return None
+        return patch
 
     def _bind(self, node: cst.Assign | cst.AnnAssign) -> None:
         if node.value is None:
