@@ -1,4 +1,8 @@
-from tests.helpers import check_noop, check_transformed
+import asyncio
+
+import pytest
+
+from tests.helpers import check_noop, check_transformed, run_rewrite
 
 
 def test_stream_with_context_of_a_nested_generator():
@@ -46,6 +50,8 @@ def test_stream_with_context_of_a_nested_generator():
 
 
 def test_module_level_generator_through_module_alias():
+    """Quart's stream_with_context copies the request context when applied: a module-level
+    generator is wrapped at the call site (decorating it would fail at import)."""
     check_transformed(
         """\
         import flask as fl
@@ -63,19 +69,17 @@ def test_module_level_generator_through_module_alias():
         """,
         """\
         import quart as fl
-        from quart import stream_with_context
 
         app = fl.Quart(__name__)
 
 
-        @stream_with_context
         async def generate():
             yield fl.request.args["name"]
 
 
         @app.route("/hello")
         async def hello():
-            return generate()
+            return fl.stream_with_context(generate)()
         """,
     )
 
@@ -262,3 +266,57 @@ def test_g_in_a_streamed_generator_is_reported():
         """,
     )
     assert [(f.code, f.line) for f in findings] == [("F2Q110", 9)]
+
+
+STREAM_APP = """\
+from flask import Flask, Response, request, stream_with_context
+
+app = Flask(__name__)
+
+
+def generate_rows(count):
+    for i in range(count):
+        yield f"{request.args.get('prefix', 'row')} {i}\\n"
+
+
+def plain_rows():
+    yield "a\\n"
+    yield "b\\n"
+
+
+@app.route("/rows")
+def rows():
+    return Response(stream_with_context(generate_rows(3)), mimetype="text/plain")
+
+
+@app.route("/plain")
+def plain():
+    return app.response_class(plain_rows(), mimetype="text/plain")
+"""
+
+
+def test_module_level_generators_stream_what_flask_streams():
+    """Module-level generators handed to Response/response_class, with and without
+    stream_with_context: the port imports and streams the same bodies."""
+    pytest.importorskip("quart")
+    flask_side = {"__name__": "flask_side"}
+    exec(compile(STREAM_APP, "app.py", "exec"), flask_side)
+    client = flask_side["app"].test_client()
+    paths = ["/rows", "/rows?prefix=line", "/plain"]
+    expected = [(r.status_code, r.mimetype, r.get_data()) for r in map(client.get, paths)]
+    assert expected[1][2] == b"line 0\nline 1\nline 2\n"
+
+    output, findings, _ = run_rewrite(STREAM_APP)
+    assert not findings
+    quart_side = {"__name__": "quart_side"}
+    exec(compile(output, "app.py", "exec"), quart_side)
+
+    async def answers():
+        client = quart_side["app"].test_client()
+        out = []
+        for path in paths:
+            response = await client.get(path)
+            out.append((response.status_code, response.mimetype, await response.get_data()))
+        return out
+
+    assert asyncio.run(answers()) == expected

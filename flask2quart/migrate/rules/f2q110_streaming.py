@@ -3,8 +3,10 @@
 Quart's ``stream_with_context`` wraps an *async* generator function, and a sync generator returned by
 a view is iterated in a worker thread, away from the connection objects on ``g`` (reference §1.1).
 A generator function nested in a view, or passed as ``stream_with_context(generate())``, becomes an
-``async def`` generator decorated with ``@stream_with_context``, and the call site passes
-``generate()`` directly. A ``yield from items`` statement becomes a loop (async generators cannot
+``async def`` generator. Nested in a function, it is decorated with ``@stream_with_context`` and the
+call site passes ``generate()`` directly; defined at module (or class) level, where Quart's
+``stream_with_context`` would run at import and fail (it copies the request context when applied),
+the call site wraps it: ``stream_with_context(generate)()``. A ``yield from items`` statement becomes a loop (async generators cannot
 delegate); a generator using ``yield from`` inside an expression stays sync and is reported, and so
 is ``g`` read inside a streamed generator (Quart gives it a fresh ``g``).
 
@@ -53,6 +55,11 @@ class Streaming(Rule):
         if target is None or self.ctx.analysis.roles.get(target) is not Role.STREAM:
             return updated
         self.changed()
+        if not _nested_in_function(self.ctx.analysis, target):
+            # Quart's stream_with_context copies the request context when it is applied: a module-level
+            # generator is wrapped here, in the request, not where it is defined (at import)
+            wrapped = updated.with_changes(args=[updated.args[0].with_changes(value=inner.func)], lpar=[], rpar=[])
+            return inner.with_changes(func=wrapped, lpar=updated.lpar, rpar=updated.rpar)
         return inner.with_changes(lpar=updated.lpar, rpar=updated.rpar)
 
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
@@ -69,7 +76,7 @@ class Streaming(Rule):
                 )
         if scope.role is not Role.STREAM:
             return updated
-        if qualified not in self.ctx.analysis.stream_wrapped:
+        if qualified not in self.ctx.analysis.stream_wrapped or not _nested_in_function(self.ctx.analysis, qualified):
             return updated
         for decorator in updated.decorators:
             if V.flask_name(self.ctx.value(decorator.decorator)) == "stream_with_context":
@@ -96,3 +103,12 @@ class Streaming(Rule):
         loop = cst.parse_statement("for _f2q_item in _:\n    yield _f2q_item\n")
         assert isinstance(loop, cst.For)
         return loop.with_changes(iter=source.item, target=item, leading_lines=updated.leading_lines)
+
+
+def _nested_in_function(analysis, target: str) -> bool:  # type: ignore[no-untyped-def]
+    """``module:view.generate``: defined when its function runs (inside the request), not at import."""
+    module, _, qual = target.partition(":")
+    parent = qual.rpartition(".")[0]
+    return bool(parent) and any(
+        facts.module == module and parent in facts.functions for facts in analysis.modules.values()
+    )
