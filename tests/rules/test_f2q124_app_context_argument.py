@@ -150,3 +150,69 @@ def test_the_port_answers_what_flask_answers():
     quart_side = {"__name__": "quart_side"}
     exec(compile(output, "app.py", "exec"), quart_side)
     assert asyncio.run(quart_side["answers"]()) == expected
+
+
+STREAM_APP = '''\
+import sys
+
+from flask import Flask, Response
+
+app = Flask(__name__)
+app.jinja_loader = __import__("jinja2").DictLoader(
+    {"rows.html": "{% for r in rows %}<p>{{ site }} {{ r }} {{ request.path }}</p>{% endfor %}"}
+)
+logged = []
+app.logger.error = lambda *args, **kwargs: logged.append(kwargs.get("exc_info")[0].__name__)
+
+
+@app.context_processor
+def site():
+    return {"site": "demo"}
+
+
+def stream_template(template_name, **context):
+    app.update_template_context(context)
+    t = app.jinja_env.get_template(template_name)
+    rv = t.stream(context)
+    rv.enable_buffering(5)
+    return rv
+
+
+@app.route("/big")
+def big():
+    return Response(stream_template("rows.html", rows=range(7)))
+
+
+@app.route("/log")
+def log():
+    try:
+        raise KeyError("x")
+    except KeyError:
+        app.log_exception(sys.exc_info())
+    return ",".join(logged)
+'''
+
+
+def test_the_flask_docs_stream_template_helper_and_log_exception_answer_as_flask():
+    pytest.importorskip("quart")
+    flask_side = {"__name__": "flask_side"}
+    exec(compile(STREAM_APP, "app.py", "exec"), flask_side)
+    client = flask_side["app"].test_client()
+    expected = [(r.status_code, r.get_data()) for r in map(client.get, ["/big", "/log"])]
+    assert expected[0][1].startswith(b"<p>demo 0 /big</p>") and expected[1] == (200, b"KeyError")
+
+    output, findings, _ = run_rewrite(STREAM_APP)
+    assert "app.update_template_context(*_f2q_ctx(), context)" in output
+    assert not [f for f in findings if f.code in ("F2Q102", "F2Q124")], findings
+    quart_side = {"__name__": "quart_side"}
+    exec(compile(output, "app.py", "exec"), quart_side)
+
+    async def answers():
+        client = quart_side["app"].test_client()
+        out = []
+        for path in ("/big", "/log"):
+            response = await client.get(path)
+            out.append((response.status_code, await response.get_data()))
+        return out
+
+    assert asyncio.run(answers()) == expected

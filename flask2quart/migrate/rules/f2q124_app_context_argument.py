@@ -2,15 +2,18 @@
 
 ``preprocess_request``, ``process_response``, ``full_dispatch_request``, ``dispatch_request``,
 ``finalize_request``, ``handle_user_exception``, ``handle_exception``, ``handle_http_exception``,
-``do_teardown_request`` and ``make_default_options_response`` are coroutines in Quart (F2Q104 awaits
-them). Quart 0.23 also made the app context their first, required argument (``await
+``do_teardown_request``, ``do_teardown_appcontext``, ``make_default_options_response`` and
+``update_template_context`` are coroutines in Quart (F2Q104 awaits them; ``log_exception`` stays
+sync). Quart 0.23 also made the app context their first, required argument (``await
 app.preprocess_request(ctx)``); Quart 0.22 takes the request context as an optional last argument
 and defaults to the current one. A call on an app (``app``, ``current_app``, ``self.app``...) gets
 the current context first through a helper written into the module, which is empty on Quart 0.22:
 ``await app.process_response(*_f2q_ctx(), response)`` runs on both versions, inside ``async with
 app.test_request_context(...)`` as Flask's call ran inside its ``with``. ``finalize_request``'s
 ``from_error_handler`` is passed by keyword (0.22 has the request context in its place) and
-``do_teardown_request()`` gets its ``None`` exception (0.22 requires the argument). A reference
+``do_teardown_request()``/``do_teardown_appcontext()`` get their ``None`` exception (0.22 requires
+the argument). The Flask docs' ``stream_template`` helper (``update_template_context`` then
+``template.stream``) runs on both versions this way. A reference
 that is not called (``hook = app.preprocess_request``) is reported.
 
 Docs: https://quart.palletsprojects.com/en/latest/reference/source/quart.app.html
@@ -28,7 +31,7 @@ from .base import Rule
 DISPATCH_METHODS = frozenset(
     {"preprocess_request", "full_dispatch_request", "dispatch_request", "process_response", "finalize_request",
      "handle_exception", "handle_user_exception", "handle_http_exception", "do_teardown_request",
-     "make_default_options_response"}
+     "do_teardown_appcontext", "make_default_options_response", "update_template_context", "log_exception"}
 )
 
 HELPER = "_f2q_ctx"
@@ -90,7 +93,7 @@ class AppContextArgument(Rule):
                 keyword=cst.Name("from_error_handler"),
                 equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")),
             )
-        if method == "do_teardown_request" and not args:
+        if method in ("do_teardown_request", "do_teardown_appcontext") and not args:
             args = [cst.Arg(cst.Name("None"))]
         self.ctx.add_helper(HELPER, HELPER_SOURCE)
         first = cst.Arg(
