@@ -1,0 +1,203 @@
+"""``benchmarks/requests_suite.py``: requests' own suite passes on ``flask2quart serve`` as on gunicorn.
+
+* the plugin's network guard refuses a connect or a lookup outside the loopback network before the
+  socket call is made (checked under a second, outer sentinel that records what reached the
+  socket layer), lets loopback through, and deselects what it is told to;
+* the comparison tells a regression from a test that differed only once and from a classified
+  difference;
+* (slow) the whole benchmark: serve passes every test gunicorn passes, and at least 550 tests.
+  Skipped when PyPI cannot be reached to build its venv (exit code 3).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCH = ROOT / "benchmarks" / "requests_suite.py"
+_saved_path = list(sys.path)
+sys.path.insert(0, str(ROOT / "benchmarks"))
+try:
+    import requests_suite  # benchmarks/ is not a package
+finally:
+    sys.path[:] = _saved_path  # its siblings must not shadow other imports
+
+# Loaded before the plugin: it wraps the real socket calls, so the plugin's guard wraps these. A
+# call that gets past the guard lands here, is written down and, unless loopback, refused.
+SENTINEL = '''
+import json, os, socket
+
+_log = os.environ["SENTINEL_LOG"]
+_connect, _getaddrinfo = socket.socket.connect, socket.getaddrinfo
+
+
+def _note(kind, target, allowed):
+    with open(_log, "a") as out:
+        out.write(json.dumps([kind, repr(target)]) + "\\n")
+    if not allowed:
+        raise RuntimeError("LEAKED past the guard: " + repr(target))
+
+
+def connect(self, address):
+    _note("connect", address, self.family == socket.AF_UNIX or address[0] == "127.0.0.1")
+    return _connect(self, address)
+
+
+def getaddrinfo(host, *args, **kwargs):
+    _note("getaddrinfo", host, host in ("127.0.0.1", "localhost"))
+    return _getaddrinfo(host, *args, **kwargs)
+
+
+socket.socket.connect = connect
+socket.getaddrinfo = getaddrinfo
+'''
+
+SUITE = '''
+import socket
+
+import pytest
+
+
+def test_outside_address():
+    with socket.socket() as sock:
+        sock.connect(("10.255.255.1", 80))
+
+
+def test_outside_name():
+    socket.getaddrinfo("doesnotexist.invalid", 80)
+
+
+def test_swallowed():
+    with pytest.raises(OSError):  # what `requests` would turn into a ConnectionError
+        socket.create_connection(("192.0.2.1", 80), timeout=1)
+
+
+def test_loopback(server_port):
+    with socket.create_connection(("127.0.0.1", server_port), timeout=5):
+        pass
+    socket.getaddrinfo("localhost", server_port)
+
+
+def test_httpbin_fixtures(httpbin, httpbin_secure, httpbin_ca_bundle):
+    assert (httpbin.host, httpbin.port) == ("127.0.0.1", 8001)
+    assert httpbin + "/get" == "http://127.0.0.1:8001/get"
+    assert httpbin_secure.url == "https://127.0.0.1:8002"
+    assert httpbin_ca_bundle == "/ca.pem"
+
+
+@pytest.mark.parametrize("n", [1, 2])
+def test_deselected(n):
+    raise AssertionError("deselected, never run")
+
+
+@pytest.fixture
+def server_port():
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        yield listener.getsockname()[1]
+'''
+
+
+@pytest.fixture(scope="module")
+def plugin_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], list[list[str]]]:
+    """The plugin over a tiny suite, once for the module: its results and what reached the sockets."""
+    tmp_path = tmp_path_factory.mktemp("plugin")
+    (tmp_path / "sentinel.py").write_text(SENTINEL)
+    (tmp_path / "test_guarded.py").write_text(textwrap.dedent(SUITE))
+    log = tmp_path / "sentinel.log"
+    out = tmp_path / "out.json"
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT / "benchmarks")]),
+        "SENTINEL_LOG": str(log),
+        "F2Q_RS_HTTPBIN": "http://127.0.0.1:8001",
+        "F2Q_RS_HTTPBIN_SECURE": "https://127.0.0.1:8002",
+        "F2Q_RS_CA_BUNDLE": "/ca.pem",
+        "F2Q_RS_DESELECT": json.dumps(["test_guarded.py::test_deselected", "test_guarded.py::test_gone"]),
+        "F2Q_RS_OUT": str(out),
+    }
+    subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "sentinel", "-p", "requests_plugin", "-p", "no:cacheprovider",
+         "-q", "test_guarded.py"],
+        cwd=tmp_path, env=env, capture_output=True, timeout=120, check=False,
+    )
+    reached = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+    return json.loads(out.read_text()), reached
+
+
+def test_guard_refuses_outside_addresses_before_the_socket_call(plugin_run: Any) -> None:
+    data, reached = plugin_run
+    tests = data["tests"]
+    for name in ("test_outside_address", "test_outside_name", "test_swallowed"):
+        entry = tests[f"test_guarded.py::{name}"]
+        assert entry["outcome"] == "failed", name  # not even `pytest.raises(OSError)` can pass it
+        assert "NetworkBlocked" in entry["reason"]
+    assert [b["target"] for b in data["blocked"]] == ["('10.255.255.1', 80)", "'doesnotexist.invalid'",
+                                                      "'192.0.2.1'"]
+    assert all("LEAKED" not in e["reason"] for e in tests.values())
+    outside = [r for r in reached if "127.0.0.1" not in r[1] and "localhost" not in r[1]]
+    assert outside == []  # nothing but loopback ever reached the socket layer
+    assert tests["test_guarded.py::test_loopback"]["outcome"] == "passed"
+    assert any(kind == "connect" and target.startswith("('127.0.0.1', ") for kind, target in reached)
+
+
+def test_plugin_fixtures_and_deselection(plugin_run: Any) -> None:
+    data, _ = plugin_run
+    assert data["tests"]["test_guarded.py::test_httpbin_fixtures"] == {
+        "outcome": "passed", "reason": "", "server": True}
+    assert data["tests"]["test_guarded.py::test_loopback"]["server"] is False
+    assert sorted(data["deselected"]) == ["test_guarded.py::test_deselected[1]", "test_guarded.py::test_deselected[2]"]
+    assert data["unmatched_deselect"] == ["test_guarded.py::test_gone"]  # a stale entry shows
+
+
+def _run(outcomes: dict[str, str]) -> requests_suite.SuiteRun:
+    tests = {nodeid: {"outcome": outcome, "reason": f"{outcome} here"} for nodeid, outcome in outcomes.items()}
+    return requests_suite.SuiteRun(tests, [], [], [], 1.0)
+
+
+def test_compare_confirms_regressions_with_the_reruns(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(requests_suite, "DIFFERENCES", {"t::classified": "explained"})
+    runs = {
+        "gunicorn": _run({"t::same": "passed", "t::broken": "passed", "t::timing": "passed",
+                          "t::classified": "passed", "t::better": "failed"}),
+        "serve": _run({"t::same": "passed", "t::broken": "failed", "t::timing": "failed",
+                       "t::classified": "failed", "t::better": "passed"}),
+    }
+    reruns = {
+        "gunicorn": [_run({"t::broken": "passed", "t::timing": "passed", "t::classified": "passed"})],
+        "serve": [_run({"t::broken": "error", "t::timing": "passed", "t::classified": "failed"})],
+    }
+    result = requests_suite.compare(runs, reruns)
+    assert result.regressions == {"t::broken": "failed here"}
+    assert result.classified == {"t::classified": "explained"}
+    assert result.flaky == ["t::timing"]
+    assert result.serve_only == ["t::better"]
+
+
+@pytest.mark.slow
+def test_serve_passes_every_test_gunicorn_passes(tmp_path: Path) -> None:
+    out = tmp_path / "requests-suite.json"
+    done = subprocess.run([sys.executable, str(BENCH), "--json", str(out)], capture_output=True, text=True,
+                          timeout=3600, check=False)
+    if done.returncode == requests_suite.EXIT_OFFLINE:
+        pytest.skip(f"PyPI cannot be reached to build the venv: {done.stderr.strip().splitlines()[-1]}")
+    assert out.exists(), done.stderr[-3000:]
+    data = json.loads(out.read_text())
+    serve, gunicorn = data["sides"]["serve"], data["sides"]["gunicorn"]
+    assert data["regressions"] == {}, data["regressions"]
+    assert serve["passed"] >= 550, serve
+    assert gunicorn["passed"] >= 550, gunicorn
+    assert serve["blocked"] == gunicorn["blocked"] == []
+    assert serve["deselected"] == gunicorn["deselected"] == 6
+    assert set(data["failed"]["serve"]) <= set(data["failed"]["gunicorn"]) | set(data["classified"]) | set(
+        data["flaky"])
+    assert done.returncode == requests_suite.EXIT_OK, done.stdout[-3000:]
