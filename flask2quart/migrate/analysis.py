@@ -41,6 +41,8 @@ from .flow import (
     forced_sync,
     global_attrs,
     merged_attrs,
+    mixin_method,
+    subclasses,
 )
 
 __all__ = [
@@ -634,6 +636,8 @@ class _FunctionScanner:
             self.expr(dec)
         bases = tuple(self.expr(base) or "" for base in node.bases)
         qual = self.qual_prefix + node.name
+        if self.func is not None:  # a class built in a function (``return Unwrapper``) is a value
+            self.nested[node.name] = f"{self.module.facts.module}:{qual}"
         self.module.facts.classes[qual] = ClassFacts(qual, bases)
         class_value = f"k:obj:{self.module.facts.module}:{qual}"
         body_scope = _FunctionScanner(
@@ -1097,11 +1101,12 @@ def _decide_once(summaries: Iterable[ModuleFacts], module_names: set[str]) -> Pr
     not_awaited = {n for n, f in functions.items() if f.is_generator or f.already_async}
     aliases: dict[str, str] = {}  # ``m:Child.render`` -> ``m:Base.render`` (inherited methods)
     callees: dict[str, set[str]] = {}
+    children = subclasses(classes)
     for name, func in functions.items():
         calls = set(func.calls)
         for call in list(calls):
             if call not in functions:
-                base_method = inherited(call, classes, functions)
+                base_method = inherited(call, classes, functions) or mixin_method(call, classes, functions, children)
                 if base_method is not None:
                     aliases[call] = base_method
                     calls.add(base_method)

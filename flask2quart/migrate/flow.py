@@ -74,8 +74,10 @@ def flow_inputs(analysis: ProjectAnalysis) -> dict[str, FlowInputs]:
         attrs.update(analysis.global_attrs)
         returns = {
             call: analysis.returns[call]
-            for func in facts.functions.values()
-            for call in func.calls
+            for call in (
+                *(call for func in facts.functions.values() for call in func.calls),
+                *(f"{facts.module}:{qual}" for qual in facts.functions),  # module-level calls too
+            )
             if call in analysis.returns and analysis.returns[call] != "k:?"
         }
         patches = {
@@ -352,3 +354,35 @@ def _set_up_reach(name: str, mro: list[str], classes: dict[str, ClassFacts], fun
                 reached.add(target)
                 todo.append(target)
     return reached
+
+
+def subclasses(classes: dict[str, ClassFacts]) -> dict[str, set[str]]:
+    """Project class -> the project classes that name it as a base."""
+    children: dict[str, set[str]] = {}
+    for name, klass in classes.items():
+        for base in klass.bases:
+            parent = V.project_name(base)
+            if parent in classes:
+                children.setdefault(parent, set()).add(name)  # type: ignore[arg-type]
+    return children
+
+
+def mixin_method(
+    call: str, classes: dict[str, ClassFacts], functions: dict[str, FunctionFacts], children: dict[str, set[str]]
+) -> str | None:
+    """``self.request_context()`` in a mixin that does not define it: the method every class built on
+    the mixin finds along its own bases (``class Case(TestBase, Mixin)`` gives the mixin
+    ``TestBase.request_context``), when they agree."""
+    owner, _, method = call.rpartition(".")
+    found: set[str] = set()
+    todo, seen = list(children.get(owner, ())), {owner}
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        target = f"{name}.{method}" if f"{name}.{method}" in functions else inherited(f"{name}.{method}", classes, functions)
+        if target and not target.startswith(f"{owner}."):
+            found.add(target)
+        todo.extend(children.get(name, ()))
+    return found.pop() if len(found) == 1 else None

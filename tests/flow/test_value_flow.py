@@ -279,3 +279,44 @@ def test_a_called_attribute_named_like_a_client_is_a_method():
         frozenset({"tests.test_x"}),
     )
     assert facts.functions["T.setUp"].calls == {"tests.test_x:T._patch_client"}
+
+
+def test_a_mixin_reaches_a_method_of_its_sibling_base_through_a_class_factory():
+    """``class Case(Base, Mixin.create_from(Other))``: the mixin's ``self.request_context()`` is the
+    ``Base`` method every class built on it finds (through the class a factory returns)."""
+    test = """\
+    import unittest
+
+    from app import app
+
+
+    class Base(unittest.TestCase):
+        def request_context(self):
+            return app.test_request_context("/")
+
+
+    class Other:
+        def render(self, name):
+            return name.upper()
+
+
+    class Mixin:
+        def render(self, name):
+            with self.request_context():
+                return super().render(name)
+
+        @staticmethod
+        def create_from(cls):
+            class Built(Mixin, cls):
+                pass
+
+            return Built
+
+
+    class TestRender(Base, Mixin.create_from(Other)):
+        def test_it(self):
+            assert self.render("a") == "A"
+    """
+    ported = _port({"tests/__init__.py": "", "tests/test_mixin.py": test}, "tests/test_mixin.py")
+    assert "        async with self.request_context():\n" in ported
+    assert '        assert await self.render("a") == "A"\n' in ported
