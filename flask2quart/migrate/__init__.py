@@ -41,6 +41,7 @@ from .flask_api import is_test_module
 from .project import project_root
 from .rules import ALL_CODES, ENGINE_CODES, ProjectDependencies, PytestAsyncioConfig, SyncHttpClient
 from .rules import _rate_limiting as rate_limiting
+from .rules import f2q215_pytest_flask as pytest_flask
 from .rules import f2q327_flask_bridge as flask_bridge
 from .rules.f2q206_pytest_asyncio_config import ConfigEdit
 from .rules.f2q401_dependencies import quart_requirement
@@ -488,6 +489,13 @@ def _config_edits(
                         "(or set asyncio_mode = auto)", Severity.ERROR,
                     )
                 )
+        if "F2Q215" in options.enabled and pytest_flask.plan(analysis) is not None:  # its plugin off
+            edit = pytest_flask.config_edit(
+                PytestAsyncioConfig.config_root(root), {path: e.after for path, e in edits.items()}
+            )
+            if edit is not None:
+                earlier = edits.get(edit.path.resolve())
+                edits[edit.path.resolve()] = ConfigEdit(edit.path, earlier.before if earlier else edit.before, edit.after)
         flask_here = {p for p in analysis.modules if p.startswith(inside)}
         launch = LaunchPlan()
         if flask_here and "F2Q402" in options.enabled:

@@ -42,6 +42,7 @@ from .f2q206_pytest_asyncio_config import PytestAsyncioConfig
 from .f2q207_test_client_exceptions import TestClientExceptions
 from .f2q208_cli_runner_in_async_tests import CliRunnerInAsyncTests
 from .f2q209_test_client_environ import TestClientEnviron
+from .f2q215_pytest_flask import PytestFlask
 from .f2q210_sync_response_snapshot import SyncResponseSnapshot
 from .f2q301_flask_cors import FlaskCors
 from .f2q302_flask_login import FlaskLogin
@@ -101,6 +102,7 @@ PYTHON_RULES: tuple[type[Rule], ...] = (
     TestClientExceptions,
     CliRunnerInAsyncTests,
     TestClientEnviron,
+    PytestFlask,
     SyncResponseSnapshot,
     FlaskCors,
     FlaskLogin,

@@ -186,6 +186,12 @@ def _change(text: str, options: Options, present: set[str]) -> _Change | None:
             f"{lead}{HYPERCORN}{rest}",
             note=(Severity.INFO, "gunicorn -> hypercorn: the launch commands start it"),
         )
+    if name == "pytest-flask":  # a plugin driving Flask: F2Q215 turns it off and writes its fixtures
+        return _Change(
+            None,
+            note=(Severity.INFO, "removed pytest-flask: its plugin drives Flask; the fixtures it gave are "
+                  "written into the tests for Quart (F2Q215)"),
+        )
     if name in NO_MECHANICAL_PORT:
         return _Change(
             text,
