@@ -330,3 +330,77 @@ def test_class_based_view_decorator_is_reported():
         """,
     )
     assert [(f.code, f.line) for f in findings] == [("F2Q106", 15)]
+
+
+def test_a_decorator_from_elsewhere_on_a_function_made_async_is_reported():
+    """``@db.atomic()`` (a library's object) and ``@cachetools.cached(...)`` wrap the function
+    synchronously: once it is async they get a coroutine they never run (or cache it)."""
+    findings = check_transformed(
+        """\
+        import cachetools
+        from flask import Flask, request
+
+        from peeweeish import db
+
+        app = Flask(__name__)
+
+
+        @app.route("/create", methods=["POST"])
+        @db.atomic()
+        def create():
+            return request.form["name"]
+
+
+        @cachetools.cached(cache={})
+        def rates():
+            return request.form["base"]
+        """,
+        """\
+        import cachetools
+        from quart import Quart, request
+
+        from peeweeish import db
+
+        app = Quart(__name__)
+
+
+        @app.route("/create", methods=["POST"])
+        @db.atomic()
+        async def create():
+            return (await request.form)["name"]
+
+
+        @cachetools.cached(cache={})
+        async def rates():
+            return (await request.form)["base"]
+        """,
+    )
+    reported = sorted((f.line, f.code) for f in findings if f.code == "F2Q106")
+    assert reported == [(10, "F2Q106"), (15, "F2Q106")]
+
+
+def test_decorators_that_do_not_wrap_or_handle_coroutines_are_not_reported():
+    check_noop(
+        """\
+        import functools
+
+        import pytest
+        from quart import Quart, request
+
+        app = Quart(__name__)
+
+
+        def log(view):
+            @functools.wraps(view)
+            async def wrapper(*args, **kwargs):
+                return await view(*args, **kwargs)
+
+            return wrapper
+
+
+        @app.route("/")
+        @log
+        async def index():
+            return (await request.form)["a"]
+        """
+    )

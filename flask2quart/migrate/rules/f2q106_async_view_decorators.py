@@ -4,7 +4,10 @@ A sync ``functools.wraps`` wrapper around an async view returns a coroutine obje
 500 ``TypeError`` (reference §1.7). The wrapper of every decorator applied to a view (for example
 ``login_required``) becomes ``async def`` and calls the view through
 ``await current_app.ensure_async(view)(...)``, which works whether the view is sync or async
-(porting notes A5). A class used as a view decorator is reported.
+(porting notes A5). A class used as a view decorator is reported, and so is a decorator from
+outside the project, Flask and its extensions (``@db.atomic()`` of peewee, ``@celery.task``) on a
+function of the app that becomes async: such a wrapper calls it synchronously and gets a coroutine
+it never runs.
 
 Docs: https://quart.palletsprojects.com/en/latest/how_to_guides/quart_extensions.html
 """
@@ -14,8 +17,23 @@ from __future__ import annotations
 import libcst as cst
 
 from ...findings import Severity
+from .. import flask_api
 from ..analysis import Role
 from .base import Rule, awaited
+
+#: Decorators that are no wrapper calling the function (or that handle coroutine functions).
+_SAFE_MODULES = frozenset(
+    {"flask", "quart", "werkzeug", "functools", "typing", "typing_extensions", "abc", "pytest", "unittest", "click",
+     "decorator"}  # the ``decorator`` package: a decorated coroutine function stays one
+)
+#: Decorator names Flask/Quart objects register functions with (``@bp.route``, ``@app.errorhandler``).
+_REGISTRARS = (
+    flask_api.VIEW_REGISTRARS
+    | flask_api.ASYNC_HOOKS
+    | flask_api.RESPONSE_HOOKS
+    | flask_api.SYNC_ONLY_HOOKS
+    | {"connect", "connect_via", "command", "group", "endpoint", "template_filter", "template_global", "template_test"}
+)
 
 
 class AsyncViewDecorators(Rule):
@@ -25,6 +43,17 @@ class AsyncViewDecorators(Rule):
 
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
         """A class used as a view decorator has its wrapper in ``__call__``: not rewritten, reported."""
+        scope = self.ctx.scope
+        if scope.becomes_async and not scope.already_async and not self.ctx.in_tests:
+            for decorator in original.decorators:
+                name = self._foreign(decorator.decorator)
+                if name:
+                    self.ctx.report(
+                        decorator, self.code, f"`@{name}` is neither the project's nor Flask's, and "
+                        f"`{scope.qualname}` became async: a sync wrapper would call it without awaiting "
+                        "(the coroutine never runs); use an async-aware form or apply it inside the "
+                        "function", Severity.ERROR,
+                    )
         if self.ctx.scope.role is not Role.VIEW:
             return updated
         for decorator in original.decorators:
@@ -39,6 +68,27 @@ class AsyncViewDecorators(Rule):
                     "`current_app.ensure_async(view)`", Severity.ERROR,
                 )
         return updated
+
+    def _foreign(self, expr: cst.BaseExpression) -> str | None:
+        """The dotted name of a decorator from outside the project, Flask/Quart, their extensions and
+        the standard decorators that do not wrap (``None`` otherwise)."""
+        func = expr.func if isinstance(expr, cst.Call) else expr
+        value = self.ctx.value(func)
+        if not value or not value.startswith("q:"):
+            return None  # builtins (staticmethod...), extension objects (F2Q3xx), unknown names
+        if isinstance(func, cst.Attribute) and func.attr.value in _REGISTRARS:
+            return None
+        name = value[2:]
+        if ":" in name:  # the project's: its own functions and classes are followed, objects are not
+            if name in self.ctx.analysis.roles or name in self.ctx.analysis.class_names:
+                return None
+            if name in self.ctx.analysis.extension_objects or name.rpartition(".")[0] in self.ctx.analysis.extension_objects:
+                return None
+            return name.partition(":")[2]
+        top = name.split(".")[0]
+        if top in _SAFE_MODULES or top.startswith(("flask_", "quart_")):
+            return None
+        return name
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         ctx = self.ctx
