@@ -23,12 +23,15 @@ it runs (``flask2quart check`` lists those calls). See docs/extensions.md in fla
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import functools
 import importlib
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar, Token
 from typing import Any
 
+import click
 import quart.cli
 import quart.ctx
 import quart.globals
@@ -37,9 +40,10 @@ import quart.globals
 _flask_cli = importlib.import_module("flask.cli")
 _flask_globals = importlib.import_module("flask.globals")
 
-__all__ = ["install"]
+__all__ = ["install", "with_appcontext"]
 
 _TOKENS = "_flask_bridge_tokens"
+_CLI_CONTEXT = "flask_bridge.app_context"
 _Push = Callable[..., Awaitable[None]]
 
 
@@ -95,6 +99,34 @@ def _bridge(context_class: type) -> None:
     context_class.pop = bridged_pop  # type: ignore[attr-defined]
 
 
+def with_appcontext(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``flask.cli.with_appcontext`` for Quart: the command runs in an app context of the app the
+    ``quart`` CLI (or ``app.test_cli_runner()``) loaded. As in Flask, a group and its subcommand
+    share one app context (Flask-Migrate's ``db`` group leaves its options on ``g``); a Flask
+    app's CLI keeps Flask's own."""
+    in_flask = getattr(_flask_cli.with_appcontext, "flask_original", _flask_cli.with_appcontext)(command)
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        context = click.get_current_context()
+        if quart.globals._cv_app.get(None) is not None:  # already in one (a command calling another)
+            return context.invoke(command, *args, **kwargs)
+        if context.find_object(quart.cli.ScriptInfo) is None and context.find_object(_flask_cli.ScriptInfo):
+            return in_flask(*args, **kwargs)
+        shared = context.find_root().meta
+        app_context = shared.get(_CLI_CONTEXT)
+        if app_context is None:
+            app_context = shared[_CLI_CONTEXT] = context.ensure_object(quart.cli.ScriptInfo).load_app().app_context()
+
+        async def in_app_context() -> Any:
+            async with app_context:
+                return context.invoke(command, *args, **kwargs)
+
+        return asyncio.run(in_app_context())
+
+    return run
+
+
 def install() -> None:
     """Point Flask's context at Quart's (idempotent; done when this module is imported)."""
     for name in ("AppContext", "RequestContext", "WebsocketContext"):
@@ -102,7 +134,9 @@ def install() -> None:
         if context_class is not None:
             _bridge(context_class)
     # commands registered with Flask's decorator (Flask-Migrate's) open Quart's app context
-    _flask_cli.with_appcontext = quart.cli.with_appcontext  # type: ignore[assignment]
+    if not hasattr(_flask_cli.with_appcontext, "flask_original"):
+        with_appcontext.flask_original = _flask_cli.with_appcontext  # type: ignore[attr-defined]
+        _flask_cli.with_appcontext = with_appcontext
 
 
 install()
