@@ -34,6 +34,7 @@ from .f2q124_app_context_argument import AppContextArgument
 from .f2q125_file_wrapper import FileWrapper
 from .f2q126_http_exception_response import HttpExceptionResponse
 from .f2q127_optional_flask_imports import OptionalFlaskImports
+from .f2q128_dev_server import DevServer
 from .f2q201_await_test_client import AwaitTestClient
 from .f2q202_test_client_arguments import TestClientArguments
 from .f2q203_cookie_arguments import CookieArguments
@@ -93,6 +94,7 @@ PYTHON_RULES: tuple[type[Rule], ...] = (
     FileWrapper,
     HttpExceptionResponse,
     OptionalFlaskImports,
+    DevServer,
     RequestEnviron,
     WsgiMiddleware,
     LocationIri,

@@ -18,6 +18,7 @@ from .. import flask_api
 from .. import values as V
 from ..context import FileContext
 from .base import Rule
+from .f2q128_dev_server import RUN_SIMPLE as _RUN_SIMPLE
 
 #: App methods Quart made async *and* gave a ``ctx`` first argument (0.23): no mechanical form.
 _DISPATCH_METHODS = frozenset(
@@ -64,6 +65,12 @@ class UnsupportedApi(Rule):
         super().__init__(ctx)
         #: ``app.wsgi_app = ...`` statements being visited that F2Q120 rewrites or reports itself.
         self._middleware_assigns: list[cst.Assign] = []
+        self._served: set[int] = set()  # what ``run_simple`` is handed
+
+    def visit_Call(self, node: cst.Call) -> None:
+        # ``run_simple(host, port, app.wsgi_app)``: F2Q128 serves ``app.asgi_app`` instead
+        if "F2Q128" in self.ctx.enabled and isinstance(node.func, cst.Name) and self.ctx.resolve(node.func.value) in _RUN_SIMPLE:
+            self._served.update(id(arg.value) for arg in node.args)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         target = node.targets[0].target if len(node.targets) == 1 else None
@@ -101,7 +108,9 @@ class UnsupportedApi(Rule):
                 return updated  # ported by F2Q119, which reports what it cannot port
             self.ctx.report(original, self.code, flask_api.REQUEST_UNSUPPORTED[attr], Severity.ERROR)
         elif attr in _APP_ATTRIBUTES and (base == V.APP or (self.ctx.facts.uses_flask and base in (None, "k:?"))):
-            if attr != "wsgi_app" or (_looks_like_app(updated.value) and not self._middleware_assigns):
+            if attr != "wsgi_app" or (
+                _looks_like_app(updated.value) and not self._middleware_assigns and id(original) not in self._served
+            ):
                 self.ctx.report(original, self.code, _APP_ATTRIBUTES[attr], Severity.ERROR)
         elif attr in _DISPATCH_METHODS and _looks_like_app(updated.value) and "F2Q124" not in self.ctx.enabled:
             self.ctx.report(

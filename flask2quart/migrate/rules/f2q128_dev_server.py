@@ -1,0 +1,185 @@
+"""F2Q128: development servers: ``app.run(...)``, ``run_simple(...)``, ``make_server(...)``.
+
+``app.run`` exists in Quart (on Hypercorn) with other options. Flask starts its reloader only in
+debug mode; Quart's ``use_reloader`` defaults to ``True``: ``app.run()`` gets
+``use_reloader=<app>.debug`` (or the ``debug=`` value given), as Flask decided. Werkzeug options
+Quart has no use for are dropped (``threaded``: Quart serves concurrent requests on its event loop;
+``use_debugger``/``use_evalex``: its debug page is its own; ``load_dotenv``); ``ssl_context=(cert,
+key)`` becomes ``certfile=``/``keyfile=``. Options that change what is served (``processes``,
+``extra_files``, ``ssl_context="adhoc"``, ``**options``) are reported.
+
+``werkzeug.serving.run_simple(host, port, app, ...)`` served the app as WSGI: with the Quart (ASGI)
+app every request would fail. With an app it becomes ``app.run(host, port, ...)`` as above; with
+anything else (middleware around ``asgi_app``; ``app.wsgi_app`` is served as ``app.asgi_app``) a generated ``_f2q_run_simple`` serves it with
+Hypercorn on the same host, port and certificate. ``make_server`` (a WSGI server object the code then
+drives, ``serve_forever``/``shutdown``) has no drop-in: it is reported with the Hypercorn form.
+WSGI entry modules (``application = create_app()``) need no change: Hypercorn serves the same
+object (F2Q402 moves the commands that start them).
+
+Docs: https://quart.palletsprojects.com/en/latest/how_to_guides/deployment.html
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from ...findings import Severity
+from .. import values as V
+from .base import Rule
+
+HELPER = "_f2q_run_simple"
+HELPER_SOURCE = '''
+
+def _f2q_run_simple(hostname, port, application, use_reloader=False, ssl_context=None, **options):
+    """werkzeug.serving.run_simple for an ASGI application, served by Hypercorn (added by
+    flask2quart, F2Q128). Werkzeug-only options (threaded, use_debugger...) do not apply."""
+    import asyncio
+
+    from hypercorn.asyncio import serve
+    from hypercorn.config import Config
+
+    config = Config()
+    config.bind = [f"{hostname}:{port}"]
+    if isinstance(ssl_context, tuple):
+        config.certfile, config.keyfile = ssl_context
+    asyncio.run(serve(application, config))
+'''
+
+RUN_SIMPLE = frozenset({"q:werkzeug.serving.run_simple", "q:werkzeug.run_simple"})
+_MAKE_SERVER = frozenset({"q:werkzeug.serving.make_server"})
+#: Werkzeug options with nothing to do under Quart.
+_DROPPED = frozenset({"threaded", "use_debugger", "use_evalex", "load_dotenv", "passthrough_errors", "reloader_interval",
+                      "reloader_type", "request_handler"})
+#: Werkzeug options that change what is served: reported.
+_REPORTED = {
+    "processes": "Quart's dev server runs one process: use `hypercorn --workers N`",
+    "extra_files": "Quart's reloader watches the loaded modules only",
+    "exclude_patterns": "Quart's reloader watches the loaded modules only",
+    "static_files": "serve these files with a Quart route or `send_from_directory`",
+}
+_SIMPLE = (cst.Name, cst.Attribute, cst.Integer, cst.SimpleString)
+
+
+def _arg(name: str, value: cst.BaseExpression) -> cst.Arg:
+    return cst.Arg(
+        value, keyword=cst.Name(name),
+        equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")),
+    )
+
+
+def _commas(args: list[cst.Arg]) -> list[cst.Arg]:
+    comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    return [a.with_changes(comma=comma if i < len(args) - 1 else cst.MaybeSentinel.DEFAULT) for i, a in enumerate(args)]
+
+
+class DevServer(Rule):
+    code = "F2Q128"
+    name = "dev-server"
+    priority = 40
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        func = self.ctx.value(updated.func)
+        if func in _MAKE_SERVER:
+            self.ctx.report(
+                original, self.code, "werkzeug's `make_server` serves WSGI and the Quart app is ASGI (every request "
+                "would fail): serve it with Hypercorn, `await hypercorn.asyncio.serve(app, config, "
+                "shutdown_trigger=event.wait)` (in a thread with its own event loop for a live-server test)",
+                Severity.ERROR,
+            )
+            return updated
+        if func in RUN_SIMPLE:
+            return self._run_simple(original, updated)
+        if (
+            isinstance(updated.func, cst.Attribute)
+            and updated.func.attr.value == "run"
+            and self.ctx.value(updated.func.value) == V.APP
+        ):
+            return self._app_run(original, updated, updated.func.value, list(updated.args))
+        return updated
+
+    def _run_simple(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        args = list(updated.args)
+        positional = [a for a in args if a.keyword is None and not a.star]
+        app_arg = positional[2] if len(positional) >= 3 else next(
+            (a for a in args if a.keyword is not None and a.keyword.value == "application"), None
+        )
+        if app_arg is None or any(a.star for a in args):
+            return updated
+        if self.ctx.value(app_arg.value) == V.APP and isinstance(app_arg.value, _SIMPLE):
+            names = ("hostname", "port")
+            rest = [_arg({"hostname": "host"}.get(a.keyword.value, a.keyword.value), a.value) if a.keyword else a
+                    for a in args if a is not app_arg]
+            rest = [_arg(names[i], a.value) if a.keyword is None and i < 2 else a for i, a in enumerate(rest)]
+            rest = [_arg("host", a.value) if a.keyword is not None and a.keyword.value == "hostname" else a for a in rest]
+            if not any(a.keyword is not None and a.keyword.value == "use_reloader" for a in rest):
+                rest.append(_arg("use_reloader", cst.Name("False")))  # run_simple's default
+            return self._app_run(original, updated, app_arg.value, rest, run_simple=True)
+        self.ctx.add_helper(HELPER, HELPER_SOURCE)
+        self.changed()
+        for arg in args:
+            if arg.keyword is not None and arg.keyword.value in _REPORTED:
+                self._report_option(original, arg.keyword.value)
+        served = app_arg.value
+        if isinstance(served, cst.Attribute) and served.attr.value == "wsgi_app" and self.ctx.value(served.value) == V.APP:
+            # the middleware F2Q120 moved onto ``asgi_app`` is what Werkzeug served
+            args = [a.with_changes(value=served.with_changes(attr=cst.Name("asgi_app"))) if a is app_arg else a for a in args]
+        return updated.with_changes(func=cst.Name(HELPER), args=args)
+
+    def _report_option(self, node: cst.CSTNode, option: str) -> None:
+        self.ctx.report(node, self.code, f"`{option}=` has no Quart form: {_REPORTED[option]}", Severity.WARNING)
+
+    def _app_run(
+        self, original: cst.Call, updated: cst.Call, app: cst.BaseExpression, args: list[cst.Arg], run_simple: bool = False
+    ) -> cst.Call:
+        kept: list[cst.Arg] = []
+        debug: cst.BaseExpression | None = None
+        reloader = False
+        for index, arg in enumerate(args):
+            key = arg.keyword.value if arg.keyword is not None else None
+            if arg.star:
+                self.ctx.report(
+                    original, self.code, "Flask passes these options to werkzeug's run_simple, Quart's `run` takes "
+                    "host, port, debug, use_reloader, ca_certs, certfile and keyfile: check what is passed",
+                    Severity.WARNING,
+                )
+                kept.append(arg)
+                continue
+            if key is None and index == 2 and not run_simple:
+                key, arg = "debug", _arg("debug", arg.value)  # app.run(host, port, debug)
+            if key is None or key in ("host", "port", "use_reloader"):
+                reloader |= key == "use_reloader"
+                kept.append(arg)
+            elif key == "debug":
+                debug = arg.value
+                kept.append(arg)
+            elif key == "use_debugger" and run_simple:
+                kept.append(_arg("debug", arg.value))
+            elif key in _DROPPED:
+                continue
+            elif key == "ssl_context" and isinstance(arg.value, cst.Tuple) and len(arg.value.elements) == 2:
+                kept.append(_arg("certfile", arg.value.elements[0].value))
+                kept.append(_arg("keyfile", arg.value.elements[1].value))
+            elif key == "ssl_context":
+                self.ctx.report(
+                    original, self.code, "`ssl_context=` other than a (cert, key) pair (`\"adhoc\"`, an SSLContext) "
+                    "has no Quart form: pass `certfile=` and `keyfile=`", Severity.ERROR,
+                )
+                kept.append(arg)
+            elif key in _REPORTED:
+                self._report_option(original, key)
+            else:
+                kept.append(arg)
+        if not reloader:
+            # Flask reloads only in debug mode; Quart's use_reloader defaults to True
+            if debug is None:
+                kept.append(_arg("use_reloader", cst.Attribute(value=app, attr=cst.Name("debug"))))
+            elif isinstance(debug, _SIMPLE):
+                kept.append(_arg("use_reloader", debug))
+            else:
+                kept.append(_arg("use_reloader", cst.Call(func=cst.Name("bool"), args=[cst.Arg(debug)])))
+        result = cst.Call(func=cst.Attribute(value=app, attr=cst.Name("run")), args=_commas(kept),
+                          lpar=updated.lpar, rpar=updated.rpar)
+        if result.deep_equals(updated):
+            return updated
+        self.changed()
+        return result

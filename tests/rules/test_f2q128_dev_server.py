@@ -1,0 +1,137 @@
+import os
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import check_transformed, codes, run_rewrite
+from tests.shim.server import free_port, wait_until_listening
+
+
+def test_app_run_keeps_flasks_reloader_choice_and_drops_werkzeug_options():
+    findings = check_transformed(
+        """\
+        import os
+
+        from flask import Flask
+
+        app = Flask(__name__)
+
+        if __name__ == "__main__":
+            app.run()
+            app.run(host="0.0.0.0", port=int(os.environ.get("PORT", 5000)), debug=True, threaded=True)
+            app.run("0.0.0.0", 8000, os.environ.get("DEBUG") == "1", ssl_context=("cert.pem", "key.pem"))
+            app.run(processes=2, use_reloader=False)
+        """,
+        """\
+        import os
+
+        from quart import Quart
+
+        app = Quart(__name__)
+
+        if __name__ == "__main__":
+            app.run(use_reloader=app.debug)
+            app.run(host="0.0.0.0", port=int(os.environ.get("PORT", 5000)), debug=True, use_reloader=True)
+            app.run("0.0.0.0", 8000, debug=os.environ.get("DEBUG") == "1", certfile="cert.pem", keyfile="key.pem", use_reloader=bool(os.environ.get("DEBUG") == "1"))
+            app.run(use_reloader=False)
+        """,
+    )
+    assert codes(findings) == ["F2Q128"] and "hypercorn --workers" in findings[0].message
+
+
+def test_run_simple_of_the_app_becomes_app_run_and_make_server_is_reported():
+    findings = check_transformed(
+        """\
+        from flask import Flask
+        from werkzeug.serving import make_server, run_simple
+
+        app = Flask(__name__)
+
+
+        def main():
+            run_simple("localhost", 5000, app, use_debugger=True, threaded=True)
+
+
+        def live():
+            return make_server("127.0.0.1", 0, app)
+        """,
+        """\
+        from quart import Quart
+        from werkzeug.serving import make_server, run_simple
+
+        app = Quart(__name__)
+
+
+        def main():
+            app.run(host="localhost", port=5000, debug=True, use_reloader=False)
+
+
+        def live():
+            return make_server("127.0.0.1", 0, app)
+        """,
+    )
+    assert codes(findings) == ["F2Q128"] and "Hypercorn" in findings[0].message
+
+
+APP = '''\
+import sys
+
+from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.serving import run_simple
+
+app = Flask(__name__)
+app.wsgi_app = ProxyFix(app.wsgi_app)
+
+
+@app.route("/hello/<name>")
+def hello(name):
+    return {"hello": name, "scheme": request.scheme, "method": request.method}
+
+
+if __name__ == "__main__":
+    run_simple("127.0.0.1", int(sys.argv[1]), {served}, threaded=True)
+'''
+
+
+def _answers(directory: Path) -> list[tuple[int, bytes]]:
+    port = free_port()
+    log = directory / "server.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "app.py", str(port)], cwd=directory, stdout=out, stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        )
+    try:
+        wait_until_listening(port, process, log)
+        answers = []
+        for path in ("/hello/ada", "/hello/b%C3%A9"):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
+                answers.append((response.status, response.read()))
+        return answers
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.mark.parametrize("served", ["app", "app.wsgi_app"])
+def test_the_port_serves_what_flask_served(tmp_path, served):
+    """The script started the same way: Werkzeug serves the original, the port's server the Quart app."""
+    pytest.importorskip("hypercorn")
+    source = APP.replace("{served}", served)
+    original = tmp_path / "flask"
+    original.mkdir()
+    (original / "app.py").write_text(source)
+    expected = _answers(original)
+    assert expected[0] == (200, b'{"hello":"ada","method":"GET","scheme":"http"}\n')
+
+    output, findings, _ = run_rewrite(source)
+    assert "run_simple(" not in output.replace("_f2q_run_simple(", "").split("import run_simple")[-1]
+    assert findings == []
+    ported = tmp_path / "quart"
+    ported.mkdir()
+    (ported / "app.py").write_text(output)
+    assert _answers(ported) == expected
