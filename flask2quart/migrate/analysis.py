@@ -562,7 +562,9 @@ class _FunctionScanner:
                 if isinstance(node, ast.With) and self._is_async_context(item.context_expr, value):
                     self.mark_await(False)
                 if isinstance(item.optional_vars, ast.Name):
-                    self.kinds[item.optional_vars.id] = value if value in (V.TEST_CLIENT, V.HTTP_SESSION) else None
+                    self.kinds[item.optional_vars.id] = (
+                        value if value in (V.TEST_CLIENT, V.HTTP_SESSION) else self._entered(item.context_expr)
+                    )
             self.scan_body(node.body)
         elif isinstance(node, ast.Return):
             value = self.expr(node.value)
@@ -595,6 +597,13 @@ class _FunctionScanner:
                             self.stmt(grandchild)
                         elif isinstance(grandchild, ast.expr):
                             self.expr(grandchild)
+
+    def _entered(self, expr: ast.expr) -> V.Value:
+        """``with closing(client.get(...)) as rv``: the response it was given."""
+        if not isinstance(expr, ast.Call) or len(expr.args) != 1:
+            return None
+        func = self.expr(expr.func, no_await=True)
+        return V.entered_value(func, self.expr(expr.args[0], no_await=True)) if func else None
 
     def _record_instance(self, name: str, value: V.Value) -> None:
         if self.func is None and self.class_value is None and value and value.startswith(V.EXTENSION_OBJECT):

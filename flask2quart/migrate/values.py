@@ -374,6 +374,15 @@ def loop_bindings(iterable: Value, names: list[str]) -> dict[str, Value]:
     return {}
 
 
+#: Context managers whose ``with ... as x`` binds the object they were given.
+_PASS_THROUGH_CONTEXTS = frozenset({"q:contextlib.closing", "q:contextlib.nullcontext"})
+
+
+def entered_value(func: Value, given: Value) -> Value:
+    """What ``with <func>(<given>) as x`` binds to ``x``: ``closing(rv)`` gives ``rv`` back."""
+    return given if func in _PASS_THROUGH_CONTEXTS and given == TEST_RESPONSE else None
+
+
 def context_manager_is_async(func: Value) -> bool:
     """Is ``with <func>(...)`` an ``async with`` in Quart?"""
     if func and func.startswith("b:"):

@@ -166,7 +166,10 @@ class Rewriter(cst.CSTTransformer):
         elif kind == "WithItem":
             asname = updated_node.asname  # type: ignore[attr-defined]
             value = ctx.value(updated_node.item)  # type: ignore[attr-defined]
-            if asname is not None and isinstance(asname.name, cst.Name) and value in (V.TEST_CLIENT, V.AIOFILE):
+            item = updated_node.item  # type: ignore[attr-defined]
+            if value not in (V.TEST_CLIENT, V.AIOFILE) and isinstance(item, cst.Call) and len(item.args) == 1:
+                value = V.entered_value(ctx.value(item.func), ctx.value(item.args[0].value))  # ``closing(rv)``
+            if asname is not None and isinstance(asname.name, cst.Name) and value in (V.TEST_CLIENT, V.AIOFILE, V.TEST_RESPONSE):
                 ctx.scope.kinds[asname.name.value] = value
         if original_node is not updated_node and kind in ("Name", "Attribute", "Call", "Subscript", "Await", "List", "Tuple", "Set"):
             ctx.set_value(original_node, ctx.value(updated_node))
