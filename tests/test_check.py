@@ -145,34 +145,34 @@ def test_teamboard_routes_figures_and_what_needs_a_human():
 
 # --- Flask-SQLAlchemy -----------------------------------------------------------------------------
 #
-# Every Flask-SQLAlchemy use is reported by rule F2Q321 (flask2quart/migrate/rules/
-# f2q321_flask_sqlalchemy.py): Flask-SQLAlchemy does not work under Quart and has no maintained
-# drop-in, so models and queries are manual work.
+# Flask-SQLAlchemy runs under Quart as it is, through the generated flask_bridge module (rule F2Q327,
+# flask2quart/migrate/rules/f2q327_flask_bridge.py): models and queries are no manual work (F2Q321
+# only says so at the import), but every query stays synchronous, so the routes that query are
+# listed as blocking (database).
 
-SQLALCHEMY_USES = [
-    ("blog/models.py", 8),  # class User(db.Model)
-    ("blog/models.py", 14),  # class Post(db.Model)
+SQLALCHEMY_QUERIES = [
     ("blog/views.py", 12),  # User.query.filter_by(...).first_or_404()
-    ("blog/views.py", 19),  # db.session.add(user)
     ("blog/views.py", 20),  # db.session.commit()
     ("blog/views.py", 26),  # db.get_or_404(Post, post_id)
     ("blog/views.py", 32),  # db.paginate(db.select(Post)...)
 ]
 
 
-def test_flask_sqlalchemy_app_lists_each_model_and_query_use_with_its_code():
+def test_flask_sqlalchemy_app_runs_through_the_bridge_with_its_queries_listed_as_blocking():
     report = check([SQLALCHEMY_APP], CheckOptions(relative_to=SQLALCHEMY_APP))
-    reported = {(f.path, f.line) for f in report.findings if f.code == "F2Q321"}
-    assert [use for use in SQLALCHEMY_USES if use not in reported] == []
-    statuses = {r.route.endpoint: (str(r.status), r.codes) for r in report.routes}
+    ours = {(f.path, f.line, f.code, f.severity.value) for f in report.findings if f.code in ("F2Q321", "F2Q327")}
+    assert ours == {("blog/flask_bridge.py", 1, "F2Q327", "info"), ("blog/models.py", 3, "F2Q321", "info")}
+    blocking = {(call.path, call.line) for route in report.routes for call in route.blocking}
+    assert blocking == set(SQLALCHEMY_QUERIES)
+    statuses = {r.route.endpoint: (str(r.status), r.codes, sorted(r.blocking_kinds)) for r in report.routes}
     assert statuses == {
-        "blog.user_detail": ("manual", ["F2Q321"]),
-        "blog.create_user": ("manual", ["F2Q321"]),
-        "blog.post_detail": ("manual", ["F2Q321"]),
-        "blog.list_posts": ("manual", ["F2Q321"]),
-        "blog.health": ("ready", []),  # touches no database
+        "blog.user_detail": ("blocking", [], ["database"]),
+        "blog.create_user": ("blocking", [], ["database"]),
+        "blog.post_detail": ("blocking", [], ["database"]),
+        "blog.list_posts": ("blocking", [], ["database"]),
+        "blog.health": ("ready", [], []),  # touches no database
     }
-    assert report.figure() == "1/5 routes (20%)"
+    assert report.figure() == "5/5 routes (100%)"
 
 
 # --- the command line -----------------------------------------------------------------------------

@@ -46,7 +46,6 @@ from .f2q208_cli_runner_in_async_tests import CliRunnerInAsyncTests
 from .f2q209_test_client_environ import TestClientEnviron
 from .f2q215_pytest_flask import PytestFlask
 from .f2q210_sync_response_snapshot import SyncResponseSnapshot
-from .f2q211_test_response_stream import TestResponseStream
 from .f2q301_flask_cors import FlaskCors
 from .f2q302_flask_login import FlaskLogin
 from .f2q303_flask_wtf import FlaskWtf
@@ -109,7 +108,6 @@ PYTHON_RULES: tuple[type[Rule], ...] = (
     TestClientEnviron,
     PytestFlask,
     SyncResponseSnapshot,
-    TestResponseStream,
     FlaskCors,
     FlaskLogin,
     FlaskWtf,
@@ -154,4 +152,4 @@ ALL_CODES: dict[str, str] = {
 #: Rules that edit project files (not Python modules).
 PROJECT_RULES = (PytestAsyncioConfig, ProjectDependencies, LaunchCommands, FlaskEnvFiles)
 
-__all__ = ["ALL_CODES", "ENGINE_CODES", "FlaskBridge", "PROJECT_RULES", "PYTHON_RULES", "FlaskEnvFiles", "LaunchCommands", "ProjectDependencies", "PytestAsyncioConfig", "Rule", "SyncHttpClient"]
+__all__ = ["ALL_CODES", "ENGINE_CODES", "PROJECT_RULES", "PYTHON_RULES", "FlaskBridge", "FlaskEnvFiles", "LaunchCommands", "ProjectDependencies", "PytestAsyncioConfig", "Rule", "SyncHttpClient"]

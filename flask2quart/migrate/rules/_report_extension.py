@@ -271,6 +271,22 @@ class ExtensionReport(Rule):
         return self._tables
 
     @property
+    def bridged(self) -> bool:
+        """The extension runs under Quart as it is, through the generated ``flask_bridge`` module
+        (F2Q327): only what still breaks or blocks is reported."""
+        from . import f2q327_flask_bridge as bridge  # the bridge rule reads the analysis too
+
+        return (
+            "F2Q327" in self.ctx.enabled
+            and self.modules <= bridge.BRIDGED
+            and bridge.plan(self.ctx.analysis)[1]
+        )
+
+    def on_loop(self) -> bool:
+        """The use runs on the event loop, in the app (a blocking call in a test harms nothing)."""
+        return not self.ctx.facts.is_test and self.ctx.in_async_function()
+
+    @property
     def active(self) -> bool:
         """Some module of the project imports the extension: else there is nothing to find."""
         if self._active is None:
@@ -307,6 +323,14 @@ class ExtensionReport(Rule):
 
     def _report_import(self, node: cst.CSTNode, module: str, names: tuple[str, ...]) -> None:
         what = f"`{module}`" + (f" ({', '.join(names)})" if names else "")
+        if self.bridged:
+            self.ctx.report(
+                node, self.code,
+                f"{what}: {self.title_of(module)} runs under Quart as it is, through the generated `flask_bridge` "
+                f"module (F2Q327); its calls stay synchronous; {self.see()}",
+                Severity.INFO,
+            )
+            return
         self.ctx.report(
             node, self.code,
             f"{what}: {self.title_of(module)} does not work under Quart: port its uses ({self.uses_reported}) "

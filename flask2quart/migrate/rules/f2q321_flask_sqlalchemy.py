@@ -72,6 +72,8 @@ class FlaskSqlalchemy(ExtensionReport):
     replacement = "SQLAlchemy 2 asyncio (`create_async_engine`, `async_sessionmaker`)"
 
     def describe(self, use: Use) -> Report | None:
+        if self.bridged:
+            return None  # it runs as it is; `check` lists its queries as blocking calls (database)
         if use.kind == "class":
             return self._model_use(use)
         if use.kind == "name":
@@ -173,6 +175,8 @@ class FlaskSqlalchemy(ExtensionReport):
         )
 
     def describe_class(self, node: cst.ClassDef, base: Origin | None, body_uses: list[Use]) -> Report | None:
+        if self.bridged:
+            return None  # models keep Flask-SQLAlchemy's declarative base, table names and query
         name = node.name.value
         declared = [u for u in body_uses if u.kind == "object" and u.attrs[:1] and u.attrs[0] in _SCHEMA]
         columns = sum(1 for u in declared if u.attrs[0] in _COLUMNS)

@@ -53,6 +53,8 @@ class FlaskMigrate(ExtensionReport):
     replacement = "Alembic itself (`alembic upgrade head`)"
 
     def describe(self, use: Use) -> Report | None:
+        if self.bridged:
+            return None  # its commands run under the quart CLI, in Quart's app context (F2Q327)
         if use.kind == "name" and use.member == "Migrate" and use.path[:1] == (CALL,):
             return (
                 f"`{use.spelling}`: Flask-Migrate runs Alembic through Flask's CLI and app context: drop it and "

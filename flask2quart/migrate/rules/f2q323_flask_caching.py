@@ -53,6 +53,8 @@ class FlaskCaching(ExtensionReport):
     replacement = "aiocache (or quart-redis)"
 
     def describe(self, use: Use) -> Report | None:
+        if self.bridged:
+            return self._bridged(use)
         if use.kind == "name" and use.member == "Cache" and use.path[:1] == (CALL,):
             return (
                 f"`{use.spelling}`: Flask-Caching fails under Quart (its backends read Flask's `current_app`) and "
@@ -94,6 +96,20 @@ class FlaskCaching(ExtensionReport):
                 Severity.WARNING,
             )
         return (f"{text}: no aiocache counterpart", Severity.WARNING)
+
+
+    def _bridged(self, use: Use) -> Report | None:
+        """Under the bridge the cache's calls work; its decorators do not wrap async functions."""
+        method = use.attrs[0] if use.kind == "object" and use.attrs else None
+        if method not in ("cached", "memoize") or not use.decorator:
+            return None
+        return (
+            f"`{use.spelling}`: Flask-Caching's wrapper is synchronous: on an `async def` it would store the "
+            "coroutine, not the result (Quart's views are async): keep the view undecorated and cache by "
+            f"hand, `cache.get(key)` / `cache.set(key, value, timeout={_ttl(use.call_after(method))})` (the "
+            "cache itself works under Quart through `flask_bridge`)",
+            Severity.ERROR,
+        )
 
 
 def _ttl(call: cst.Call | None) -> str:

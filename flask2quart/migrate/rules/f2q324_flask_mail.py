@@ -56,6 +56,17 @@ class FlaskMail(ExtensionReport):
 
     def describe(self, use: Use) -> Report | None:
         text = f"`{use.spelling}`"
+        if self.bridged:
+            sends = use.kind == "object" and use.attrs[:1] in (("send",), ("send_message",), ("connect",))
+            if not (sends and self.on_loop()):
+                return None
+            return (
+                f"{text}: a blocking SMTP exchange on the event loop (Flask-Mail stays synchronous under Quart, "
+                "through `flask_bridge`): every request waits while it runs; send in a worker thread, "
+                "`await run_sync(mail.send)(msg)` (quart.utils), or in the background, "
+                "`app.add_background_task(...)`",
+                Severity.WARNING,
+            )
         if use.kind == "name":
             if use.member == "Mail" and use.path[:1] == (CALL,):
                 return (

@@ -51,7 +51,8 @@ _COMMENT = "# noqa: F401  (F2Q327: Flask extensions run on Quart's context; impo
 
 def bridged_imports(facts: A.ModuleFacts) -> list[str]:
     """The bridged extension modules ``facts`` imports (top-level names, in order)."""
-    found = [target.partition(":")[0].split(".")[0] for target in facts.imports.values()]
+    targets = [*facts.imports.values(), *(t for f in facts.functions.values() for t in f.local_imports.values())]
+    found = [target.partition(":")[0].split(".")[0] for target in targets]
     return list(dict.fromkeys(name for name in found if name in BRIDGED))
 
 
@@ -128,13 +129,14 @@ class FlaskBridge(Rule):
         if not self._needed or self._imports_bridge():
             return updated
         index = next((i for i, s in enumerate(updated.body) if _imports_bridged(s)), None)
+        before_import = index is not None
         if index is None:  # only imported inside functions: after the module's leading imports
             index = next((i for i, s in enumerate(updated.body) if not _is_import_or_docstring(s)), len(updated.body))
         self.changed()
         statement = cst.parse_statement(f"{self._import_text()}  {_COMMENT}\n")
         before = updated.body[index] if index < len(updated.body) else None
         body = list(updated.body)
-        if before is not None:
+        if before is not None and before_import:
             # the blank lines and comments above the extension's import stay above both
             statement = statement.with_changes(leading_lines=before.leading_lines)
             body[index] = before.with_changes(leading_lines=[])
