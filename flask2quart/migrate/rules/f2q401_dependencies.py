@@ -72,11 +72,12 @@ _TARGET_EXTRAS = {
     "python-socketio": {"client", "asyncio-client"},
 }
 #: Flask extensions a person must port, and what to port them to.
+#: Flask extensions the port keeps: they run under Quart through the generated ``flask_bridge``
+#: module (F2Q327), so their requirement stays (said once, INFO).
+BRIDGED = frozenset(
+    {"flask-sqlalchemy", "flask-migrate", "flask-caching", "flask-mail", "flask-talisman", "flask-principal"}
+)
 NO_MECHANICAL_PORT = {
-    "flask-sqlalchemy": "SQLAlchemy's asyncio extension (sqlalchemy[asyncio]) or quart-db",
-    "flask-migrate": "alembic (`flask db upgrade` -> `alembic upgrade head`)",
-    "flask-caching": "aiocache",
-    "flask-mail": "aiosmtplib",
     "flask-restx": "quart-schema",
     "flasgger": "quart-schema",
     "flask-restful": "quart-schema",
@@ -191,6 +192,15 @@ def _change(text: str, options: Options, present: set[str]) -> _Change | None:
             None,
             note=(Severity.INFO, "removed pytest-flask: its plugin drives Flask; the fixtures it gave are "
                   "written into the tests for Quart (F2Q215)"),
+        )
+    if name in BRIDGED:
+        return _Change(
+            text,
+            note=(
+                Severity.INFO,
+                f"kept {match.group('name')}: the port runs it under Quart through the generated flask_bridge "
+                "module (F2Q327)",
+            ),
         )
     if name in NO_MECHANICAL_PORT:
         return _Change(
