@@ -1,3 +1,9 @@
+import asyncio
+import textwrap
+
+import pytest
+
+from flask2quart.migrate.rules.f2q202_test_client_arguments import HEADERS_SOURCE
 from tests.helpers import check_noop, check_transformed, codes, run_rewrite
 
 
@@ -285,3 +291,76 @@ def test_content_type_merges_into_a_headers_literal():
         """,
         path="tests/test_json.py",
     )
+
+
+def test_content_type_beside_pairs_or_a_variable_and_absolute_urls():
+    source = """\
+        def test_more(client, extra_headers):
+            client.post("/j", data="{}", content_type="application/json", headers=[("X-A", "1")])
+            client.post("/j", data="{}", headers=(("X-A", "1"),), content_type="application/json")
+            client.post("/j", data="{}", headers=extra_headers, content_type="application/json")
+            client.get("https://example.com/x?a=1")
+            client.get("http://localhost/plain")
+            client.get("http://api.example.com/x", headers={"X-A": "1"})
+        """
+    output, findings, _ = run_rewrite(textwrap.dedent(source), path="tests/test_more.py")
+    assert output == HEADERS_SOURCE + "\n\n" + textwrap.dedent(
+        """\
+        async def test_more(client, extra_headers):
+            await client.post("/j", data="{}", headers=[("X-A", "1"), ("Content-Type", "application/json")])
+            await client.post("/j", data="{}", headers=(("X-A", "1"), ("Content-Type", "application/json")))
+            await client.post("/j", data="{}", headers=_f2q_headers(extra_headers, {"Content-Type": "application/json"}))
+            await client.get("/x?a=1", scheme="https", headers={"Host": "example.com"})
+            await client.get("http://localhost/plain")
+            await client.get("/x", headers={"X-A": "1", "Host": "api.example.com"})
+        """
+    )
+    assert findings == []
+
+
+TESTS = '''\
+from app import app
+
+
+def answers():
+    client = app.test_client()
+    out = []
+    out.append(client.post("/echo", data="{}", content_type="application/json", headers=[("X-A", "1")]).get_json())
+    out.append(client.post("/echo", data="{}", headers=(("X-A", "2"),), content_type="text/csv").get_json())
+    pairs = [("X-A", "3"), ("Content-Type", "text/plain")]
+    out.append(client.post("/echo", data="x", headers=pairs, content_type="application/json").get_json())
+    out.append(client.get("https://example.com/echo?a=1").get_json())
+    out.append(client.get("http://api.example.com:8080/echo", headers={"X-A": "4"}).get_json())
+    out.append(client.get("http://localhost/echo").get_json())
+    return out
+'''
+
+ECHO_APP = '''\
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/echo", methods=["GET", "POST"])
+def echo():
+    return {"ct": request.content_type, "a": request.headers.get("X-A"), "url": request.url,
+            "host": request.host, "scheme": request.scheme, "args": request.args.to_dict()}
+'''
+
+
+def test_headers_and_urls_reach_the_app_as_under_flask():
+    pytest.importorskip("quart")
+    flask_side = {"__name__": "flask_side"}
+    exec(compile(ECHO_APP, "app.py", "exec"), flask_side)
+    namespace = {"app": flask_side["app"]}
+    exec(compile(TESTS.replace("from app import app\n", ""), "t.py", "exec"), namespace)
+    expected = namespace["answers"]()
+    assert expected[0]["ct"] == "application/json" and expected[3]["host"] == "example.com"
+
+    output, findings, files = run_rewrite(TESTS, path="tests/test_echo.py", files={"app.py": ECHO_APP})
+    assert findings == [] and "content_type=\"" not in output, output
+    quart_side = {"__name__": "quart_side"}
+    exec(compile(files["app.py"], "app.py", "exec"), quart_side)
+    ported = {"app": quart_side["app"]}
+    exec(compile(output.replace("from app import app\n", ""), "t.py", "exec"), ported)
+    assert asyncio.run(ported["answers"]()) == expected

@@ -4,8 +4,11 @@ Quart's test client takes form fields as ``form={...}`` and uploads as
 ``files={"f": FileStorage(stream, filename=...)}``; its ``data=`` accepts only ``str``/``bytes`` and
 **silently drops a dict** (reference §1.6). ``data={...}`` is split into ``form=`` and ``files=``,
 with literal ``None`` values dropped as Werkzeug drops them (porting notes T5). Quart has no
-``content_type=``: a form content type is implied, any other moves into ``headers``. A ``data=``
-that is not a literal is reported, since it may be a dict.
+``content_type=``: a form content type is implied, any other is set in ``headers`` (a dict, a list
+or tuple of pairs, or, for any other value, a copy made by a generated ``_f2q_headers``). Any
+non-literal ``data=`` goes through a generated ``_f2q_form_files`` that encodes it as Werkzeug's
+``EnvironBuilder`` does. Quart's client ignores the scheme and host of an absolute URL
+(``client.get("https://example.com/x")``): they become ``scheme="https"`` and a ``Host`` header.
 
 Docs: https://quart.palletsprojects.com/en/latest/reference/source/quart.testing.html
 """
@@ -13,6 +16,7 @@ Docs: https://quart.palletsprojects.com/en/latest/reference/source/quart.testing
 from __future__ import annotations
 
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 import libcst as cst
 
@@ -67,6 +71,19 @@ def _f2q_form_files(data):
         return {"form": Fields((k, v if isinstance(v, str) else str(v)) for k, v in form if v is not None)}
     return {"form": Fields((k, v if isinstance(v, str) else str(v)) for k, v in form), "files": files}
 '''
+HEADERS_HELPER = "_f2q_headers"
+HEADERS_SOURCE = '''
+
+def _f2q_headers(headers, extra):
+    """Test-client headers (a dict, pairs, a Headers object) with `extra` set over them, as
+    Werkzeug's `content_type=` and the host of an absolute URL are (added by flask2quart, F2Q202)."""
+    from werkzeug.datastructures import Headers
+
+    headers = Headers(headers)
+    for name, value in extra.items():
+        headers[name] = value
+    return headers
+'''
 _UNSUPPORTED = ("environ_base", "environ_overrides", "base_url", "buffered")
 _SPACE = cst.SimpleWhitespace(" ")
 _NO_SPACE = cst.SimpleWhitespace("")
@@ -104,12 +121,26 @@ class TestClientArguments(Rule):
             and isinstance(content_type.value, cst.SimpleString)
             and str(content_type.value.evaluated_value).startswith(_FORM_TYPES)
         )
-        headers = by_name.get("headers")
+        extra: list[tuple[str, cst.BaseExpression]] = []  # headers to add, in order
+        if content_type is not None and not form_typed:
+            extra.append(("Content-Type", content_type.value))
         args: list[cst.Arg] = []
         touched = False
-        for arg in updated.args:
+        for index, arg in enumerate(updated.args):
             keyword = arg.keyword.value if arg.keyword is not None else None
-            if keyword == "data" and isinstance(arg.value, cst.Dict):
+            if (index == 0 and keyword is None) or keyword == "path":
+                url = _absolute_url(arg.value)
+                if url is not None:
+                    path, scheme, host = url
+                    arg = arg.with_changes(value=_literal(path))
+                    if scheme != "http":
+                        args.append(arg.with_changes(comma=cst.Comma(whitespace_after=_SPACE)))
+                        arg = _kwarg("scheme", _literal(scheme))
+                    if host != "localhost":
+                        extra.append(("Host", _literal(host)))
+                    touched = True
+                args.append(arg)
+            elif keyword == "data" and isinstance(arg.value, cst.Dict):
                 args.extend(self._form_and_files(arg, original))
                 touched = True
             elif keyword == "data" and not isinstance(
@@ -122,27 +153,16 @@ class TestClientArguments(Rule):
                 args.append(arg.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT, star="**", value=call))
                 touched = True
             elif keyword == "content_type":
-                if form_typed:
-                    touched = True  # Quart sets the form content type itself
-                elif headers is None:
-                    header = cst.Dict([cst.DictElement(cst.SimpleString('"Content-Type"'), arg.value)])
-                    args.append(arg.with_changes(keyword=cst.Name("headers"), value=header))
-                    touched = True
-                elif isinstance(headers.value, cst.Dict):
-                    touched = True  # merged into the headers literal below
-                else:
-                    self.ctx.report(
-                        original, self.code, "Quart's test client has no `content_type=`: add it to "
-                        "`headers`", Severity.ERROR,
-                    )
-                    args.append(arg)
-            elif keyword == "headers" and content_type is not None and not form_typed and isinstance(arg.value, cst.Dict):
-                element = cst.DictElement(cst.SimpleString('"Content-Type"'), content_type.value)
-                args.append(arg.with_changes(value=arg.value.with_changes(elements=_append(arg.value.elements, element))))
+                touched = True  # a form content type Quart sets itself; any other goes into the headers
+            elif keyword == "headers":
+                args.append(self._headers(arg, extra))  # the absolute URL's host is known by now
+                touched |= bool(extra)
             else:
                 if keyword in _UNSUPPORTED:
                     self.ctx.report(original, self.code, f"Quart's test client has no `{keyword}=`", Severity.ERROR)
                 args.append(arg)
+        if "headers" not in by_name and extra:
+            args.append(self._headers(None, extra))
         if not touched:
             return updated
         self.changed()
@@ -159,6 +179,35 @@ class TestClientArguments(Rule):
         self.ctx.set_value(result, self.ctx.value(updated))
         self.ctx.set_step(result, self.ctx.step(updated))
         return result
+
+    def _headers(self, headers: cst.Arg | None, extra: list[tuple[str, cst.BaseExpression]]) -> cst.Arg:
+        """``headers=`` with ``extra`` set on top (they win, as Werkzeug's ``content_type=`` does)."""
+        if headers is None:
+            elements = [cst.DictElement(_literal(name), value) for name, value in extra]
+            return _kwarg("headers", cst.Dict(_fix_commas(elements)))  # type: ignore[arg-type]
+        value = headers.value
+        if not extra:
+            return headers
+        if isinstance(value, cst.Dict):
+            elements = list(value.elements)
+            for name, extra_value in extra:
+                elements = _append(elements, cst.DictElement(_literal(name), extra_value))
+            return headers.with_changes(value=value.with_changes(elements=elements))
+        if isinstance(value, (cst.List, cst.Tuple)) and all(isinstance(e, cst.Element) for e in value.elements):
+            items = list(value.elements)
+            for name, extra_value in extra:
+                pair = cst.Tuple([cst.Element(_literal(name), comma=cst.Comma(whitespace_after=_SPACE)),
+                                  cst.Element(extra_value)])
+                if items:
+                    items[-1] = items[-1].with_changes(comma=cst.Comma(whitespace_after=_SPACE))
+                items.append(cst.Element(pair))
+            return headers.with_changes(value=value.with_changes(elements=items))
+        # a variable, a Headers object...: set them on a copy when the test runs
+        self.ctx.add_helper(HEADERS_HELPER, HEADERS_SOURCE)
+        mapping = cst.Dict(_fix_commas([cst.DictElement(_literal(n), v) for n, v in extra]))  # type: ignore[arg-type]
+        call = cst.Call(func=cst.Name(HEADERS_HELPER), args=[
+            cst.Arg(value, comma=cst.Comma(whitespace_after=_SPACE)), cst.Arg(mapping)])
+        return headers.with_changes(value=call)
 
     def _form_and_files(self, arg: cst.Arg, call: cst.Call) -> list[cst.Arg]:
         """``data={...}`` -> ``form={...}`` and/or ``files={...}``, in the old argument's place."""
@@ -204,6 +253,26 @@ class TestClientArguments(Rule):
             args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=_SPACE))
             args.append(_kwarg("content_type", rest[0]))
         return cst.Call(func=cst.Name(name), args=args)
+
+
+def _literal(text: str) -> cst.SimpleString:
+    """A double-quoted string literal, as the code around it is usually written."""
+    return cst.SimpleString('"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"')
+
+
+def _absolute_url(value: cst.BaseExpression) -> tuple[str, str, str] | None:
+    """``"https://example.com/x?a=1"`` -> ``("/x?a=1", "https", "example.com")``; ``None`` for a
+    relative path, ``http://localhost`` (what Quart's test client assumes) or a computed URL."""
+    if not isinstance(value, cst.SimpleString):
+        return None
+    text = value.evaluated_value
+    if not isinstance(text, str):
+        return None
+    url = urlsplit(text)
+    if url.scheme not in ("http", "https") or not url.netloc or (url.scheme, url.netloc) == ("http", "localhost"):
+        return None
+    path = (url.path or "/") + (f"?{url.query}" if url.query else "")
+    return path, url.scheme, url.netloc
 
 
 def _keep_layout(
