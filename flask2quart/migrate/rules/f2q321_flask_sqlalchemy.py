@@ -1,4 +1,8 @@
-"""F2Q321: every Flask-SQLAlchemy use is reported with its SQLAlchemy 2 asyncio replacement.
+"""F2Q321: Flask-SQLAlchemy is kept through the bridge; without it, every use is reported.
+
+With F2Q327 (the default) Flask-SQLAlchemy runs under Quart through the generated
+``flask_bridge`` module: this rule only notes each import (INFO), and ``check`` lists the
+queries as blocking calls (database). Without F2Q327, the report-only mode below applies.
 
 Flask-SQLAlchemy fails under Quart ("Working outside of application context": its session and
 ``Model.query`` live in Flask's app context), and quart-sqlalchemy pins ``quart<0.20``, so it

@@ -1,4 +1,8 @@
-"""F2Q322: every Flask-Migrate use is reported: run Alembic directly.
+"""F2Q322: Flask-Migrate is kept through the bridge; without it, every use is reported.
+
+With F2Q327 (the default) Flask-Migrate runs under Quart through the generated ``flask_bridge``
+module, its ``db`` commands under the ``quart`` CLI: this rule only notes each import (INFO).
+Without F2Q327, the report-only mode below applies (run Alembic directly).
 
 Flask-Migrate is a thin layer that runs Alembic through Flask's CLI (``flask db upgrade``) inside a
 Flask app context, with the metadata of Flask-SQLAlchemy's ``db``; neither exists once the app runs

@@ -1,4 +1,9 @@
-"""F2Q323: every Flask-Caching use is reported with its aiocache replacement.
+"""F2Q323: Flask-Caching is kept through the bridge, its view decorators reported.
+
+With F2Q327 (the default) the cache runs under Quart through the generated ``flask_bridge``
+module (``cache.get``/``set``... work): only ``@cache.cached``/``@cache.memoize`` are reported
+(ERROR: a sync wrapper around an async function stores the coroutine). Without F2Q327, the
+report-only mode below applies.
 
 Flask-Caching fails under Quart: ``@cache.cached``/``@cache.memoize`` wrap the view in a sync
 function that reads Flask's ``request`` ("Working outside of request context") and would get the

@@ -1,4 +1,9 @@
-"""F2Q324: every Flask-Mail use is reported with its aiosmtplib replacement.
+"""F2Q324: Flask-Mail is kept through the bridge, its sends on the event loop reported.
+
+With F2Q327 (the default) Flask-Mail runs under Quart through the generated ``flask_bridge``
+module: only ``mail.send``/``send_message``/``connect`` in async code are reported (WARNING: a
+blocking SMTP exchange on the event loop; ``await run_sync(mail.send)(msg)``). Without F2Q327,
+the report-only mode below applies.
 
 Flask-Mail fails under Quart (``mail.send`` reads Flask's ``current_app``: "Working outside of
 application context", verified with Flask-Mail 0.10.0 on Quart 0.23.1), and even where it ran it

@@ -22,7 +22,8 @@ send block the event loop while they run): F2Q321 and F2Q324 list them.
 A ``flask_bridge.py`` that flask2quart did not write is left alone (an ERROR says so, and no
 module imports it).
 
-Docs: docs/extensions.md#the-flask-context-bridge
+Docs: https://flask.palletsprojects.com/en/stable/appcontext/ (the context the extensions read);
+recipe: docs/extensions.md#the-flask-context-bridge
 """
 
 from __future__ import annotations
