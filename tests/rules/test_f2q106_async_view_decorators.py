@@ -1,4 +1,9 @@
-from tests.helpers import check_noop, check_transformed
+import asyncio
+import textwrap
+
+import pytest
+
+from tests.helpers import check_noop, check_transformed, run_rewrite
 
 AUTH = """\
 import functools
@@ -332,51 +337,102 @@ def test_class_based_view_decorator_is_reported():
     assert [(f.code, f.line) for f in findings] == [("F2Q106", 15)]
 
 
-def test_a_decorator_from_elsewhere_on_a_function_made_async_is_reported():
+def test_a_decorator_from_elsewhere_on_a_function_made_async_is_wrapped_and_reported():
     """``@db.atomic()`` (a library's object) and ``@cachetools.cached(...)`` wrap the function
-    synchronously: once it is async they get a coroutine they never run (or cache it)."""
-    findings = check_transformed(
-        """\
-        import cachetools
-        from flask import Flask, request
+    synchronously: once it is async they go through the generated helper, which enters a context
+    manager around each awaited call and applies anything else as it was."""
+    output, findings, _ = run_rewrite(
+        textwrap.dedent(
+            """\
+            import cachetools
+            from flask import Flask, request
 
-        from peeweeish import db
+            from peeweeish import db
 
-        app = Flask(__name__)
-
-
-        @app.route("/create", methods=["POST"])
-        @db.atomic()
-        def create():
-            return request.form["name"]
+            app = Flask(__name__)
 
 
-        @cachetools.cached(cache={})
-        def rates():
-            return request.form["base"]
-        """,
-        """\
-        import cachetools
-        from quart import Quart, request
-
-        from peeweeish import db
-
-        app = Quart(__name__)
+            @app.route("/create", methods=["POST"])
+            @db.atomic()
+            def create():
+                return request.form["name"]
 
 
-        @app.route("/create", methods=["POST"])
-        @db.atomic()
-        async def create():
-            return (await request.form)["name"]
-
-
-        @cachetools.cached(cache={})
-        async def rates():
-            return (await request.form)["base"]
-        """,
+            @cachetools.cached(cache={})
+            def rates():
+                return request.form["base"]
+            """
+        )
     )
+    assert "@app.route(\"/create\", methods=[\"POST\"])\n@_f2q_async_aware(db.atomic())\nasync def create():" in output
+    assert "@_f2q_async_aware(cachetools.cached(cache={}))\nasync def rates():" in output
+    assert "def _f2q_async_aware(decorator):" in output
     reported = sorted((f.line, f.code) for f in findings if f.code == "F2Q106")
     assert reported == [(10, "F2Q106"), (15, "F2Q106")]
+
+
+ORM = '''\
+import contextlib
+
+log = []
+
+
+class Atomic(contextlib.ContextDecorator):
+    def __enter__(self):
+        log.append("begin")
+
+    def __exit__(self, *exc):
+        log.append("commit" if exc[0] is None else "rollback")
+
+
+class Db:
+    def atomic(self):
+        return Atomic()
+
+
+db = Db()
+'''
+
+APP = '''\
+from flask import Flask, request
+
+from orm import db, log
+
+app = Flask(__name__)
+
+
+@app.route("/create", methods=["POST"])
+@db.atomic()
+def create():
+    log.append(request.form["name"])
+    return "ok"
+'''
+
+
+def test_a_context_manager_decorator_is_entered_around_the_awaited_view(tmp_path, monkeypatch):
+    """The same request through Flask (original) and Quart (port): the transaction is entered and
+    left around the view's work, as before."""
+    pytest.importorskip("quart")
+    _, _, files = run_rewrite(APP, path="app.py", files={"orm.py": ORM})
+    (tmp_path / "orm.py").write_text(ORM)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import orm
+
+    namespace: dict = {"__name__": "flask_side"}
+    exec(compile(APP, "app.py", "exec"), namespace)
+    namespace["app"].test_client().post("/create", data={"name": "ada"})
+    expected = list(orm.log)
+    assert expected == ["begin", "ada", "commit"]
+    orm.log.clear()
+    ported: dict = {"__name__": "quart_side"}
+    exec(compile(files["app.py"], "app.py", "exec"), ported)
+
+    async def post():
+        response = await ported["app"].test_client().post("/create", form={"name": "ada"})
+        return response.status_code
+
+    assert asyncio.run(post()) == 200
+    assert orm.log == expected
 
 
 def test_decorators_that_do_not_wrap_or_handle_coroutines_are_not_reported():

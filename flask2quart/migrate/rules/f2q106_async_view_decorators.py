@@ -6,8 +6,10 @@ A sync ``functools.wraps`` wrapper around an async view returns a coroutine obje
 ``await current_app.ensure_async(view)(...)``, which works whether the view is sync or async
 (porting notes A5). A class used as a view decorator is reported, and so is a decorator from
 outside the project, Flask and its extensions (``@db.atomic()`` of peewee, ``@celery.task``) on a
-function of the app that becomes async: such a wrapper calls it synchronously and gets a coroutine
-it never runs.
+function of the app that becomes async: a sync wrapper would call it and get a coroutine it never
+runs. Such a decorator goes through a generated ``_f2q_async_aware``: one that is also a context
+manager (``@db.atomic()``, any ``contextlib.ContextDecorator``) is then entered around each awaited
+call, as it wrapped each call before; any other is applied as it was.
 
 Docs: https://quart.palletsprojects.com/en/latest/how_to_guides/quart_extensions.html
 """
@@ -36,6 +38,30 @@ _REGISTRARS = (
 )
 
 
+ASYNC_AWARE_HELPER = "_f2q_async_aware"
+ASYNC_AWARE_SOURCE = '''
+
+def _f2q_async_aware(decorator):
+    """A library's decorator on a function that became async: one that is also a context manager
+    (`@db.atomic()`, a `contextlib.ContextDecorator`) is entered around each awaited call, as it
+    wrapped each call before; any other is applied as it was (added by flask2quart, F2Q106)."""
+    import functools
+
+    if not (hasattr(decorator, "__enter__") and hasattr(decorator, "__exit__")):
+        return decorator
+
+    def apply(func):
+        @functools.wraps(func)
+        async def entered(*args, **kwargs):
+            with getattr(decorator, "_recreate_cm", lambda: decorator)():
+                return await func(*args, **kwargs)
+
+        return entered
+
+    return apply
+'''
+
+
 class AsyncViewDecorators(Rule):
     code = "F2Q106"
     name = "async-view-decorators"
@@ -45,15 +71,22 @@ class AsyncViewDecorators(Rule):
         """A class used as a view decorator has its wrapper in ``__call__``: not rewritten, reported."""
         scope = self.ctx.scope
         if scope.becomes_async and not scope.already_async and not self.ctx.in_tests:
-            for decorator in original.decorators:
+            decorators = list(updated.decorators)
+            for index, decorator in enumerate(original.decorators):
                 name = self._foreign(decorator.decorator)
-                if name:
-                    self.ctx.report(
-                        decorator, self.code, f"`@{name}` is neither the project's nor Flask's, and "
-                        f"`{scope.qualname}` became async: a sync wrapper would call it without awaiting "
-                        "(the coroutine never runs); use an async-aware form or apply it inside the "
-                        "function", Severity.ERROR,
-                    )
+                if not name:
+                    continue
+                self.ctx.report(
+                    decorator, self.code, f"`@{name}` is neither the project's nor Flask's, and "
+                    f"`{scope.qualname}` became async: it is now entered around each awaited call when "
+                    "it is a context manager (`@db.atomic()`); any other sync wrapper calls it without "
+                    "awaiting (the coroutine never runs): use an async-aware form",
+                )
+                self.ctx.add_helper(ASYNC_AWARE_HELPER, ASYNC_AWARE_SOURCE)
+                wrapped = cst.Call(cst.Name(ASYNC_AWARE_HELPER), args=[cst.Arg(decorators[index].decorator)])
+                decorators[index] = decorators[index].with_changes(decorator=wrapped)
+                self.changed()
+            updated = updated.with_changes(decorators=decorators)
         if self.ctx.scope.role is not Role.VIEW:
             return updated
         for decorator in original.decorators:
