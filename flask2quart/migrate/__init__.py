@@ -517,7 +517,8 @@ def _config_edits(
                 project_root(root), async_tests=async_here, current=current, server_moved=launch.moved > 0,
                 gunicorn_left=launch.gunicorn_left > 0, add_aiohttp=aiohttp,
             )
-            result.project_findings.extend(found)
+            # two PATHs of one project (``rewrite pkg tests``) plan its files twice: say it once
+            result.project_findings.extend(f for f in found if f not in result.project_findings)
             for edit in planned:
                 key = edit.path.resolve()
                 earlier = edits.get(key)
