@@ -84,7 +84,8 @@ def test_helper_calling_the_client_becomes_async_and_is_awaited():
     )
 
 
-def test_response_request_and_history_are_reported():
+def test_response_request_and_history_are_reported_without_f2q129():
+    """F2Q129 gives them (tests/rules/test_f2q129_test_response_request.py); without it, reported."""
     findings = check_transformed(
         """\
         def test_redirect(client):
@@ -99,6 +100,7 @@ def test_response_request_and_history_are_reported():
             assert len(rv.history) == 1
         """,
         path="tests/test_redirect.py",
+        select=("F2Q103", "F2Q201"),
     )
     assert codes(findings) == ["F2Q201", "F2Q201"]
     assert [f.line for f in findings] == [3, 4]

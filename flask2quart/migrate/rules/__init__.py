@@ -35,6 +35,7 @@ from .f2q125_file_wrapper import FileWrapper
 from .f2q126_http_exception_response import HttpExceptionResponse
 from .f2q127_optional_flask_imports import OptionalFlaskImports
 from .f2q128_dev_server import DevServer
+from .f2q129_test_response_request import TestResponseRequest
 from .f2q201_await_test_client import AwaitTestClient
 from .f2q202_test_client_arguments import TestClientArguments
 from .f2q203_cookie_arguments import CookieArguments
@@ -95,6 +96,7 @@ PYTHON_RULES: tuple[type[Rule], ...] = (
     HttpExceptionResponse,
     OptionalFlaskImports,
     DevServer,
+    TestResponseRequest,
     RequestEnviron,
     WsgiMiddleware,
     LocationIri,

@@ -1,0 +1,139 @@
+"""F2Q129: test responses that carry their request and their redirect history.
+
+Flask's test responses know the request that produced them (``response.request.path`` says where
+``follow_redirects=True`` ended up) and, after following redirects, the responses on the way
+(``response.history``). Quart's have neither (``AttributeError``), and Quart's client follows a
+redirect keeping the method and body that Werkzeug drops for 301/302/303. A test-client request
+whose response has ``.request`` or ``.history`` read goes through a generated
+``_f2q_open``: it sends the request through Quart's client, follows redirects as Werkzeug does
+(307/308 keep method and body, the others become a ``GET`` without one, the query string is the
+``Location``'s), and sets ``response.request`` (a Werkzeug ``Request`` for the URL, method and
+headers sent) and ``response.history``.
+
+Docs: https://flask.palletsprojects.com/en/stable/testing/#following-redirects
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from ...findings import Severity
+from .. import flask_api
+from .. import values as V
+from .base import Rule
+from .f2q201_await_test_client import MISSING
+
+HELPER = "_f2q_open"
+HELPER_SOURCE = '''
+
+async def _f2q_open(request, path="/", *, follow_redirects=False, **kwargs):
+    """A test-client request as Flask's client makes it: the response carries the request that made
+    it (`response.request`) and the responses of the redirects followed (`response.history`),
+    followed as Werkzeug does (added by flask2quart, F2Q129)."""
+    from urllib.parse import urlsplit
+
+    from werkzeug.test import EnvironBuilder
+
+    client = request.__self__
+    method = kwargs.pop("method", None) or ("GET" if request.__name__ == "open" else request.__name__.upper())
+    history = []
+    while True:
+        response = await client.open(path, method=method, **kwargs)
+        url = urlsplit(path)
+        response.request = EnvironBuilder(
+            path=url.path or "/", method=method, query_string=url.query or kwargs.get("query_string"),
+            headers=kwargs.get("headers"), base_url=f"{kwargs.get('scheme', 'http')}://localhost",
+        ).get_request()
+        if not follow_redirects or response.status_code not in (301, 302, 303, 305, 307, 308):
+            break
+        history.append(response)
+        location = urlsplit(response.location)  # as Werkzeug reads it: its path, from the root
+        path = "/" + location.path.lstrip("/") + ("?" + location.query if location.query else "")
+        kwargs.pop("query_string", None)
+        if response.status_code not in (307, 308) and method != "HEAD":
+            method = "GET"
+            for body in ("data", "form", "files", "json"):
+                kwargs.pop(body, None)
+    response.history = tuple(history)
+    return response
+'''
+
+_READS = frozenset({"request", "history"})
+
+
+class _Bases(cst.CSTVisitor):
+    """Names (and call nodes) whose ``.request``/``.history`` the module reads, and the names it
+    assigns a call's result to."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+        self.calls: set[int] = set()
+        self.assigned: set[str] = set()
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if node.attr.value not in _READS:
+            return
+        base = node.value.expression if isinstance(node.value, cst.Await) else node.value
+        if isinstance(base, cst.Name):
+            self.names.add(base.value)
+        elif isinstance(base, cst.Call):
+            self.calls.add(id(base))
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        value = node.value.expression if isinstance(node.value, cst.Await) else node.value
+        if isinstance(value, cst.Call):
+            self.assigned.update(t.target.value for t in node.targets if isinstance(t.target, cst.Name))
+
+
+class TestResponseRequest(Rule):
+    code = "F2Q129"
+    name = "test-response-request"
+    priority = 45  # after the arguments are rewritten (F2Q202, F2Q209), before the call is awaited
+
+    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx)
+        self._bases = _Bases()
+        self._calls: set[int] = set()
+        self._all = False  # a response handed around (a parameter) is read: every request is wrapped
+
+    def visit_Module(self, node: cst.Module) -> None:
+        if self.ctx.in_tests or self.ctx.facts.is_test:
+            node.visit(self._bases)
+            self._calls = set(self._bases.calls)
+            self._all = bool(self._bases.names - self._bases.assigned)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        value = node.value.expression if isinstance(node.value, cst.Await) else node.value
+        if isinstance(value, cst.Call) and any(
+            isinstance(t.target, cst.Name) and t.target.value in self._bases.names for t in node.targets
+        ):
+            self._calls.add(id(value))
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.Attribute:
+        if updated.attr.value not in _READS or self.ctx.value(updated.value) != V.TEST_RESPONSE:
+            return updated
+        scope = self.ctx.function_scope()
+        base = updated.value
+        if (
+            isinstance(base, cst.Name)
+            and scope is not None
+            and base.value in scope.params
+            and base.value in self.ctx.analysis.fixture_names
+        ):  # a fixture's response, made elsewhere: Quart's has no such attribute
+            self.ctx.report(original, self.code, MISSING[updated.attr.value], Severity.ERROR)
+        return updated
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        if id(original) not in self._calls and not self._all:
+            return updated
+        func = self.ctx.value(updated.func)
+        if not func or not func.startswith(f"b:{V.TEST_CLIENT}|") or func.rpartition("|")[2] not in flask_api.CLIENT_METHODS:
+            return updated
+        if any(a.star for a in updated.args) or len([a for a in updated.args if a.keyword is None]) > 1:
+            return updated
+        self.ctx.add_helper(HELPER, HELPER_SOURCE)
+        self.changed()
+        comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        return updated.with_changes(
+            func=cst.Name(HELPER), args=[cst.Arg(updated.func, comma=comma if updated.args else cst.MaybeSentinel.DEFAULT), *updated.args]
+        )
