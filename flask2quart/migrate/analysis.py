@@ -303,6 +303,8 @@ class _FunctionScanner:
             if node.attr in inherited and not isinstance(node.ctx, ast.Store):
                 return inherited[node.attr]
             step = V.attribute_step(base, node.attr, in_tests=self.in_tests)
+            if (base is None or base.startswith("k:obj:")) and node.attr in self.module.inputs.duck:
+                return self.module.inputs.duck[node.attr]  # ``ext.jinja_env``: a property of the project
             if step.awaits and not awaited and not isinstance(node.ctx, ast.Store):
                 self.mark_await(no_await)
             self._note_body_read(node, base)
@@ -717,6 +719,10 @@ class _FunctionScanner:
         facts.role = self._role(node, decorator_values, facts)
         facts.sync_required = any(
             _is_sync_decorator(dec, value) for dec, value in zip(node.decorator_list, decorator_values, strict=True)
+        )
+        facts.is_property = self.class_value is not None and any(
+            (isinstance(dec, ast.Name) and dec.id in _PROPERTY_MAKERS) or value == "q:functools.cached_property"
+            for dec, value in zip(node.decorator_list, decorator_values, strict=True)
         )
         for dec, value in zip(node.decorator_list, decorator_values, strict=True):
             # ``@api_endpoint def get_x()``: the decorator is called with the function
@@ -1195,7 +1201,22 @@ def _decide_once(summaries: Iterable[ModuleFacts], module_names: set[str]) -> Pr
         extension_objects=objects,
         snapshot_params=snapshots,
         class_patches=class_patches(classes, functions, returns),
+        duck_properties=_duck_properties(functions, returns),
     )
+
+
+def _duck_properties(functions: dict[str, FunctionFacts], returns: dict[str, str]) -> dict[str, str]:
+    """Properties of the project that give a kind of ``values.DUCK_KINDS``, by attribute name, where
+    no other project method or property has that name: read on a receiver of unknown class
+    (``g.ledger.extensions.get_extension(name).jinja_env``), that is what they give."""
+    found: dict[str, set[str | None]] = {}
+    for name, func in functions.items():
+        owner, _, attr = name.rpartition(".")
+        if not owner.partition(":")[2]:
+            continue  # a module-level function, not a method
+        kind = returns.get(name) if func.is_property else None
+        found.setdefault(attr, set()).add(kind if kind in V.DUCK_KINDS else None)
+    return {attr: kinds.pop() for attr, kinds in found.items() if len(kinds) == 1 and None not in kinds}  # type: ignore[misc]
 
 
 def _snapshot_params(

@@ -71,6 +71,8 @@ class FunctionFacts:
     sync_http_calls: tuple[str, ...] = ()
     #: Its callers cannot await it: a property getter, an ``lru_cache``/``cache`` function.
     sync_required: bool = False
+    #: A ``@property``/``@cached_property`` getter: read as an attribute.
+    is_property: bool = False
     #: Arguments of tracked kinds it passes to project functions: (callee ``module:qualname``,
     #: parameter position or keyword, value). The value flow into the callee's parameters.
     arg_flows: list[tuple[str, int | str, str]] = field(default_factory=list)
@@ -184,6 +186,9 @@ class ProjectAnalysis:
     #: that replaces it)}: the replacements made while the class sets up (``setUp`` and what it
     #: calls), so in force in its tests. A call gives what that function returns.
     class_patches: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
+    #: Attribute name -> the kind it gives on a receiver of unknown class: a property only one
+    #: project class defines under that name, of a kind in ``values.DUCK_KINDS`` (``ext.jinja_env``).
+    duck_properties: dict[str, str] = field(default_factory=dict)
 
     def module_for(self, path: str) -> ModuleFacts | None:
         return self.modules.get(path)
@@ -203,6 +208,8 @@ class FlowInputs:
     returns: dict[str, str] = field(default_factory=dict)
     #: ``k:obj:module:Class`` -> its ``class_patches`` (see :class:`ProjectAnalysis`)
     patches: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
+    #: ``ProjectAnalysis.duck_properties``
+    duck: dict[str, str] = field(default_factory=dict)
 
 
 #: Dunder methods Python itself may await: they can be ``async def``.

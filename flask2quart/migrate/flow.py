@@ -89,7 +89,7 @@ def flow_inputs(analysis: ProjectAnalysis) -> dict[str, FlowInputs]:
             for wrapper, _ in found.values():
                 if wrapper in analysis.returns and analysis.returns[wrapper] != "k:?":
                     returns[wrapper] = analysis.returns[wrapper]
-        inputs[facts.path] = FlowInputs({q: p for q, p in params.items() if p}, attrs, returns, patches)
+        inputs[facts.path] = FlowInputs({q: p for q, p in params.items() if p}, attrs, returns, patches, analysis.duck_properties)
     return inputs
 
 

@@ -43,6 +43,14 @@ AIOFILE = "k:aiofile"  # what ``await app.open_resource(...)`` gives: an aiofile
 HTTP_SESSION = "k:http_session"  # a ``requests.Session()``
 G = "k:g"
 TEMPLATE_MACRO = "k:template_macro"  # what ``get_template_attribute`` gives: calling it is awaited
+#: The app's Jinja environment (``current_app.jinja_env``) and its ``overlay(...)``s: async in Quart.
+JINJA_ENV = "k:jinja_env"
+#: A template of such an environment: its ``render()`` is ``await render_async()`` in Quart.
+TEMPLATE = "k:template"
+#: Kinds a property of the project gives wherever it is read, receiver unknown (``ext.jinja_env``
+#: with ``jinja_env`` a property of one project class only): see ``ProjectAnalysis.duck_properties``.
+DUCK_KINDS = frozenset({JINJA_ENV, TEMPLATE})
+_ENV_TEMPLATES = frozenset({"get_template", "select_template", "get_or_select_template", "from_string"})
 #: ``request.environ`` (Flask's WSGI environ); after the port, a dict built from the request (F2Q119).
 ENVIRON = "k:environ"
 #: Prefix of an object a Flask extension's class built: ``k:ext:flask_sqlalchemy.SQLAlchemy``.
@@ -140,6 +148,8 @@ def attribute_step(base: Value, attr: str, *, in_tests: bool) -> Step:
         if attr in flask_api.REQUEST_ASYNC_PROPERTIES:
             return Step({"files": FILES, "form": "k:form"}.get(attr), awaits=True)
         return Step(f"b:{base}|{attr}")
+    if base == APP and attr == "jinja_env":
+        return Step(JINJA_ENV)
     if base in (TEST_RESPONSE, RESPONSE) and attr in flask_api.RESPONSE_PROPERTY_CALLS:
         return Step(None, awaits=True, method=flask_api.RESPONSE_PROPERTY_CALLS[attr])
     if attr in DISTINCTIVE_METHODS and base not in (TEST_CLIENT, APP):
@@ -243,6 +253,12 @@ def call_step(func: Value, *, project_async: frozenset[str] | set[str] = frozens
         return Step(None, awaits=True)
     if base == APP and attr in flask_api.APP_ASYNC_METHODS:
         return Step(RESPONSE if attr in flask_api.APP_RESPONSE_METHODS else None, awaits=True)
+    if base == JINJA_ENV and attr in _ENV_TEMPLATES:
+        return Step(TEMPLATE)
+    if base == JINJA_ENV and attr == "overlay":
+        return Step(JINJA_ENV)
+    if base == TEMPLATE and attr == "render":
+        return Step(None, awaits=True)  # ``await template.render_async(...)`` (F2Q104)
     if base.startswith("k:obj:"):
         qual = f"{base[6:]}.{attr}"
         return Step(None, awaits=qual in project_async)

@@ -320,3 +320,72 @@ def test_a_mixin_reaches_a_method_of_its_sibling_base_through_a_class_factory():
     ported = _port({"tests/__init__.py": "", "tests/test_mixin.py": test}, "tests/test_mixin.py")
     assert "        async with self.request_context():\n" in ported
     assert '        assert await self.render("a") == "A"\n' in ported
+
+
+JINJA_APP = """\
+import jinja2
+from flask import Flask, current_app, g
+
+app = Flask(__name__)
+
+
+class Extension:
+    name = "report"
+
+    @property
+    def jinja_env(self):
+        loader = jinja2.DictLoader({"report.html": "<b>{{ title }}</b>"})
+        return current_app.jinja_env.overlay(loader=loader)
+
+
+class Registry:
+    def get(self, name):
+        return Extension()
+
+
+@app.route("/report")
+def report():
+    ext = g.registry.get("report")  # a receiver of unknown class: its property is the project's
+    template = ext.jinja_env.get_template(f"{ext.name}.html")
+    return template.render(title="ok")
+
+
+@app.route("/direct")
+def direct():
+    return current_app.jinja_env.from_string("{{ 1 + 1 }}").render()
+
+
+@app.route("/known")
+def known():
+    return Extension().jinja_env.get_template("report.html").render(title="known")
+
+
+@app.before_request
+def registry():
+    setattr(g, "registry", Registry())
+"""
+
+
+def test_templates_of_the_app_environment_and_its_overlays_render_async():
+    """``current_app.jinja_env`` and its ``overlay(...)`` are Quart's async environment there: their
+    templates' ``render()`` becomes ``await render_async()``, also through a property read on a
+    receiver of unknown class; the ported views answer as Flask's did."""
+    import asyncio
+
+    output, _, _ = run_rewrite(JINJA_APP, path="app.py")
+    assert '    return await template.render_async(title="ok")\n' in output
+    assert '    return await current_app.jinja_env.from_string("{{ 1 + 1 }}").render_async()\n' in output
+    assert '.get_template("report.html").render_async(title="known")\n' in output
+    flask_side: dict = {"__name__": "flask_side"}
+    exec(compile(JINJA_APP, "app.py", "exec"), flask_side)
+    client = flask_side["app"].test_client()
+    expected = [client.get(path).data for path in ("/report", "/direct", "/known")]
+    assert expected == [b"<b>ok</b>", b"2", b"<b>known</b>"]
+    quart_side: dict = {"__name__": "quart_side"}
+    exec(compile(output, "app.py", "exec"), quart_side)
+
+    async def fetch() -> list[bytes]:
+        quart_client = quart_side["app"].test_client()
+        return [await (await quart_client.get(path)).get_data() for path in ("/report", "/direct", "/known")]
+
+    assert asyncio.run(fetch()) == expected

@@ -195,7 +195,7 @@ def log():
 
 def test_the_flask_docs_stream_template_helper_and_log_exception_answer_as_flask():
     pytest.importorskip("quart")
-    flask_side = {"__name__": "flask_side"}
+    flask_side = {"__name__": "flask_stream"}
     exec(compile(STREAM_APP, "app.py", "exec"), flask_side)
     client = flask_side["app"].test_client()
     expected = [(r.status_code, r.get_data()) for r in map(client.get, ["/big", "/log"])]
@@ -204,7 +204,7 @@ def test_the_flask_docs_stream_template_helper_and_log_exception_answer_as_flask
     output, findings, _ = run_rewrite(STREAM_APP)
     assert "app.update_template_context(*_f2q_ctx(), context)" in output
     assert not [f for f in findings if f.code in ("F2Q102", "F2Q124")], findings
-    quart_side = {"__name__": "quart_side"}
+    quart_side = {"__name__": "quart_stream"}
     exec(compile(output, "app.py", "exec"), quart_side)
 
     async def answers():
@@ -213,6 +213,86 @@ def test_the_flask_docs_stream_template_helper_and_log_exception_answer_as_flask
         for path in ("/big", "/log"):
             response = await client.get(path)
             out.append((response.status_code, await response.get_data()))
+        return out
+
+    assert asyncio.run(answers()) == expected
+
+
+OVERRIDES_APP = '''\
+from flask import Flask, request
+
+
+class BaseApp(Flask):
+    def process_response(self, response):
+        response = super().process_response(response)
+        response.headers["X-Path"] = request.path
+        return response
+
+
+class MyApp(BaseApp):
+    def handle_user_exception(self, e):
+        if isinstance(e, KeyError):
+            return "missing key " + str(e), 400
+        return super().handle_user_exception(e)
+
+    def preprocess_request(self):
+        if request.args.get("stop"):
+            return "stopped", 403
+        return super().preprocess_request()
+
+
+app = MyApp(__name__)
+
+
+@app.before_request
+def hook():
+    if request.args.get("hook"):
+        return "hooked"
+
+
+@app.route("/")
+def index():
+    return "hi"
+
+
+@app.route("/key")
+def key():
+    return {}["x"]
+
+
+@app.route("/value")
+def value():
+    raise ValueError("boom")
+
+
+@app.errorhandler(ValueError)
+def on_value(error):
+    return "value error: " + str(error), 422
+'''
+
+
+def test_overrides_in_an_app_subclass_answer_as_flask():
+    """Overridden dispatch methods (through a project base class) run on either Quart as on Flask."""
+    pytest.importorskip("quart")
+    flask_side = {"__name__": "flask_side"}
+    exec(compile(OVERRIDES_APP, "app.py", "exec"), flask_side)
+    client = flask_side["app"].test_client()
+    paths = ["/", "/?stop=1", "/?hook=1", "/key", "/value"]
+    expected = [(r.status_code, r.headers.get("X-Path"), r.get_data()) for r in map(client.get, paths)]
+    assert expected[1] == (403, "/", b"stopped") and expected[3][0] == 400
+
+    output, findings, _ = run_rewrite(OVERRIDES_APP)
+    assert "@_f2q_flask_signature\n    async def process_response(self, response):" in output
+    assert not findings, findings
+    quart_side = {"__name__": "quart_side"}
+    exec(compile(output, "app.py", "exec"), quart_side)
+
+    async def answers():
+        client = quart_side["app"].test_client()
+        out = []
+        for path in paths:
+            r = await client.get(path)
+            out.append((r.status_code, r.headers.get("X-Path"), await r.get_data()))
         return out
 
     assert asyncio.run(answers()) == expected

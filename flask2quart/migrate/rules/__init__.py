@@ -47,6 +47,7 @@ from .f2q208_cli_runner_in_async_tests import CliRunnerInAsyncTests
 from .f2q209_test_client_environ import TestClientEnviron
 from .f2q215_pytest_flask import PytestFlask
 from .f2q210_sync_response_snapshot import SyncResponseSnapshot
+from .f2q211_test_response_stream import TestResponseStream
 from .f2q301_flask_cors import FlaskCors
 from .f2q302_flask_login import FlaskLogin
 from .f2q303_flask_wtf import FlaskWtf
@@ -110,6 +111,7 @@ PYTHON_RULES: tuple[type[Rule], ...] = (
     TestClientEnviron,
     PytestFlask,
     SyncResponseSnapshot,
+    TestResponseStream,
     FlaskCors,
     FlaskLogin,
     FlaskWtf,

@@ -146,6 +146,8 @@ class Rewriter(cst.CSTTransformer):
             else:  # what the app keeps on ``request``/``g``
                 known = ctx.analysis.global_attrs.get(base or "", {})
             step = V.Step(known[attr]) if attr in known else V.attribute_step(base, attr, in_tests=ctx.in_tests)
+            if (base is None or base.startswith("k:obj:")) and attr not in known and attr in ctx.analysis.duck_properties:
+                step = V.Step(ctx.analysis.duck_properties[attr])  # ``ext.jinja_env``: a project property
             ctx.set_step(updated_node, step)
             ctx.set_value(updated_node, step.value)
         elif kind == "Call":

@@ -127,6 +127,10 @@ class AwaitQuartApi(Rule):
                 return replaced
         if _is_make_response(func) and not self.ctx.can_await() and _one_positional(updated):
             return self._make_response_sync(updated)
+        if func == f"b:{V.TEMPLATE}|render" and isinstance(updated.func, cst.Attribute) and self.ctx.can_await():
+            # a template of Quart's (async) Jinja environment: ``render()`` would run its own loop
+            self.changed()
+            updated = updated.with_changes(func=updated.func.with_changes(attr=cst.Name("render_async")))
         return await_node(self, original, updated, describe(original.func) + "()")
 
     def _make_response_sync(self, updated: cst.Call) -> cst.Call:

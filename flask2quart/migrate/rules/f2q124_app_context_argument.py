@@ -14,7 +14,10 @@ app.test_request_context(...)`` as Flask's call ran inside its ``with``. ``final
 ``do_teardown_request()``/``do_teardown_appcontext()`` get their ``None`` exception (0.22 requires
 the argument). The Flask docs' ``stream_template`` helper (``update_template_context`` then
 ``template.stream``) runs on both versions this way. A reference
-that is not called (``hook = app.preprocess_request``) is reported.
+that is not called (``hook = app.preprocess_request``) is reported. A project app class (``class
+MyApp(Flask)``) overriding one of them keeps Flask's signature behind a generated
+``@_f2q_flask_signature`` (it drops the context Quart passes), becomes ``async def``, and its
+``super().<method>(...)`` call is awaited with the context first.
 
 Docs: https://quart.palletsprojects.com/en/latest/reference/source/quart.app.html
 """
@@ -25,7 +28,8 @@ import libcst as cst
 
 from ...findings import Severity
 from .. import values as V
-from .base import Rule
+from ..facts import ClassFacts
+from .base import Rule, awaited
 
 #: App methods Quart made async *and* gave a ``ctx`` first argument (0.23).
 DISPATCH_METHODS = frozenset(
@@ -33,6 +37,10 @@ DISPATCH_METHODS = frozenset(
      "handle_exception", "handle_user_exception", "handle_http_exception", "do_teardown_request",
      "do_teardown_appcontext", "make_default_options_response", "update_template_context", "log_exception"}
 )
+
+#: Overridden in a project app class, Quart calls them (awaited) with its context: kept as Flask wrote
+#: them behind a generated decorator (``log_exception`` is sync in Quart: not among them).
+_OVERRIDABLE = DISPATCH_METHODS - {"log_exception"}
 
 HELPER = "_f2q_ctx"
 HELPER_SOURCE = '''
@@ -46,6 +54,51 @@ def _f2q_ctx():
         return ()
     return (quart.globals.app_ctx._get_current_object(),)
 '''
+
+
+DECORATOR = "_f2q_flask_signature"
+DECORATOR_SOURCE = '''
+
+def _f2q_flask_signature(method):
+    """Quart calls the app's dispatch methods with its context (first on Quart 0.23, the request
+    context last on 0.22): this override keeps Flask's signature (added by flask2quart, F2Q124)."""
+    import functools
+
+    import quart.ctx
+
+    contexts = tuple(getattr(quart.ctx, name) for name in ("AppContext", "RequestContext") if hasattr(quart.ctx, name))
+
+    @functools.wraps(method)
+    async def wrapper(self, *args, **kwargs):
+        kwargs.pop("ctx", None)
+        kwargs.pop("request_context", None)
+        return await method(self, *(a for a in args if not isinstance(a, contexts)), **kwargs)
+
+    return wrapper
+'''
+_APP_CLASSES = frozenset({"q:flask.Flask", "q:flask.app.Flask", "q:quart.Quart", "q:quart.app.Quart"})
+_ALL_CLASSES: dict[int, dict[str, ClassFacts]] = {}
+
+
+def _app_subclass(ctx, name: str) -> bool:  # type: ignore[no-untyped-def]
+    """A project class built on Flask's app class (directly or through project classes)."""
+    key = id(ctx.analysis)
+    if key not in _ALL_CLASSES:
+        _ALL_CLASSES.clear()
+        _ALL_CLASSES[key] = {
+            f"{facts.module}:{qual}": klass for facts in ctx.analysis.modules.values() for qual, klass in facts.classes.items()
+        }
+    classes, seen, todo = _ALL_CLASSES[key], set(), [name]
+    while todo:
+        klass = classes.get(todo.pop())
+        for base in klass.bases if klass else ():
+            if base in _APP_CLASSES:
+                return True
+            project = V.project_name(base)
+            if project and project not in seen:
+                seen.add(project)
+                todo.append(project)
+    return False
 
 
 def is_app(ctx, node: cst.BaseExpression) -> bool:  # type: ignore[no-untyped-def]
@@ -80,13 +133,53 @@ class AppContextArgument(Rule):
             )
         return updated
 
-    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+    def _override(self) -> bool:
+        """Inside a dispatch method a project app class overrides (``MyApp.process_response``)."""
+        scopes = self.ctx.scopes
+        function = self.ctx.function_scope()
+        if function is None:
+            return False
+        index = scopes.index(function)
+        return (
+            index > 0
+            and scopes[index - 1].kind == "class"
+            and function.qualname.rpartition(".")[2] in _OVERRIDABLE
+            and _app_subclass(self.ctx, self.ctx.project_qualname(scopes[index - 1].qualname))
+        )
+
+    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
+        if not self._override() or self.ctx.function_scope() is not self.ctx.scopes[-1]:
+            return updated
+        if any(isinstance(d.decorator, cst.Name) and d.decorator.value == DECORATOR for d in updated.decorators):
+            return updated
+        self.ctx.add_helper(DECORATOR, DECORATOR_SOURCE)
+        self.changed()
+        return updated.with_changes(
+            decorators=[*updated.decorators, cst.Decorator(cst.Name(DECORATOR))],
+            asynchronous=updated.asynchronous or cst.Asynchronous(),
+        )
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         func = updated.func
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value in _OVERRIDABLE
+            and isinstance(func.value, cst.Call)
+            and isinstance(func.value.func, cst.Name)
+            and func.value.func.value == "super"
+            and self._override()
+            and not (updated.args and _is_helper_call(updated.args[0]))
+        ):  # ``super().process_response(response)`` in an override: Quart's, awaited, with the context
+            self.ctx.add_helper(HELPER, HELPER_SOURCE)
+            self.changed()
+            return awaited(self._with_context(func.attr.value, updated))
         if not (isinstance(func, cst.Attribute) and func.attr.value in DISPATCH_METHODS and is_app(self.ctx, func.value)):
             return updated
         if updated.args and isinstance(updated.args[0].value, cst.Call) and _is_helper_call(updated.args[0]):
             return updated  # already ported
-        method = func.attr.value
+        return self._with_context(func.attr.value, updated)
+
+    def _with_context(self, method: str, updated: cst.Call) -> cst.Call:
         args = list(updated.args)
         if method == "finalize_request" and len(args) >= 2 and args[1].keyword is None and not args[1].star:
             args[1] = args[1].with_changes(
