@@ -17,8 +17,8 @@ three things, configured by environment variables the harness sets:
   what makes a test missed by that list fail instead of dialling out.
 * **Deselection and results**: the nodeids in the JSON list ``F2Q_RS_DESELECT`` are deselected (an
   entry without ``[...]`` covers every parametrisation); at the end one JSON file
-  (``F2Q_RS_OUT``) holds every test's outcome, a short reason for each failure, whether it used
-  the server under test (asked for ``httpbin`` or ``httpbin_secure``), the blocked
+  (``F2Q_RS_OUT``) holds every test's outcome, a short reason for each failure, the responses
+  requests built from the servers under test (method, path, status, headers), the blocked
   attempts, the deselected tests and the deselection entries that matched nothing (a stale list
   is visible).
 
@@ -42,7 +42,6 @@ _blocked: list[dict[str, str]] = []
 _unmatched: list[str] = []
 _deselected: list[str] = []
 _current: list[str] = []  # nodeid of the running test (a list: module state without `global`)
-_SERVER_FIXTURES = {"httpbin", "httpbin_secure"}
 
 
 class NetworkBlocked(BaseException):
@@ -193,8 +192,32 @@ def httpbin_ca_bundle() -> str:
 # --- deselection and results ----------------------------------------------------------------------
 
 
+def _install_response_log() -> None:
+    """What the server under test answered, per test: method, path, status and headers of every
+    response requests built from it (the harness compares them between the two servers)."""
+    try:
+        from requests import adapters
+    except ImportError:
+        return
+    targets = {urlsplit(os.environ.get(name, "")).netloc for name in ("F2Q_RS_HTTPBIN", "F2Q_RS_HTTPBIN_SECURE")}
+    targets.discard("")
+    original = adapters.HTTPAdapter.build_response
+
+    def build_response(self: Any, req: Any, resp: Any) -> Any:
+        response = original(self, req, resp)
+        parts = urlsplit(str(response.url))
+        if _current and parts.netloc in targets:
+            headers = [[name.lower(), value] for name, value in resp.headers.items()]
+            _entry(_current[0]).setdefault("responses", []).append(
+                [req.method, parts.path, response.status_code, headers])
+        return response
+
+    adapters.HTTPAdapter.build_response = build_response  # type: ignore[method-assign]
+
+
 def pytest_configure(config: pytest.Config) -> None:
     _install_guard()
+    _install_response_log()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -220,7 +243,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> object:
     _current[:] = [item.nodeid]
-    _entry(item.nodeid)["server"] = bool(_SERVER_FIXTURES & set(getattr(item, "fixturenames", ())))
     try:
         return (yield)
     finally:
@@ -228,7 +250,7 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
 
 
 def _entry(nodeid: str) -> dict[str, Any]:
-    return _tests.setdefault(nodeid, {"outcome": None, "reason": "", "server": False})
+    return _tests.setdefault(nodeid, {"outcome": None, "reason": ""})
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:

@@ -19,12 +19,14 @@ Flask app served by ``flask2quart serve`` as they do on gunicorn.
    tests of :data:`DESELECT` (they need the outside world) and records every outcome;
 4. **compare**: a test that passes on gunicorn but not on serve is run again on both sides
    (``--reruns``, for the timing-dependent tests of a shared machine); one that still differs is a
-   regression, unless :data:`DIFFERENCES` classifies it with the reason.
+   regression, unless :data:`DIFFERENCES` classifies it with the reason. Then, finer, every
+   response the servers gave to the same test: status and headers, normalised for what differs
+   between any two servers (``requests_responses.py``).
 
 Prints a side-by-side table; ``--json FILE`` writes the counts, every test that differs, the
 deselections and the versions. Exit 0 when serve passes every test gunicorn passes (classified
-differences aside), at least ``--min-passed`` tests pass on serve and nothing was blocked; 1 when
-not; 2 when a step failed (a server that did not start, a run that timed out); 3 when the build
+differences aside), its responses have the same status and headers, at least ``--min-passed``
+tests pass on serve and nothing was blocked; 1 when not; 2 when a step failed (a server that did not start, a run that timed out); 3 when the build
 could not download from PyPI. Every process it starts is stopped by PID at the end.
 """
 
@@ -51,6 +53,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import requests_responses  # benchmarks/ is not a package
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 PLUGIN = HERE / "requests_plugin.py"
@@ -71,6 +76,8 @@ PINS = (
     "werkzeug==3.1.9",
     "urllib3==2.8.0",
     "hypercorn==0.18.0",
+    "asgiref==3.13.0",  # for --serve-arg=--adapter=asgiref|a2wsgi: the other adapters on the same suite
+    "a2wsgi==1.10.10",
 )
 
 #: Tests that would dial an address outside 127.0.0.0/8 (or resolve a name through DNS). They are
@@ -394,8 +401,8 @@ class SuiteRun:
         return {outcome: found.get(outcome, 0) for outcome in OUTCOMES}
 
     def passed_with_server(self) -> int:
-        """Passed tests that talked to the server under test."""
-        return sum(1 for e in self.tests.values() if e["outcome"] == "passed" and e.get("server"))
+        """Passed tests that got at least one response from the server under test."""
+        return sum(1 for e in self.tests.values() if e["outcome"] == "passed" and e.get("responses"))
 
     def passed(self) -> set[str]:
         return {nodeid for nodeid, entry in self.tests.items() if entry["outcome"] in ("passed", "xfailed")}
@@ -438,6 +445,8 @@ class Comparison:
     classified: dict[str, str]  # nodeid -> why it is not a defect (DIFFERENCES)
     flaky: list[str]  # differed in the full run, not in the reruns
     serve_only: list[str]  # pass on serve, not on gunicorn (information)
+    responses: dict[str, str]  # nodeid -> first response whose status or headers differ
+    responses_compared: tuple[int, int]  # tests, responses
 
 
 def differing(runs: Mapping[str, SuiteRun]) -> list[str]:
@@ -458,29 +467,38 @@ def compare(runs: Mapping[str, SuiteRun], reruns: Mapping[str, list[SuiteRun]]) 
         else:
             regressions[nodeid] = runs["serve"].tests.get(nodeid, {}).get("reason", "not run")
     serve_only = sorted(runs["serve"].passed() - runs["gunicorn"].passed())
-    return Comparison(regressions, classified, flaky, serve_only)
+    gunicorn, serve = runs["gunicorn"].tests, runs["serve"].tests
+    skip = [*regressions, *flaky, *DIFFERENCES]
+    responses = requests_responses.differences(gunicorn, serve, skip)
+    return Comparison(regressions, classified, flaky, serve_only, responses,
+                      requests_responses.compared(gunicorn, serve))
 
 
 # --- report ---------------------------------------------------------------------------------------
 
 
 def print_report(runs: Mapping[str, SuiteRun], comparison: Comparison, versions: Mapping[str, str],
-                 threads: int) -> None:
+                 args: argparse.Namespace) -> None:
     counts = {side: runs[side].counts() for side in SIDES}
-    print(f"\nrequests' own suite ({REQUESTS}) against httpbin, one worker process with {threads} threads:")
+    extra = f" (serve {' '.join(args.serve_arg)})" if args.serve_arg else ""
+    print(f"\nrequests' own suite ({REQUESTS}) against httpbin, one worker process with {args.threads} "
+          f"threads{extra}:")
     print(f"  {'':<22}" + "".join(f"{side:>10}" for side in SIDES))
     rows = [(outcome, [counts[side][outcome] for side in SIDES]) for outcome in OUTCOMES]
-    rows.insert(1, ("  of them using httpbin", [runs[side].passed_with_server() for side in SIDES]))
+    rows.insert(1, ("  answered by httpbin", [runs[side].passed_with_server() for side in SIDES]))
     for label, values in rows:
         print(f"  {label:<22}" + "".join(f"{value:>10}" for value in values))
     print(f"  {'deselected':<22}" + "".join(f"{len(runs[side].deselected):>10}" for side in SIDES))
     print(f"  {'server tracebacks':<22}" + "".join(f"{runs[side].server_errors:>10}" for side in SIDES))
     print(f"  {'seconds':<22}" + "".join(f"{runs[side].seconds:>10.1f}" for side in SIDES))
+    tests, responses = comparison.responses_compared
+    print(f"  responses compared: {responses} in {tests} tests, {len(comparison.responses)} tests differ")
     print("  versions: " + ", ".join(f"{name} {version}" for name, version in sorted(versions.items())))
     sections = (
         ("pass on gunicorn, fail on serve (defects)", comparison.regressions),
         ("pass on gunicorn, fail on serve (classified differences)", comparison.classified),
         ("differed once, not on the reruns (timing)", {n: "" for n in comparison.flaky}),
+        ("responses whose status or headers differ (tests)", comparison.responses),
         ("pass on serve, not on gunicorn (information)", {n: runs["gunicorn"].tests.get(n, {}).get("reason", "")
                                                          for n in comparison.serve_only}),
     )
@@ -502,10 +520,11 @@ def print_report(runs: Mapping[str, SuiteRun], comparison: Comparison, versions:
 
 
 def report_json(runs: Mapping[str, SuiteRun], comparison: Comparison, versions: Mapping[str, str],
-                threads: int) -> dict[str, Any]:
+                args: argparse.Namespace) -> dict[str, Any]:
     return {
         "requests": REQUESTS,
-        "threads": threads,
+        "threads": args.threads,
+        "serve_args": args.serve_arg,
         "versions": dict(versions),
         "sides": {side: {**runs[side].counts(), "passed_with_server": runs[side].passed_with_server(),
                          "deselected": len(runs[side].deselected),
@@ -516,6 +535,8 @@ def report_json(runs: Mapping[str, SuiteRun], comparison: Comparison, versions: 
         "classified": comparison.classified,
         "flaky": comparison.flaky,
         "serve_only": comparison.serve_only,
+        "responses": comparison.responses,
+        "responses_compared": dict(zip(("tests", "responses"), comparison.responses_compared, strict=True)),
         "deselected": DESELECT,
         "failed": {side: {n: e["reason"] for n, e in runs[side].tests.items() if e["outcome"] in ("failed", "error")}
                    for side in SIDES},
@@ -585,19 +606,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         say(f"logs kept in {work}")
         return EXIT_ERROR
     versions = installed_versions(build)
-    print_report(runs, comparison, versions, args.threads)
+    print_report(runs, comparison, versions, args)
     blocked = any(runs[side].blocked for side in SIDES)
     passed = runs["serve"].counts()["passed"]
     print(f"\ntotal {time.monotonic() - began:.0f} s; serve passed {passed} (floor {args.min_passed})")
     if args.json:
-        data = report_json(runs, comparison, versions, args.threads)
+        data = report_json(runs, comparison, versions, args)
         data["total_seconds"] = round(time.monotonic() - began, 1)
         args.json.write_text(json.dumps(data, indent=2), encoding="utf-8")
     if args.keep:
         say(f"logs kept in {work}")
     else:
         shutil.rmtree(work, ignore_errors=True)
-    ok = not comparison.regressions and not blocked and passed >= args.min_passed
+    ok = not comparison.regressions and not comparison.responses and not blocked and passed >= args.min_passed
     return EXIT_OK if ok else EXIT_FAIL
 
 

@@ -11,11 +11,14 @@
 
 from __future__ import annotations
 
+import http.server
 import json
 import os
 import subprocess
 import sys
 import textwrap
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +29,7 @@ BENCH = ROOT / "benchmarks" / "requests_suite.py"
 _saved_path = list(sys.path)
 sys.path.insert(0, str(ROOT / "benchmarks"))
 try:
+    import requests_responses
     import requests_suite  # benchmarks/ is not a package
 finally:
     sys.path[:] = _saved_path  # its siblings must not shadow other imports
@@ -87,10 +91,16 @@ def test_loopback(server_port):
 
 
 def test_httpbin_fixtures(httpbin, httpbin_secure, httpbin_ca_bundle):
-    assert (httpbin.host, httpbin.port) == ("127.0.0.1", 8001)
-    assert httpbin + "/get" == "http://127.0.0.1:8001/get"
+    assert httpbin.host == "127.0.0.1" and httpbin.port > 0
+    assert httpbin + "/get" == httpbin.url + "/get"
     assert httpbin_secure.url == "https://127.0.0.1:8002"
     assert httpbin_ca_bundle == "/ca.pem"
+
+
+def test_responses_recorded(httpbin):
+    import requests
+
+    assert requests.get(httpbin + "/redirect", timeout=10).status_code == 200
 
 
 @pytest.mark.parametrize("n", [1, 2])
@@ -107,10 +117,39 @@ def server_port():
 '''
 
 
+class _Handler(http.server.BaseHTTPRequestHandler):
+    """``/redirect`` -> 302 to ``/ok``; ``/ok`` -> 200 with a body."""
+
+    def do_GET(self) -> None:
+        if self.path == "/redirect":
+            self.send_response(302)
+            self.send_header("Location", "/ok")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
 @pytest.fixture(scope="module")
-def plugin_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], list[list[str]]]:
+def plugin_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[str, Any], list[list[str]]]]:
     """The plugin over a tiny suite, once for the module: its results and what reached the sockets."""
-    tmp_path = tmp_path_factory.mktemp("plugin")
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield _run_plugin(tmp_path_factory.mktemp("plugin"), f"http://127.0.0.1:{server.server_address[1]}")
+        finally:
+            server.shutdown()
+            thread.join(timeout=10)
+
+
+def _run_plugin(tmp_path: Path, url: str) -> tuple[dict[str, Any], list[list[str]]]:
     (tmp_path / "sentinel.py").write_text(SENTINEL)
     (tmp_path / "test_guarded.py").write_text(textwrap.dedent(SUITE))
     log = tmp_path / "sentinel.log"
@@ -119,7 +158,7 @@ def plugin_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any]
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT / "benchmarks")]),
         "SENTINEL_LOG": str(log),
-        "F2Q_RS_HTTPBIN": "http://127.0.0.1:8001",
+        "F2Q_RS_HTTPBIN": url,
         "F2Q_RS_HTTPBIN_SECURE": "https://127.0.0.1:8002",
         "F2Q_RS_CA_BUNDLE": "/ca.pem",
         "F2Q_RS_DESELECT": json.dumps(["test_guarded.py::test_deselected", "test_guarded.py::test_gone"]),
@@ -152,9 +191,10 @@ def test_guard_refuses_outside_addresses_before_the_socket_call(plugin_run: Any)
 
 def test_plugin_fixtures_and_deselection(plugin_run: Any) -> None:
     data, _ = plugin_run
-    assert data["tests"]["test_guarded.py::test_httpbin_fixtures"] == {
-        "outcome": "passed", "reason": "", "server": True}
-    assert data["tests"]["test_guarded.py::test_loopback"]["server"] is False
+    assert data["tests"]["test_guarded.py::test_httpbin_fixtures"] == {"outcome": "passed", "reason": ""}
+    recorded = data["tests"]["test_guarded.py::test_responses_recorded"]["responses"]
+    assert [r[:3] for r in recorded] == [["GET", "/redirect", 302], ["GET", "/ok", 200]]
+    assert ["location", "/ok"] in recorded[0][3]
     assert sorted(data["deselected"]) == ["test_guarded.py::test_deselected[1]", "test_guarded.py::test_deselected[2]"]
     assert data["unmatched_deselect"] == ["test_guarded.py::test_gone"]  # a stale entry shows
 
@@ -196,8 +236,41 @@ def test_serve_passes_every_test_gunicorn_passes(tmp_path: Path) -> None:
     assert data["regressions"] == {}, data["regressions"]
     assert serve["passed"] >= 550, serve
     assert gunicorn["passed"] >= 550, gunicorn
+    assert serve["passed_with_server"] >= 100, serve  # the tests answered by httpbin ran
+    assert data["responses"] == {}, data["responses"]  # same status and headers, response by response
     assert serve["blocked"] == gunicorn["blocked"] == []
     assert serve["deselected"] == gunicorn["deselected"] == 6
     assert set(data["failed"]["serve"]) <= set(data["failed"]["gunicorn"]) | set(data["classified"]) | set(
         data["flaky"])
     assert done.returncode == requests_suite.EXIT_OK, done.stdout[-3000:]
+
+
+def _response(status: int = 200, path: str = "/get", **headers: str) -> list[Any]:
+    return ["GET", path, status, [[name.replace("_", "-"), value] for name, value in headers.items()]]
+
+
+def _tests(*responses: list[Any]) -> dict[str, dict[str, Any]]:
+    return {"t::a": {"outcome": "passed", "responses": list(responses)}}
+
+
+def test_responses_normalised_for_what_differs_between_any_two_servers() -> None:
+    gunicorn = _tests(_response(302, Location="http://127.0.0.1:40001/get?u=http%3A%2F%2Flocalhost%3A40001",
+                                Server="gunicorn", Date="Mon", Connection="keep-alive",
+                                WWW_Authenticate=f'Digest nonce="{"a" * 32}"'))
+    serve = _tests(_response(302, Location="http://127.0.0.1:50002/get?u=http%3A%2F%2Flocalhost%3A50002",
+                             Server="hypercorn-h11", Date="Tue", WWW_Authenticate=f'Digest nonce="{"b" * 32}"'))
+    assert requests_responses.differences(gunicorn, serve) == {}
+    assert requests_responses.compared(gunicorn, serve) == (1, 1)
+
+
+def test_responses_that_differ_are_reported() -> None:
+    base = _tests(_response(Content_Length="10"), _response(path="/next"))
+    assert requests_responses.differences(base, _tests(_response(Content_Length="12"), _response(path="/next"))) == {
+        "t::a": "response 1: GET /get 200: content-length: gunicorn '10', serve '12'"}
+    assert requests_responses.differences(base, _tests(_response(Content_Length="10", Connection="close"))) == {
+        "t::a": "response 1: GET /get 200: connection: gunicorn None, serve 'close'"}
+    assert requests_responses.differences(base, _tests(_response(Content_Length="10"))) == {
+        "t::a": "2 responses from gunicorn, 1 from serve"}
+    assert requests_responses.differences(base, _tests(_response(500, Content_Length="10"))) == {
+        "t::a": "response 1: GET /get: gunicorn 200, serve GET /get 500"}
+    assert requests_responses.differences(base, _tests(_response(500)), skip=["t::a"]) == {}
