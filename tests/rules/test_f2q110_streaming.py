@@ -1,4 +1,5 @@
 import asyncio
+import textwrap
 
 import pytest
 
@@ -320,3 +321,60 @@ def test_module_level_generators_stream_what_flask_streams():
         return out
 
     assert asyncio.run(answers()) == expected
+
+
+def test_the_flask_docs_stream_template_recipe_becomes_quarts():
+    check_transformed(
+        """\
+        from flask import Flask, Response
+
+        app = Flask(__name__)
+
+
+        def stream_template(template_name, **context):
+            app.update_template_context(context)
+            t = app.jinja_env.get_template(template_name)
+            rv = t.stream(context)
+            rv.enable_buffering(5)
+            return rv
+
+
+        @app.route("/big")
+        def big():
+            return Response(stream_template("rows.html", rows=range(4)))
+        """,
+        """\
+        from quart import Quart, Response
+        import quart
+
+        app = Quart(__name__)
+
+
+        async def stream_template(template_name, **context):
+            return await quart.stream_template(template_name, **context)
+
+
+        @app.route("/big")
+        async def big():
+            return Response(await stream_template("rows.html", rows=range(4)))
+        """,
+    )
+
+
+def test_a_template_helper_doing_more_is_left_to_the_other_rules():
+    output, _, _ = run_rewrite(
+        textwrap.dedent(
+            """\
+            from flask import Flask
+
+            app = Flask(__name__)
+
+
+            def stream_template(template_name, **context):
+                app.update_template_context(context)
+                context["extra"] = 1
+                return app.jinja_env.get_template(template_name).stream(context)
+            """
+        )
+    )
+    assert "quart.stream_template" not in output and "t.stream" not in output

@@ -183,6 +183,13 @@ def big():
     return Response(stream_template("rows.html", rows=range(7)))
 
 
+@app.route("/ctx")
+def ctx():
+    context = {"own": "kept"}
+    app.update_template_context(context)
+    return context["site"] + " " + context["own"] + " " + context["request"].path
+
+
 @app.route("/log")
 def log():
     try:
@@ -198,11 +205,12 @@ def test_the_flask_docs_stream_template_helper_and_log_exception_answer_as_flask
     flask_side = {"__name__": "flask_stream"}
     exec(compile(STREAM_APP, "app.py", "exec"), flask_side)
     client = flask_side["app"].test_client()
-    expected = [(r.status_code, r.get_data()) for r in map(client.get, ["/big", "/log"])]
-    assert expected[0][1].startswith(b"<p>demo 0 /big</p>") and expected[1] == (200, b"KeyError")
+    expected = [(r.status_code, r.get_data()) for r in map(client.get, ["/big", "/ctx", "/log"])]
+    assert expected[0][1].startswith(b"<p>demo 0 /big</p>") and expected[1:] == [(200, b"demo kept /ctx"), (200, b"KeyError")]
 
     output, findings, _ = run_rewrite(STREAM_APP)
-    assert "app.update_template_context(*_f2q_ctx(), context)" in output
+    assert "await app.update_template_context(*_f2q_ctx(), context)" in output
+    assert "return await quart.stream_template(template_name, **context)" in output  # F2Q110
     assert not [f for f in findings if f.code in ("F2Q102", "F2Q124")], findings
     quart_side = {"__name__": "quart_stream"}
     exec(compile(output, "app.py", "exec"), quart_side)
@@ -210,7 +218,7 @@ def test_the_flask_docs_stream_template_helper_and_log_exception_answer_as_flask
     async def answers():
         client = quart_side["app"].test_client()
         out = []
-        for path in ("/big", "/log"):
+        for path in ("/big", "/ctx", "/log"):
             response = await client.get(path)
             out.append((response.status_code, await response.get_data()))
         return out

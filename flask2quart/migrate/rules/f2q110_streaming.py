@@ -10,6 +10,11 @@ the call site wraps it: ``stream_with_context(generate)()``. A ``yield from item
 delegate); a generator using ``yield from`` inside an expression stays sync and is reported, and so
 is ``g`` read inside a streamed generator (Quart gives it a fresh ``g``).
 
+The Flask docs' ``stream_template`` recipe (``app.update_template_context(context)``, then
+``app.jinja_env.get_template(name).stream(context)``, optionally ``enable_buffering``) becomes
+``return await quart.stream_template(name, **context)``: Jinja's sync ``stream()`` on Quart's async
+environment would render the whole template in a worker thread before sending anything.
+
 Docs: https://quart.palletsprojects.com/en/latest/how_to_guides/streaming_response.html
 """
 
@@ -21,6 +26,7 @@ from ...findings import Severity
 from .. import values as V
 from ..analysis import Role
 from .base import Rule
+from .f2q124_app_context_argument import HELPER as CTX_HELPER
 
 
 class Streaming(Rule):
@@ -31,6 +37,14 @@ class Streaming(Rule):
     def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx)
         self._g_reported: set[str] = set()
+        self._replaced_helper = False
+
+    def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
+        # the recipe's ``update_template_context`` call was given the context (F2Q124) before the
+        # body went: no helper for it then, unless something else still calls it
+        if self._replaced_helper and CTX_HELPER + "(" not in updated.code:
+            self.ctx.helpers.pop(CTX_HELPER, None)
+        return updated
 
     def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.Name:
         """Quart's ``stream_with_context`` copies the request context with a fresh ``g``."""
@@ -63,6 +77,20 @@ class Streaming(Rule):
         return inner.with_changes(lpar=updated.lpar, rpar=updated.rpar)
 
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
+        helper = _template_stream_helper(self.ctx, original)
+        if helper is not None and self.ctx.can_await():
+            # the Flask docs' stream_template recipe: Quart's own streams the template asynchronously
+            name, context = helper
+            quart = self.ctx.require_import("quart")
+            call = cst.Call(
+                func=cst.Attribute(value=cst.Name(quart), attr=cst.Name("stream_template")),
+                args=[cst.Arg(name, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
+                      cst.Arg(cst.Name(context), star="**")],
+            )
+            body = cst.IndentedBlock([cst.SimpleStatementLine([cst.Return(cst.Await(call))])])
+            self.changed()
+            self._replaced_helper = True
+            return updated.with_changes(body=body)
         scope = self.ctx.scope
         qualified = self.ctx.project_qualname(scope.qualname)
         facts = self.ctx.facts.functions.get(scope.qualname)
@@ -112,3 +140,60 @@ def _nested_in_function(analysis, target: str) -> bool:  # type: ignore[no-untyp
     return bool(parent) and any(
         facts.module == module and parent in facts.functions for facts in analysis.modules.values()
     )
+
+
+def _template_stream_helper(ctx, node: cst.FunctionDef) -> tuple[cst.BaseExpression, str] | None:  # type: ignore[no-untyped-def]
+    """``app.update_template_context(context)``, ``t = app.jinja_env.get_template(name)``,
+    ``rv = t.stream(context)`` (``rv.enable_buffering(n)``), ``return rv``: (name, context)."""
+    if not isinstance(node.body, cst.IndentedBlock):
+        return None
+    statements = []
+    for statement in node.body.body:
+        if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+            return None
+        statements.append(statement.body[0])
+    if len(statements) < 3 or not isinstance(statements[0], cst.Expr):
+        return None
+    update = statements[0].value
+    if not (
+        isinstance(update, cst.Call)
+        and isinstance(update.func, cst.Attribute)
+        and update.func.attr.value == "update_template_context"
+        and update.args
+        and isinstance(update.args[-1].value, cst.Name)
+    ):
+        return None
+    context = update.args[-1].value.value
+    template, name = None, None
+    streamed: str | None = None
+    for small in statements[1:]:
+        value = small.value if isinstance(small, (cst.Assign, cst.Expr, cst.Return)) else None
+        if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute):
+            attr = value.func.attr.value
+            if attr == "get_template" and value.args and _jinja_env(value.func.value):
+                name = value.args[0].value
+                template = _target(small)
+                continue
+            if attr == "stream" and template and isinstance(value.func.value, cst.Name) and value.func.value.value == template:
+                if not (len(value.args) == 1 and isinstance(value.args[0].value, cst.Name) and value.args[0].value.value == context):
+                    return None
+                if isinstance(small, cst.Return):
+                    return (name, context) if name is not None else None
+                streamed = _target(small)
+                continue
+            if attr == "enable_buffering" and streamed and isinstance(value.func.value, cst.Name) and value.func.value.value == streamed:
+                continue
+        if isinstance(small, cst.Return) and isinstance(small.value, cst.Name) and streamed and small.value.value == streamed:
+            return (name, context) if name is not None else None
+        return None
+    return None
+
+
+def _jinja_env(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Attribute) and node.attr.value == "jinja_env"
+
+
+def _target(small: cst.BaseSmallStatement) -> str | None:
+    if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+        return small.targets[0].target.value
+    return None
