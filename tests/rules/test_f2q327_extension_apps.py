@@ -122,7 +122,7 @@ def test_flask_principal(tmp_path: Path) -> None:
     steps = []
     for user in ("ada", "bob", None):
         headers = {"X-User": user} if user else None
-        steps += [get("/whoami", headers=headers), get("/admin", headers=headers), get("/admin-403", headers=headers)]
+        steps += [get(path, headers=headers) for path in ("/whoami", "/admin", "/admin-403", "/admin-decorated")]
     compare(original.create_app(), ported.create_app(), steps)
 
 

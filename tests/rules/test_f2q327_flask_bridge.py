@@ -79,12 +79,35 @@ def test_an_import_inside_a_function_puts_the_bridge_after_the_leading_imports()
     )
 
 
-def test_extensions_outside_the_bridge_and_apps_without_extensions_are_left_alone() -> None:
-    findings = check_noop(
-        "from flask_marshmallow import Marshmallow\n\nma = Marshmallow()\n",
+def test_every_flask_extension_import_says_what_happens_to_it() -> None:
+    """Nothing silent: bridged (INFO), unknown (WARNING, bridged anyway), ported by its own rule
+    (nothing here), optional (F2Q127 decides)."""
+    output, findings, _ = run_rewrite(
+        """\
+        from flask_talisman import Talisman
+        from flask_marshmallow import Marshmallow
+        from flask_login import LoginManager
+        try:
+            from flasgger import Swagger
+        except ImportError:
+            Swagger = None
+        """,
+        path="extensions.py",
         files={"app.py": "from flask import Flask\n\napp = Flask(__name__)\n"},
-        path="schemas.py",
     )
+    assert output.startswith(f"import flask_bridge  {COMMENT}\nfrom flask_talisman import Talisman\n")
+    reported = [
+        (f.line, f.severity.value, f.message.split("`")[1])
+        for f in findings if f.code == "F2Q327" and f.path == "extensions.py"
+    ]
+    assert reported == [(1, "info", "flask_talisman"), (2, "warning", "flask_marshmallow")]
+    assert "neither ports nor has verified" in next(f.message for f in findings if f.code == "F2Q327" and f.line == 2)
+
+
+def test_a_project_without_flask_extensions_gets_no_bridge() -> None:
+    findings = check_noop("import click\n\n\n@click.command()\ndef hello():\n    pass\n", files={
+        "app.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+    })
     assert bridge_findings(findings) == []
 
 

@@ -19,8 +19,14 @@ never share one. ``flask.cli.with_appcontext`` becomes Quart's, so Flask-Migrate
 commands run under the ``quart`` CLI. The extensions' calls stay synchronous (a query, an SMTP
 send block the event loop while they run): F2Q321 and F2Q324 list them.
 
-A ``flask_bridge.py`` that flask2quart did not write is left alone (an ERROR says so, and no
-module imports it).
+On an async view, Flask-Principal's ``@permission.require()`` gets an async wrapper from the
+bridge. A ``flask_bridge.py`` that flask2quart did not write is left alone (an ERROR says so, and
+no module imports it); one it wrote is never overwritten (the project owns it).
+
+Nothing silent: each import of flask-talisman or Flask-Principal is an INFO (bridged), and each
+import of another Flask extension that no rule ports, bridges or reports (a ``flask_*`` package,
+or an installed package requiring Flask) is a WARNING: it runs only if it needs no more than
+Flask's context globals (its module imports the bridge first too).
 
 Docs: https://flask.palletsprojects.com/en/stable/appcontext/ (the context the extensions read);
 recipe: docs/extensions.md#the-flask-context-bridge
@@ -28,6 +34,9 @@ recipe: docs/extensions.md#the-flask-context-bridge
 
 from __future__ import annotations
 
+import functools
+import importlib.metadata
+import re
 import weakref
 from pathlib import Path
 
@@ -35,6 +44,7 @@ import libcst as cst
 
 from ...findings import Finding, Severity
 from .. import analysis as A
+from .. import flask_api
 from ..context import FileContext
 from .base import Rule
 from .f2q206_pytest_asyncio_config import ConfigEdit
@@ -50,11 +60,57 @@ BRIDGED = frozenset(
 _COMMENT = "# noqa: F401  (F2Q327: Flask extensions run on Quart's context; import it first)"
 
 
+#: Extensions other rules port without a ``modules`` table (F2Q310, F2Q311, F2Q326, Flask-RESTful's
+#: generated API).
+_PORTED_ELSEWHERE = frozenset({"flask_sock", "flask_socketio", "flask_jwt_extended", "flask_restful"})
+
+
 def bridged_imports(facts: A.ModuleFacts) -> list[str]:
-    """The bridged extension modules ``facts`` imports (top-level names, in order)."""
+    """The extension modules ``facts`` imports that run through the bridge: the verified ones and
+    Flask extensions nothing else ports (they may only need Flask's context; reported), in order."""
     targets = [*facts.imports.values(), *(t for f in facts.functions.values() for t in f.local_imports.values())]
     found = [target.partition(":")[0].split(".")[0] for target in targets]
-    return list(dict.fromkeys(name for name in found if name in BRIDGED))
+    return list(dict.fromkeys(name for name in found if name in BRIDGED or unhandled_extension(name)))
+
+
+def unhandled_extension(top: str) -> bool:
+    """``top`` is a Flask extension (a ``flask_*`` package, or an installed package that requires
+    Flask) that no rule ports, bridges or reports."""
+    if top in BRIDGED or top in _PORTED_ELSEWHERE or top in {m.partition(".")[0] for m in flask_api.EXTENSION_MODULES}:
+        return False
+    if top in _reported_extensions():
+        return False
+    return top.startswith("flask_") or top in flask_api._OTHER_EXTENSION_PACKAGES or _requires_flask(top)
+
+
+@functools.cache
+def _reported_extensions() -> frozenset[str]:
+    from . import PYTHON_RULES  # the registry imports this module first
+
+    return frozenset(m for rule in PYTHON_RULES for m in getattr(rule, "modules", ()))
+
+
+@functools.cache
+def _requires_flask(top: str) -> bool:
+    """An installed distribution providing ``top`` depends on Flask (read from its metadata)."""
+    if top in ("flask", "quart", "werkzeug") or top.startswith(("quart_", "flask2quart")):
+        return False
+    for name in _distributions().get(top, ()):
+        try:
+            requires = importlib.metadata.requires(name) or []
+        except importlib.metadata.PackageNotFoundError:
+            continue
+        for requirement in requires:
+            if "extra ==" in requirement:
+                continue
+            if re.match(r"\s*flask\s*(?:[<>=!~\[;(]|$)", requirement, re.IGNORECASE):
+                return True
+    return False
+
+
+@functools.cache
+def _distributions() -> dict[str, list[str]]:
+    return dict(importlib.metadata.packages_distributions())
 
 
 def module_path(analysis: A.ProjectAnalysis) -> Path | None:
@@ -125,6 +181,42 @@ class FlaskBridge(Rule):
         path, usable = plan(ctx.analysis)
         self._bridge = A.module_name_for(path) if usable and path is not None else None
         self._needed = bool(self._bridge) and bool(bridged_imports(ctx.facts)) and not _generated(ctx.path)
+        self._tries = 0
+
+    # --- every Flask extension import says what happens to it (ported, bridged or what to do) ----
+    def visit_Try(self, node: cst.Try) -> None:
+        self._tries += 1  # an optional import: F2Q127 decides (it takes the fallback)
+
+    def leave_Try(self, original: cst.Try, updated: cst.Try) -> cst.BaseStatement:
+        self._tries -= 1
+        return updated
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            self._report_import(node, _top(alias.name))
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if node.module is not None and not node.relative:
+            self._report_import(node, _top(node.module))
+
+    def _report_import(self, node: cst.CSTNode, top: str) -> None:
+        if self._tries or _generated(self.ctx.path):
+            return
+        if top in BRIDGED and top not in _reported_extensions():
+            if self._bridge is not None:
+                self.ctx.report(
+                    node, self.code, f"`{top}` runs under Quart as it is, through the generated `flask_bridge` "
+                    "module (Flask's context globals are Quart's); its calls stay synchronous", Severity.INFO,
+                )
+        elif unhandled_extension(top):
+            where = "`flask_bridge` (imported before it here)" if self._bridge else "a generated `flask_bridge`"
+            self.ctx.report(
+                node, self.code, f"`{top}` is a Flask extension flask2quart neither ports nor has verified: under "
+                "Quart it works only if it uses nothing but Flask's context globals (`current_app`, `g`, "
+                f"`request`'s sync attributes, `session`), which {where} points at Quart's; a view decorator, a "
+                "response or a Flask app method it relies on fails: test what the app uses of it, or replace "
+                "it with a Quart extension", Severity.WARNING,
+            )
 
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
         if not self._needed or self._imports_bridge():
@@ -176,16 +268,20 @@ def _imports_bridged(statement: cst.CSTNode) -> bool:
             return False
 
         def visit_Import(self, node: cst.Import) -> None:
-            if any(_top(alias.name) in BRIDGED for alias in node.names):
+            if any(_bridges(_top(alias.name)) for alias in node.names):
                 self.found = True
 
         def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-            if node.module is not None and not node.relative and _top(node.module) in BRIDGED:
+            if node.module is not None and not node.relative and _bridges(_top(node.module)):
                 self.found = True
 
     finder = Finder()
     statement.visit(finder)
     return finder.found
+
+
+def _bridges(top: str) -> bool:
+    return top in BRIDGED or unhandled_extension(top)
 
 
 def _top(name: cst.Attribute | cst.Name) -> str:

@@ -53,4 +53,9 @@ def create_app(config: dict[str, object] | None = None) -> Flask:
         with admin.require(http_exception=403):
             return jsonify(secret=43)
 
+    @app.get("/admin-decorated")
+    @admin.require(http_exception=403)
+    def admin_decorated():
+        return jsonify(secret=44)
+
     return app
