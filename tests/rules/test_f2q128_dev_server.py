@@ -135,3 +135,29 @@ def test_the_port_serves_what_flask_served(tmp_path, served):
     ported.mkdir()
     (ported / "app.py").write_text(output)
     assert _answers(ported) == expected
+
+
+def test_calling_the_app_as_wsgi_is_reported():
+    findings = check_transformed(
+        """\
+        from flask import Flask
+        from werkzeug.test import create_environ
+
+        app = Flask(__name__)
+
+
+        def raw_body():
+            return b"".join(app(create_environ("/"), lambda *args: None))
+        """,
+        """\
+        from quart import Quart
+        from werkzeug.test import create_environ
+
+        app = Quart(__name__)
+
+
+        def raw_body():
+            return b"".join(app(create_environ("/"), lambda *args: None))
+        """,
+    )
+    assert codes(findings) == ["F2Q128"] and "ASGI" in findings[0].message

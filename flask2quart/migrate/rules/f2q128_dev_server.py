@@ -14,7 +14,8 @@ anything else (middleware around ``asgi_app``; ``app.wsgi_app`` is served as ``a
 Hypercorn on the same host, port and certificate. ``make_server`` (a WSGI server object the code then
 drives, ``serve_forever``/``shutdown``) has no drop-in: it is reported with the Hypercorn form.
 WSGI entry modules (``application = create_app()``) need no change: Hypercorn serves the same
-object (F2Q402 moves the commands that start them).
+object (F2Q402 moves the commands that start them). Calling the app as a WSGI callable
+(``app(environ, start_response)``, a test driving it by hand) is reported.
 
 Docs: https://quart.palletsprojects.com/en/latest/how_to_guides/deployment.html
 """
@@ -89,6 +90,13 @@ class DevServer(Rule):
             return updated
         if func in RUN_SIMPLE:
             return self._run_simple(original, updated)
+        if self.ctx.value(updated.func) == V.APP and len(updated.args) == 2 and not any(a.keyword for a in updated.args):
+            self.ctx.report(
+                original, self.code, "the app is called as a WSGI application (environ, start_response): a Quart "
+                "app is ASGI, `await app(scope, receive, send)`; in a test, request it through "
+                "`app.test_client()` instead", Severity.ERROR,
+            )
+            return updated
         if (
             isinstance(updated.func, cst.Attribute)
             and updated.func.attr.value == "run"
