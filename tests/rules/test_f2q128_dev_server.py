@@ -161,3 +161,31 @@ def test_calling_the_app_as_wsgi_is_reported():
         """,
     )
     assert codes(findings) == ["F2Q128"] and "ASGI" in findings[0].message
+
+
+def test_run_on_a_factory_call_is_not_evaluated_twice():
+    findings = check_transformed(
+        """\
+        from flask import Flask
+
+
+        def create_app():
+            return Flask(__name__)
+
+
+        if __name__ == "__main__":
+            create_app().run(threaded=True)
+        """,
+        """\
+        from quart import Quart
+
+
+        def create_app():
+            return Quart(__name__)
+
+
+        if __name__ == "__main__":
+            create_app().run()
+        """,
+    )
+    assert codes(findings) == ["F2Q128"] and "use_reloader" in findings[0].message

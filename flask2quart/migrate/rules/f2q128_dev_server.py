@@ -179,7 +179,12 @@ class DevServer(Rule):
                 kept.append(arg)
         if not reloader:
             # Flask reloads only in debug mode; Quart's use_reloader defaults to True
-            if debug is None:
+            if debug is None and not isinstance(app, (cst.Name, cst.Attribute)):
+                self.ctx.report(
+                    original, self.code, "Quart's `run` starts its reloader unless `use_reloader=False` (Flask's "
+                    "only in debug mode): pass `use_reloader=` as this app's debug setting", Severity.WARNING,
+                )
+            elif debug is None:
                 kept.append(_arg("use_reloader", cst.Attribute(value=app, attr=cst.Name("debug"))))
             elif isinstance(debug, _SIMPLE):
                 kept.append(_arg("use_reloader", debug))
