@@ -184,3 +184,22 @@ def test_the_port_reads_what_flask_read(environ, monkeypatch, tmp_path):
         assert answer == {**expected, "secret": "new", "region": "us"}
     else:
         assert answer == expected
+
+
+def test_membership_tests_see_either_name():
+    findings = check_transformed(
+        """\
+        import os
+
+        if "FLASK_SECRET" in os.environ and "FLASK_DEBUG" not in os.environ:
+            secret = os.environ["FLASK_SECRET"]
+        """,
+        """\
+        import os
+
+        if ("QUART_SECRET" in os.environ or "FLASK_SECRET" in os.environ) and ("QUART_DEBUG" not in os.environ and "FLASK_DEBUG" not in os.environ):
+            secret = os.environ["QUART_SECRET" if "QUART_SECRET" in os.environ else "FLASK_SECRET"]
+        """,
+        select=("F2Q113",),
+    )
+    assert [f.line for f in findings] == [3, 4]

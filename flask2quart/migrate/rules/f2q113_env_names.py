@@ -3,12 +3,13 @@
 Quart reads ``QUART_APP``, ``QUART_DEBUG``, ``QUART_RUN_*`` and ``QUART_SKIP_DOTENV`` and its
 ``from_prefixed_env()`` defaults to the ``QUART`` prefix (reference §1.9). Where code reads a
 ``FLASK_*`` variable (``os.environ.get``, ``os.getenv``, ``os.environ[...]``,
-``config.from_envvar``), it reads the ``QUART_*`` name with the old one as the fallback
-(``os.environ.get("QUART_X", os.environ.get("FLASK_X", default))``), so a deployment that still sets
-``FLASK_X`` keeps working: the variable an app reads never changes silently. Writes of a variable
-Quart itself reads (``os.environ["FLASK_APP"] = ...``, ``monkeypatch.setenv("FLASK_DEBUG", ...)``)
-take the new name; writes of the app's own variables keep theirs (the fallback reads them). Each read
-of an app's own variable is a warning: set it under the new name where the app is deployed.
+``config.from_envvar``, ``"FLASK_X" in os.environ``), it reads the ``QUART_*`` name with the old
+one as the fallback (``os.environ.get("QUART_X", os.environ.get("FLASK_X", default))``), so a
+deployment that still sets ``FLASK_X`` keeps working: the variable an app reads never changes
+silently. Writes of a variable Quart itself reads (``os.environ["FLASK_APP"] = ...``,
+``monkeypatch.setenv("FLASK_DEBUG", ...)``) take the new name; writes of the app's own variables
+keep theirs (the fallback reads them). Each read of an app's own variable is a warning: set it
+under the new name where the app is deployed.
 
 Docs: https://quart.palletsprojects.com/en/latest/how_to_guides/configuration.html
 """
@@ -138,6 +139,32 @@ class EnvNames(Rule):
                 args.append(arg)
             return updated.with_changes(args=args)
         return updated
+
+    def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
+        # ``"QUART_X" in os.environ or "FLASK_X" in os.environ`` is this rule's own output
+        left, right = node.left, node.right
+        if isinstance(left, cst.Comparison) and isinstance(right, cst.Comparison) and len(right.comparisons) == 1:
+            old = _flask_name(right.left)
+            if old is not None and isinstance(left.left, cst.SimpleString) and left.left.evaluated_value == _new_name(old):
+                self._written.add(id(right))
+
+    def leave_Comparison(self, original: cst.Comparison, updated: cst.Comparison) -> cst.BaseExpression:
+        """``"FLASK_X" in os.environ`` -> ``("QUART_X" in os.environ or "FLASK_X" in os.environ)``."""
+        if len(updated.comparisons) != 1 or id(original) in self._written:
+            return updated
+        target = updated.comparisons[0]
+        name = _flask_name(updated.left)
+        if name is None or self.ctx.value(target.comparator) != "q:os.environ" or not isinstance(updated.left, cst.SimpleString):
+            return updated
+        if not isinstance(target.operator, (cst.In, cst.NotIn)):
+            return updated
+        self._read(original.left, name)
+        new = updated.with_changes(left=_renamed(updated.left, _new_name(name)), lpar=[], rpar=[])
+        old = updated.with_changes(lpar=[], rpar=[])
+        operator = cst.Or() if isinstance(target.operator, cst.In) else cst.And()
+        return cst.BooleanOperation(
+            left=new, operator=operator, right=old, lpar=[cst.LeftParen()], rpar=[cst.RightParen()],
+        )
 
     def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript) -> cst.Subscript:
         if self.ctx.value(updated.value) != "q:os.environ" or len(updated.slice) != 1:
