@@ -261,6 +261,11 @@ def test_responses_normalised_for_what_differs_between_any_two_servers() -> None
                              Server="hypercorn-h11", Date="Tue", WWW_Authenticate=f'Digest nonce="{"b" * 32}"'))
     assert requests_responses.differences(gunicorn, serve) == {}
     assert requests_responses.compared(gunicorn, serve) == (1, 1)
+    gzipped = _tests(_response(Content_Encoding="gzip", Content_Length="195"))
+    assert requests_responses.differences(gzipped, _tests(_response(Content_Encoding="gzip", Content_Length="196"))) == {}
+    assert requests_responses.differences(gzipped, _tests(_response(Content_Length="195"))) == {
+        "t::a": "response 1: GET /get 200: content-encoding: gunicorn 'gzip', serve None; "
+                "content-length: gunicorn None, serve '195'"}
 
 
 def test_responses_that_differ_are_reported() -> None:
