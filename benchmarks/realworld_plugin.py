@@ -6,7 +6,9 @@ Loaded with ``-p realworld_plugin`` (its folder on ``PYTHONPATH``); writes one J
 * ``tests``: nodeid -> ``outcome`` (passed, failed, error, skipped, xfailed, xpassed), ``frames``
   (``[file, line, function]`` of every traceback of a failed phase, chained exceptions included,
   plus the ``File "...", line N`` lines of captured output: a view's error logged by the app is
-  part of the story) and ``paths`` (request paths the test sent to a Flask or Quart app);
+  part of the story; plus where each coroutine still alive and never started was created: a
+  coroutine that reached a response body or a comparison instead of its value is part of the
+  story too) and ``paths`` (request paths the test sent to a Flask or Quart app);
 * ``collect_errors``: collector nodeid -> frames (a test module that did not import);
 * ``modules``: where each top-level package named in ``F2Q_RW_PACKAGES`` was imported from, so the
   harness can check the suite ran the code it meant (the port, not an editable install of the
@@ -18,11 +20,14 @@ uses the standard library and pytest only.
 
 from __future__ import annotations
 
+import gc
+import inspect
 import json
 import os
 import re
 import sys
 import traceback
+import types
 from types import TracebackType
 from typing import Any
 
@@ -31,6 +36,7 @@ import pytest
 _FILE_LINE = re.compile(r'File "([^"]+)", line (\d+), in (\S+)')
 _tests: dict[str, dict[str, Any]] = {}
 _collect_errors: dict[str, list[list[object]]] = {}
+_before: set[int] = set()  # ids of the unstarted coroutines alive when the running test began
 _current: list[str] = []  # nodeid of the running test (a list: module state without `global`)
 
 
@@ -51,6 +57,24 @@ def _frames_in_text(text: str) -> list[list[object]]:
     return [[path, int(line), name] for path, line, name in _FILE_LINE.findall(text)]
 
 
+def _unstarted() -> list[types.CoroutineType]:
+    return [obj for obj in gc.get_objects()
+            if isinstance(obj, types.CoroutineType) and inspect.getcoroutinestate(obj) == inspect.CORO_CREATED]
+
+
+def _unawaited_origins() -> list[list[object]]:
+    """``[file, line, function]`` of where each live, never-started coroutine created during the
+    running test was created (Python records it once ``sys.set_coroutine_origin_tracking_depth``
+    is set; the warning of a coroutine collected unawaited prints the same lines, which
+    ``_frames_in_text`` reads)."""
+    frames: list[list[object]] = []
+    for obj in _unstarted():
+        if id(obj) not in _before:
+            _before.add(id(obj))  # told once: a setup failure, not its teardown again
+            frames.extend([file, line, name] for file, line, name in obj.cr_origin or ())
+    return frames
+
+
 def _entry(nodeid: str) -> dict[str, Any]:
     return _tests.setdefault(nodeid, {"outcome": None, "frames": [], "paths": []})
 
@@ -59,6 +83,8 @@ def _entry(nodeid: str) -> dict[str, Any]:
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> object:
     _current[:] = [item.nodeid]
     _entry(item.nodeid)
+    _before.clear()
+    _before.update(id(obj) for obj in _unstarted())
     try:
         return (yield)
     finally:
@@ -72,6 +98,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if call.excinfo is not None and report.failed:
         entry["frames"].extend(_frames_of(call.excinfo.value))
     if report.failed:
+        entry["frames"].extend(_unawaited_origins())
         for _, text in report.sections:
             entry["frames"].extend(_frames_in_text(text))
         entry["frames"].extend(_frames_in_text(str(report.longrepr)))
@@ -171,6 +198,7 @@ def _patch_log_exception(cls: Any) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    sys.set_coroutine_origin_tracking_depth(32)
     _patch_apps()
 
 

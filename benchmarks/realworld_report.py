@@ -143,13 +143,22 @@ def _collected_by(nodeid: str, collector: str) -> bool:
     return not collector or nodeid == collector or nodeid.startswith((collector + "::", collector + "/"))
 
 
+#: Findings about a whole file: it was left untouched (it did not parse, or its rewrite did not
+#: compile), so every function in it is on the finding's story.
+WHOLE_FILE = frozenset({"F2Q001", "F2Q002"})
+ANYWHERE = "*"
+
+
 def finding_places(findings: Iterable[Mapping[str, object]], original: SpanIndex) -> set[tuple[str, str]]:
-    """``(relative path, qualname)`` of each finding, on the original file's spans."""
+    """``(relative path, qualname)`` of each finding, on the original file's spans; ``(relative
+    path, ANYWHERE)`` for a finding about the whole file."""
     places = set()
     for finding in findings:
         rel = original.relative(str(finding.get("path", "")))
         line = finding.get("line")
-        if rel is not None and isinstance(line, int):
+        if rel is not None and finding.get("code") in WHOLE_FILE:
+            places.add((rel, ANYWHERE))
+        elif rel is not None and isinstance(line, int):
             places.add((rel, original.where(rel, line)))
     return places
 
@@ -165,7 +174,11 @@ def frame_places(frames: Iterable[tuple[str, int, str]], port: SpanIndex) -> set
 
 def silent_failures(failing: Iterable[TestOutcome], findings: set[tuple[str, str]], port: SpanIndex) -> list[str]:
     """Nodeids of failing tests none of whose traceback functions (in the port) has a finding."""
-    return [test.nodeid for test in failing if not (frame_places(test.frames, port) & findings)]
+    def explained(test: TestOutcome) -> bool:
+        places = frame_places(test.frames, port)
+        return bool(places & findings) or any((rel, ANYWHERE) in findings for rel, _ in places)
+
+    return [test.nodeid for test in failing if not explained(test)]
 
 
 # --- agreement: routes `check` calls ready whose tests fail ------------------------------------

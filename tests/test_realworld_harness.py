@@ -6,6 +6,9 @@ matching for the agreement column, the table, the floors, and the manifest/floor
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -72,6 +75,50 @@ def test_finding_attributed_across_shifted_lines(tmp_path: Path) -> None:
     assert rr.silent_failures([lonely], places, port) == ["tests/test_app.py::test_y"]
     # A failure with no frame in the project at all is silent too.
     assert rr.silent_failures([rr.TestOutcome("t::z", "failed", [outside])], places, port) == ["t::z"]
+
+
+def test_a_file_left_untouched_covers_every_function_in_it(tmp_path: Path) -> None:
+    original, port = _indexes(tmp_path)
+    finding = {"path": str(tmp_path / "orig" / "app.py"), "line": 12, "code": "F2Q002"}
+    places = rr.finding_places([finding], original)
+    assert places == {("app.py", rr.ANYWHERE)}
+    in_guard = rr.TestOutcome("t::a", "failed", [(str(tmp_path / "port" / "app.py"), 7, "guard")])
+    elsewhere = rr.TestOutcome("t::b", "failed", [(str(tmp_path / "port" / "tests/test_app.py"), 2, "test_x")])
+    assert rr.silent_failures([in_guard, elsewhere], places, port) == ["t::b"]
+
+
+def test_plugin_takes_where_an_unawaited_coroutine_was_made(tmp_path: Path) -> None:
+    # The coroutine reaches the assertion in place of its value: no traceback passes through the
+    # function that made it, its origin does (only the failing test's own coroutines count).
+    (tmp_path / "test_it.py").write_text(textwrap.dedent(
+        """\
+        import functools
+
+        async def value():
+            return 1
+
+        @functools.lru_cache
+        def cached():
+            return value()
+
+        def test_kept():
+            assert cached() is cached()
+
+        def test_fails():
+            assert helper() == 1
+
+        def helper():
+            return value()
+        """
+    ))
+    out = tmp_path / "out.json"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "benchmarks"), "F2Q_RW_OUT": str(out)}
+    subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "realworld_plugin", "-p", "no:cacheprovider", "-W", "ignore"],
+                   cwd=tmp_path, env=env, capture_output=True, check=False)
+    tests = json.loads(out.read_text())["tests"]
+    frames = {(Path(f[0]).name, f[2]) for f in tests["test_it.py::test_fails"]["frames"]}
+    assert ("test_it.py", "helper") in frames
+    assert ("test_it.py", "cached") not in frames
 
 
 def test_failing_tests_only_count_what_passed_under_flask() -> None:
