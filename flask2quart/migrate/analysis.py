@@ -267,9 +267,13 @@ class _FunctionScanner:
         self.nested: dict[str, str] = {}  # nested def name -> module:qualname
         self.class_value = class_value
         self.in_tests = module.facts.is_test
+        #: Targets of the comprehensions being scanned: local to them (``request`` there is not Flask's).
+        self.comprehension_names: list[frozenset[str]] = []
 
     # names -------------------------------------------------------------------------------------
     def resolve(self, name: str) -> V.Value:
+        if any(name in names for names in self.comprehension_names):
+            return V.name_value(name, in_tests=self.in_tests)
         scope: _FunctionScanner | None = self
         while scope is not None and scope.func is not None:
             if name in scope.local_names:
@@ -318,9 +322,8 @@ class _FunctionScanner:
         if isinstance(node, ast.Lambda):
             self.expr(node.body, no_await=True)
             return None
-        if isinstance(node, ast.GeneratorExp):
-            for child in ast.iter_child_nodes(node):
-                self.visit_any(child, no_await=True)
+        if isinstance(node, ast.GeneratorExp | ast.ListComp | ast.SetComp | ast.DictComp):
+            self._comprehension(node, no_await=no_await or isinstance(node, ast.GeneratorExp))
             return None
         if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
             elements = [self.expr(e, no_await=no_await) for e in node.elts]
@@ -328,6 +331,20 @@ class _FunctionScanner:
         for child in ast.iter_child_nodes(node):
             self.visit_any(child, no_await=no_await)
         return None
+
+    def _comprehension(self, node: ast.GeneratorExp | ast.ListComp | ast.SetComp | ast.DictComp, *, no_await: bool) -> None:
+        """The first iterable in the enclosing scope, the rest with the targets bound locally."""
+        first, *rest = node.generators
+        self.expr(first.iter, no_await=no_await)
+        names = frozenset(n.id for g in node.generators for n in ast.walk(g.target) if isinstance(n, ast.Name))
+        self.comprehension_names.append(names)
+        try:
+            parts: list[ast.AST] = [*first.ifs, *rest]
+            parts += [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
+            for part in parts:
+                self.visit_any(part, no_await=no_await)
+        finally:
+            self.comprehension_names.pop()
 
     def _note_body_read(self, node: ast.Attribute, base: V.Value) -> None:
         """``response.get_data()``/``.data`` on a parameter holding a test response (F2Q210)."""
@@ -386,6 +403,11 @@ class _FunctionScanner:
             name = node.args[1].value if isinstance(node.args[1], ast.Constant) else None
             if "getattr" not in self.local_names and self.module.resolve_global("getattr") is None:
                 return V.getattr_value(positional[0], name if isinstance(name, str) else None)
+        if (
+            func is None and isinstance(node.func, ast.Name) and node.func.id == "super" and not node.args
+            and "super" not in self.local_names and self.func is not None
+        ):  # ``super().m()``: ``m`` as the class's first project base finds it
+            return super_value(self.module.facts.classes, self.func.qualname)
         self._registration(node)
         for kw in node.keywords:  # ``Babel(app, locale_selector=get_locale)``
             role = flask_api.EXTENSION_CALLBACK_KEYWORDS.get(kw.arg or "")
@@ -429,8 +451,10 @@ class _FunctionScanner:
             return self.module.inputs.returns[project]  # settled by an earlier round
         if func and V.is_project(func):
             qual = project or ""
-            if qual.rpartition(":")[2][:1].isupper() and "." not in qual.rpartition(":")[2]:
-                return f"k:obj:{qual}"  # instantiating a project class
+            last = qual.rpartition(":")[2]
+            local_class = qual.partition(":")[0] == self.module.facts.module and last in self.module.facts.classes
+            if last.rpartition(".")[2][:1].isupper() and ("." not in last or local_class):
+                return f"k:obj:{qual}"  # instantiating a project class (a function-local one too)
             return f"r:{qual}"
         return step.value
 
@@ -889,6 +913,14 @@ def _is_sync_decorator(dec: ast.expr, value: V.Value) -> bool:
     if isinstance(target, ast.Attribute) and target.attr in ("setter", "getter", "deleter"):
         return True
     return value in _SYNC_DECORATORS
+
+
+def super_value(classes: dict[str, ClassFacts], method: str) -> V.Value:
+    """What ``super()`` is in ``method`` (a qualname in the module of ``classes``): an object of the
+    class's first project base (its methods are found along that base's own bases), else unknown."""
+    klass = classes.get(method.rpartition(".")[0])
+    bases = [V.project_name(base) for base in klass.bases] if klass else []
+    return next((f"k:obj:{base}" for base in bases if base), None)
 
 
 def callee(func: str) -> tuple[str | None, int]:

@@ -22,7 +22,9 @@ from .analysis import ModuleFacts, ProjectAnalysis, Role
 class Scope:
     """One function, lambda, generator expression or class body."""
 
-    kind: str  # "module", "class", "function", "lambda", "genexp"
+    #: "module", "class", "function", "lambda", "genexp", "comprehension" (list/set/dict: it only
+    #: binds its targets) or "outer_iter" (a comprehension's first iterable, evaluated outside it)
+    kind: str
     qualname: str = ""
     role: Role = Role.PLAIN
     local_names: frozenset[str] = frozenset()
@@ -114,7 +116,14 @@ class FileContext:
 
     # --- names and values -------------------------------------------------------------------
     def resolve(self, name: str) -> V.Value:
+        outer = 0  # inside a comprehension's first iterable: its own scope does not apply
         for scope in reversed(self.scopes):
+            if scope.kind == "outer_iter":
+                outer += 1
+                continue
+            if scope.kind in ("comprehension", "genexp") and outer:
+                outer -= 1
+                continue
             if scope.kind == "class" and scope is not self.scope:
                 continue  # a class body does not enclose its methods
             if scope.kind == "module":

@@ -150,11 +150,15 @@ def forced_sync(
     """Functions whose callers cannot await them, and what they call: they stay sync.
 
     Roots: property getters (``@property``, ``property(f)``), cached functions, dunders Python
-    calls, the ``HTTPException`` methods Quart calls synchronously (``get_response``). Their project
+    calls, the ``HTTPException`` methods Quart calls synchronously (``get_response``), generators
+    that are not streamed bodies (their callers iterate them synchronously). Their project
     callees stay sync with them (a sync form is used where one exists, e.g. ``make_response(body)``,
     and anything else is reported on its line); functions Quart itself awaits (views, hooks) are
     never forced."""
     roots = {name for name, func in functions.items() if func.sync_required}
+    # A plain generator (not a streamed body) is iterated by its callers with ``for``, ``list()``,
+    # ``join``...: nothing turns those into ``async for``, so it stays a sync generator.
+    roots.update(name for name, func in functions.items() if func.is_generator and roles[name] is Role.PLAIN)
     for cls, klass in classes.items():
         roots.update(f"{cls}.{getter}" for getter in klass.property_getters if f"{cls}.{getter}" in functions)
         if _http_exception(cls, classes):

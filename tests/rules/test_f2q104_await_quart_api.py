@@ -390,3 +390,137 @@ def test_request_finished_receiver_reading_the_body_becomes_async():
         request_finished.connect(log, app)
         """,
     )
+
+
+def test_a_comprehension_target_named_request_is_local():
+    # Its targets shadow Flask's `request` inside it; the first iterable is still read outside it.
+    check_transformed(
+        """\
+        from flask import Flask, jsonify, request
+
+        app = Flask(__name__)
+
+
+        def forms(items):
+            return [request.form for request in items]
+
+
+        def sizes(items):
+            return {request.form: len(request.form) for request in items}, {request.form for request in items}
+
+
+        @app.post("/")
+        def view():
+            names = [request.strip() for request in request.args.getlist("n")]
+            keys = [key for key in request.form if key]
+            return jsonify(forms([]), sizes([]), names, keys)
+        """,
+        """\
+        from quart import Quart, jsonify, request
+
+        app = Quart(__name__)
+
+
+        def forms(items):
+            return [request.form for request in items]
+
+
+        def sizes(items):
+            return {request.form: len(request.form) for request in items}, {request.form for request in items}
+
+
+        @app.post("/")
+        async def view():
+            names = [request.strip() for request in request.args.getlist("n")]
+            keys = [key for key in await request.form if key]
+            return jsonify(forms([]), sizes([]), names, keys)
+        """,
+    )
+
+
+def test_a_comprehension_over_the_form_in_an_async_function_is_awaited_inside():
+    check_transformed(
+        """\
+        from flask import Flask, request
+
+        app = Flask(__name__)
+
+
+        @app.post("/")
+        def view():
+            return ",".join([request.form[k] for k in ("a", "b")])
+        """,
+        """\
+        from quart import Quart, request
+
+        app = Quart(__name__)
+
+
+        @app.post("/")
+        async def view():
+            return ",".join([(await request.form)[k] for k in ("a", "b")])
+        """,
+    )
+
+
+def test_a_plain_generator_reading_the_request_stays_sync_and_is_reported():
+    # Its callers iterate it with `for`, `list()`, `join`, `yield from`: an async generator would
+    # break each of them (and `yield from` would not compile), so it stays sync, reported.
+    source = """\
+        from flask import Flask, request
+
+        app = Flask(__name__)
+
+
+        def fields():
+            for name in sorted(request.form):
+                yield name + "=" + request.form[name]
+
+
+        def wrapped():
+            yield "<"
+            yield from fields()
+
+
+        @app.post("/")
+        def view():
+            out = [item for item in fields()]
+            return ",".join(out) + "".join(wrapped()) + ",".join(list(fields()))
+        """
+    findings = check_transformed(
+        source,
+        source.replace("from flask import Flask", "from quart import Quart").replace("Flask(", "Quart(").replace("def view", "async def view"),
+    )
+    assert [(f.code, f.line) for f in findings] == [("F2Q104", 7), ("F2Q104", 8)]
+    assert "cannot be in `fields`" in findings[0].message
+
+
+def test_a_generator_streamed_from_a_view_still_becomes_async():
+    check_transformed(
+        """\
+        from flask import Flask, request
+
+        app = Flask(__name__)
+
+
+        @app.get("/")
+        def view():
+            def generate():
+                yield request.get_data()
+
+            return app.response_class(generate())
+        """,
+        """\
+        from quart import Quart, request
+
+        app = Quart(__name__)
+
+
+        @app.get("/")
+        async def view():
+            async def generate():
+                yield await request.get_data()
+
+            return app.response_class(generate())
+        """,
+    )

@@ -404,3 +404,119 @@ def test_a_fixture_that_gives_a_function_is_awaited_where_tests_call_it():
         """,
         path="tests/test_api.py",
     )
+
+
+def test_super_call_of_a_method_made_async_is_awaited():
+    # `super().read()` reaches the base's `read`, one colour with the override that reads the form.
+    check_transformed(
+        """\
+        from flask import Flask, request
+
+        app = Flask(__name__)
+
+
+        class Base:
+            def value(self):
+                return "[" + self.read() + "]"
+
+            def read(self):
+                return "base"
+
+
+        class Sub(Base):
+            def read(self):
+                return super().read() + request.form["k"]
+
+
+        @app.post("/")
+        def view():
+            return Sub().value()
+        """,
+        """\
+        from quart import Quart, request
+
+        app = Quart(__name__)
+
+
+        class Base:
+            async def value(self):
+                return "[" + await self.read() + "]"
+
+            async def read(self):
+                return "base"
+
+
+        class Sub(Base):
+            async def read(self):
+                return await super().read() + (await request.form)["k"]
+
+
+        @app.post("/")
+        async def view():
+            return await Sub().value()
+        """,
+    )
+
+
+def test_super_call_of_a_sync_method_stays_sync():
+    check_noop(
+        """\
+        class Base:
+            def __init__(self, name):
+                self.name = name
+
+
+        class Sub(Base):
+            def __init__(self):
+                super().__init__("sub")
+        """
+    )
+
+
+def test_method_of_a_function_local_class_made_async_is_awaited():
+    check_transformed(
+        """\
+        from flask import Flask, request
+
+        app = Flask(__name__)
+
+
+        def make():
+            class Local:
+                def read(self, name):
+                    return request.form[name]
+
+            return Local()
+
+
+        @app.post("/")
+        def view():
+            class Reader:
+                def read(self):
+                    return request.form["a"]
+
+            return Reader().read() + make().read("b")
+        """,
+        """\
+        from quart import Quart, request
+
+        app = Quart(__name__)
+
+
+        def make():
+            class Local:
+                async def read(self, name):
+                    return (await request.form)[name]
+
+            return Local()
+
+
+        @app.post("/")
+        async def view():
+            class Reader:
+                async def read(self):
+                    return (await request.form)["a"]
+
+            return await Reader().read() + await make().read("b")
+        """,
+    )

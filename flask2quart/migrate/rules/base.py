@@ -9,13 +9,14 @@ multiple of the bare parse.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import ClassVar
 
 import libcst as cst
 
 from .. import values as V
-from ..analysis import Role
+from ..analysis import Role, super_value
 from ..context import FileContext, Scope
 
 LeaveHandler = Callable[[cst.CSTNode, cst.CSTNode], cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel]  # type: ignore[type-arg]
@@ -77,6 +78,9 @@ class Rewriter(cst.CSTTransformer):
         super().__init__()
         self.ctx = ctx
         self._loops: dict[int, cst.For] = {}  # body id -> loop, until the body is entered
+        #: The first iterable of each comprehension: evaluated in the enclosing scope, where the
+        #: comprehension's targets are not bound (``[r for request in request.args]``).
+        self._outer_iters: set[int] = set()
         self._leave: dict[str, list[LeaveHandler]] = {}
         self._visit: dict[str, list[VisitHandler]] = {}
         for rule_class in sorted(rules, key=lambda r: (r.priority, r.code)):
@@ -126,6 +130,16 @@ class Rewriter(cst.CSTTransformer):
             self.ctx.scopes.append(Scope("lambda", local_names=names))
         elif kind == "GeneratorExp":
             self.ctx.scopes.append(Scope("genexp", local_names=_comprehension_names(node)))
+            self._outer_iters.add(id(node.for_in.iter))  # type: ignore[attr-defined]
+        elif kind in ("ListComp", "SetComp", "DictComp"):
+            # Its targets are local to it (a target named ``request`` is not Flask's); awaits stay
+            # possible (the enclosing function decides), so the scope only shadows names.
+            self.ctx.scopes.append(
+                dataclasses.replace(self.ctx.scope, kind="comprehension", local_names=_comprehension_names(node), kinds={}, nested={})
+            )
+            self._outer_iters.add(id(node.for_in.iter))  # type: ignore[attr-defined]
+        if id(node) in self._outer_iters:
+            self.ctx.scopes.append(Scope("outer_iter"))
         for handler in self._visit.get(kind, ()):
             handler(node)
         return True
@@ -213,7 +227,10 @@ class Rewriter(cst.CSTTransformer):
             updated = updated.with_changes(func=parenthesized(updated.func))
             ctx.set_value(updated, value)
             ctx.set_step(updated, step)
-        if kind in ("FunctionDef", "ClassDef", "Lambda", "GeneratorExp"):
+        if id(original_node) in self._outer_iters:
+            self._outer_iters.discard(id(original_node))
+            ctx.scopes.pop()
+        if kind in ("FunctionDef", "ClassDef", "Lambda", "GeneratorExp", "ListComp", "SetComp", "DictComp"):
             ctx.scopes.pop()
         return updated
 
@@ -235,6 +252,11 @@ class Rewriter(cst.CSTTransformer):
             literal = name.evaluated_value if isinstance(name, cst.SimpleString) else None
             ctx.set_value(node, V.getattr_value(ctx.value(node.args[0].value), literal if isinstance(literal, str) else None))
             return
+        if func is None and isinstance(node.func, cst.Name) and node.func.value == "super" and not node.args:
+            scope = ctx.enclosing_function()
+            if scope is not None and ctx.resolve("super") is None:  # ``super().m()``: ``m`` of the base
+                ctx.set_value(node, super_value(ctx.facts.classes, scope.qualname))
+                return
         step = V.call_step(func, project_async=ctx.analysis.awaitable_functions)
         value = step.value
         project = V.project_name(func) or V.bound_method(func)
@@ -242,7 +264,9 @@ class Rewriter(cst.CSTTransformer):
             target = project.rpartition(":")[2]
             if project in ctx.analysis.returns:
                 value = ctx.analysis.returns[project]
-            elif target[:1].isupper() and "." not in target:
+            elif target.rpartition(".")[2][:1].isupper() and (
+                "." not in target or (project.partition(":")[0] == ctx.facts.module and target in ctx.facts.classes)
+            ):  # instantiating a project class (a function-local one too)
                 value = f"k:obj:{project}"
         patch = self._patch_in_force(node.func)
         if patch is not None:  # ``self.client.get(...)`` replaced in set-up: what the wrapper returns
@@ -309,8 +333,8 @@ class Rewriter(cst.CSTTransformer):
         for param, kind in ctx.analysis.param_kinds.get(project_name, {}).items():
             scope.kinds.setdefault(param, kind)  # declared, or what its call sites pass
         body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
-        for stmt in body:  # a nested def is callable from siblings defined before it
-            if isinstance(stmt, cst.FunctionDef):
+        for stmt in body:  # a nested def (or class) is callable from siblings defined before it
+            if isinstance(stmt, cst.FunctionDef | cst.ClassDef):
                 scope.nested.setdefault(stmt.name.value, f"{project_name}.{stmt.name.value}")
         if scope.role in (Role.TEST, Role.FIXTURE):
             for param in params:
