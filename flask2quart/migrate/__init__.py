@@ -43,6 +43,7 @@ from .rules import ALL_CODES, ENGINE_CODES, ProjectDependencies, PytestAsyncioCo
 from .rules import _rate_limiting as rate_limiting
 from .rules import f2q215_pytest_flask as pytest_flask
 from .rules import f2q327_flask_bridge as flask_bridge
+from .rules import f2q340_flask_restful as flask_restful
 from .rules.f2q206_pytest_asyncio_config import ConfigEdit
 from .rules.f2q401_dependencies import quart_requirement
 from .rules.f2q402_launch_commands import LaunchCommands, LaunchPlan
@@ -196,6 +197,7 @@ def rewrite(paths: Iterable[Path], options: RewriteOptions) -> RewriteResult:
             for generated in (
                 SyncHttpClient.module_edit(analysis),  # the http_client module (--http-client aiohttp)
                 rate_limiting.module_edit(analysis) if "F2Q304" in options.enabled else None,  # Flask-Limiter's API
+                flask_restful.module_edit(analysis) if "F2Q340" in options.enabled else None,  # Flask-RESTful's API
             ):
                 if generated is not None:
                     result.config_edits.append(generated[0])

@@ -168,7 +168,9 @@ METHOD_VIEW_METHODS = frozenset(
     {"get", "post", "put", "patch", "delete", "head", "options", "dispatch_request"}
 )
 VIEW_BASES = frozenset(
-    {"flask.views.MethodView", "flask.views.View", "quart.views.MethodView", "quart.views.View"}
+    {"flask.views.MethodView", "flask.views.View", "quart.views.MethodView", "quart.views.View",
+     # a MethodView in the generated restful module (F2Q340): its methods are views in the port
+     "flask_restful.Resource"}
 )
 
 #: Context-manager calls that are async context managers in Quart.

@@ -45,9 +45,9 @@ from .f2q206_pytest_asyncio_config import PytestAsyncioConfig
 from .f2q207_test_client_exceptions import TestClientExceptions
 from .f2q208_cli_runner_in_async_tests import CliRunnerInAsyncTests
 from .f2q209_test_client_environ import TestClientEnviron
-from .f2q215_pytest_flask import PytestFlask
 from .f2q210_sync_response_snapshot import SyncResponseSnapshot
 from .f2q211_test_response_stream import TestResponseStream
+from .f2q215_pytest_flask import PytestFlask
 from .f2q301_flask_cors import FlaskCors
 from .f2q302_flask_login import FlaskLogin
 from .f2q303_flask_wtf import FlaskWtf
@@ -66,6 +66,7 @@ from .f2q324_flask_mail import FlaskMail
 from .f2q325_flask_restx import FlaskRestx
 from .f2q326_flask_jwt_extended import FlaskJwtExtended
 from .f2q327_flask_bridge import FlaskBridge
+from .f2q340_flask_restful import FlaskRestful
 from .f2q401_dependencies import ProjectDependencies
 from .f2q402_launch_commands import LaunchCommands
 from .f2q403_flaskenv import FlaskEnvFiles
@@ -129,6 +130,7 @@ PYTHON_RULES: tuple[type[Rule], ...] = (
     FlaskMail,
     FlaskRestx,
     FlaskJwtExtended,
+    FlaskRestful,
     FlaskBridge,
 )
 

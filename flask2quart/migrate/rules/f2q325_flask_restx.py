@@ -1,4 +1,4 @@
-"""F2Q325: Flask-RESTX, Flask-RESTPlus, Flask-RESTful, flasgger and flask-smorest uses are reported.
+"""F2Q325: Flask-RESTX, Flask-RESTPlus, flasgger and flask-smorest uses are reported.
 
 These REST/OpenAPI layers are built on Flask's request, views and app context and do not run
 under Quart. quart-schema is the counterpart (reference §5): ``QuartSchema(app)`` serves
@@ -18,7 +18,8 @@ marshmallow schemas), so nothing is rewritten; each use site is one finding:
   quart-schema form, and ``fields.*``, ``api.model(...)``, ``reqparse`` parsers, ``marshal``,
   ``abort`` and other names.
 
-flasgger's YAML specs in view docstrings are not read by this rule.
+flasgger's YAML specs in view docstrings are not read by this rule. Flask-RESTful is not reported
+here: F2Q340 keeps its API from a generated module.
 
 Docs: https://quart-schema.readthedocs.io/en/latest/; recipe: docs/extensions.md#flask-restx
 """
@@ -33,7 +34,6 @@ from ._report_extension import CALL, ExtensionReport, Origin, Report, Use
 _TITLES = {
     "flask_restx": "Flask-RESTX",
     "flask_restplus": "Flask-RESTPlus",
-    "flask_restful": "Flask-RESTful",
     "flasgger": "flasgger",
     "flask_smorest": "flask-smorest",
 }

@@ -80,7 +80,6 @@ BRIDGED = frozenset(
 NO_MECHANICAL_PORT = {
     "flask-restx": "quart-schema",
     "flasgger": "quart-schema",
-    "flask-restful": "quart-schema",
     "flask-smorest": "quart-schema",
     "flask-jwt-extended": "quart-jwt-extended (a port of the 3.x API, unmaintained)",
 }
@@ -186,6 +185,12 @@ def _change(text: str, options: Options, present: set[str]) -> _Change | None:
         return _Change(
             f"{lead}{HYPERCORN}{rest}",
             note=(Severity.INFO, "gunicorn -> hypercorn: the launch commands start it"),
+        )
+    if name == "flask-restful":  # its API is generated for Quart (F2Q340)
+        return _Change(
+            None,
+            note=(Severity.INFO, f"removed {match.group('name')}: its API is generated for Quart (restful.py, "
+                  "F2Q340)"),
         )
     if name == "pytest-flask":  # a plugin driving Flask: F2Q215 turns it off and writes its fixtures
         return _Change(
