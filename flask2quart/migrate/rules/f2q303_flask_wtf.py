@@ -12,6 +12,12 @@ and makes ``validate()``/``validate_on_submit()`` coroutines. This rule:
   ``await MyForm.create_form(...)`` (same arguments: ``formdata``, ``obj``, ``prefix``, ``data``,
   ``meta``, field defaults) and awaits ``form.validate()``/``form.validate_on_submit()`` (the
   project analysis makes helpers that do so async, and awaits their callers);
+- a form whose class (or a project base of it) defines its own ``__init__`` (``MemberForm(project,
+  edit=True)``) is built with ``await build_form(MemberForm, project, edit=True)``: ``create_form``
+  passes formdata as the first positional argument, where Flask-WTF read it inside
+  ``FlaskForm.__init__``; the generated ``build_form`` reads the submitted formdata as Flask-WTF did
+  (the form, with the files; JSON as a ``MultiDict``) and hands it over as ``formdata=``, the
+  form's own arguments unchanged;
 - turns ``form.is_submitted()`` into the ``form.is_submitted`` property;
 - reports what has no counterpart (``RecaptchaField``, ``Recaptcha``) and a form class that
   overrides ``validate``: it becomes ``async def`` and its ``super().validate()`` must be awaited.
@@ -32,6 +38,29 @@ from ._extensions import ExtensionImports
 from .base import awaited
 
 _RENAMES = {"FlaskForm": "QuartForm", "Form": "QuartForm"}
+BUILD_FORM = "build_form"
+BUILD_FORM_SOURCE = '''
+
+async def build_form(form_class, *args, **kwargs):
+    """``form_class(*args, **kwargs)`` as Flask-WTF built it: with the submitted formdata.
+
+    quart-wtforms reads the request asynchronously in ``create_form``, which passes formdata as the
+    form's first positional argument; a form whose own ``__init__`` takes other arguments gets them
+    unchanged here, and the formdata as a keyword. Written by flask2quart (F2Q303).
+    """
+    if "formdata" not in kwargs:
+        formdata = None
+        if {request}.method in ("POST", "PUT", "PATCH", "DELETE"):
+            formdata = await {request}.form
+            files = await {request}.files
+            if files:
+                formdata = formdata.copy()
+                formdata.update(files)
+            elif {request}.is_json:
+                formdata = ImmutableMultiDict(await {request}.get_json())
+        kwargs["formdata"] = formdata
+    return form_class(*args, **kwargs)
+'''
 
 
 class FlaskWtf(ExtensionImports):
@@ -65,7 +94,16 @@ class FlaskWtf(ExtensionImports):
             if not self.ctx.can_await():
                 return await_node(self, original, updated, f"building `{form_class.rpartition(':')[2]}`")
             self.changed()
-            built = updated.with_changes(func=cst.Attribute(value=func, attr=cst.Name("create_form")))
+            if self._own_init(form_class):
+                request = self.ctx.require_import("quart", "request")
+                self.ctx.require_import("werkzeug.datastructures", "ImmutableMultiDict")
+                self.ctx.add_helper(BUILD_FORM, BUILD_FORM_SOURCE.replace("{request}", request))
+                args = [cst.Arg(func), *updated.args]
+                if len(args) > 1 and args[0].comma is cst.MaybeSentinel.DEFAULT:
+                    args[0] = args[0].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+                built = updated.with_changes(func=cst.Name(BUILD_FORM), args=args)
+            else:
+                built = updated.with_changes(func=cst.Attribute(value=func, attr=cst.Name("create_form")))
             result = awaited(built)
             self.ctx.set_value(result, self.ctx.value(updated))
             return result
@@ -85,6 +123,18 @@ class FlaskWtf(ExtensionImports):
             # a form of unknown class: the method name is Flask-WTF's alone
             return await_node(self, original, updated, "`validate_on_submit()`")
         return updated
+
+    def _own_init(self, form_class: str, seen: frozenset[str] = frozenset()) -> bool:
+        """The project form class, or a project base of it, defines ``__init__``."""
+        module, _, qual = form_class.partition(":")
+        facts = next((f for f in self.ctx.analysis.modules.values() if f.module == module), None)
+        if facts is None or form_class in seen:
+            return False
+        if f"{qual}.__init__" in facts.functions:
+            return True
+        klass = facts.classes.get(qual)
+        bases = [V.project_name(base) for base in klass.bases] if klass is not None else []
+        return any(base and self._own_init(base, seen | {form_class}) for base in bases)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         scopes = self.ctx.scopes  # [-1] is the function being entered
