@@ -58,8 +58,9 @@ def _frames_in_text(text: str) -> list[list[object]]:
 
 
 def _unstarted() -> list[types.CoroutineType]:
+    # ``type(obj) is``, not ``isinstance``: a dead weak proxy among the objects raises on the latter.
     return [obj for obj in gc.get_objects()
-            if isinstance(obj, types.CoroutineType) and inspect.getcoroutinestate(obj) == inspect.CORO_CREATED]
+            if type(obj) is types.CoroutineType and inspect.getcoroutinestate(obj) == inspect.CORO_CREATED]
 
 
 def _unawaited_origins() -> list[list[object]]:
