@@ -124,7 +124,7 @@ def test_the_port_answers_as_flask_did_without_the_extension(monkeypatch):
     assert expected == {"fancy": False}
 
     output, findings, _ = run_rewrite(APP)
-    assert codes(findings) == ["F2Q127"]
+    assert "F2Q127" in codes(findings) and "from flask_fancy" not in output
     monkeypatch.setitem(sys.modules, "flask_fancy", _flask_only_extension())  # installed
     quart_side = {"__name__": "quart_side"}
     exec(compile(output, "app.py", "exec"), quart_side)
