@@ -114,7 +114,7 @@ def _flask_only_extension() -> types.ModuleType:
     return module
 
 
-def test_the_port_answers_as_flask_did_without_the_extension(monkeypatch):
+def test_the_port_answers_as_flask_did_without_the_extension(monkeypatch, tmp_path):
     """The port, with the extension installed, answers what Flask answered without it."""
     pytest.importorskip("quart")
     monkeypatch.setitem(sys.modules, "flask_fancy", None)  # not installed: ImportError
@@ -123,11 +123,14 @@ def test_the_port_answers_as_flask_did_without_the_extension(monkeypatch):
     expected = flask_side["app"].test_client().get("/").get_json()
     assert expected == {"fancy": False}
 
-    output, findings, _ = run_rewrite(APP)
+    output, findings, files = run_rewrite(APP)
     assert "F2Q127" in codes(findings) and "from flask_fancy" not in output
     monkeypatch.setitem(sys.modules, "flask_fancy", _flask_only_extension())  # installed
+    for name, text in files.items():  # what else the rewrite wrote is imported from beside it
+        (tmp_path / name).write_text(text)
+    monkeypatch.syspath_prepend(str(tmp_path))
     quart_side = {"__name__": "quart_side"}
-    exec(compile(output, "app.py", "exec"), quart_side)
+    exec(compile(output, str(tmp_path / "app.py"), "exec"), quart_side)
 
     async def answer():
         return await (await quart_side["app"].test_client().get("/")).get_json()
