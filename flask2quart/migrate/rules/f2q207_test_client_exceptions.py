@@ -1,11 +1,14 @@
-"""F2Q207: tests that expect a view's exception out of the test client are reported.
+"""F2Q207: a view's exception fails the test, as with Flask's test client.
 
 With ``TESTING=True`` Flask re-raises a view's exception in the test; Quart's test client answers a
 500 page instead (reference §1.6, porting notes T11), and 0.23 wraps what does propagate in an
-``ExceptionGroup``. A ``pytest.raises`` (or ``self.assertRaises``) block around a test-client
-request is reported: set
-``testing=False`` and ``PROPAGATE_EXCEPTIONS=True`` for that test, and expect an ``ExceptionGroup``
-on Quart 0.23.
+``ExceptionGroup``. So an assertion in a view, a hook or a signal receiver (``template_rendered``)
+would no longer fail the test. Every ``app.test_client()`` becomes
+``_f2q_raising_client(app.test_client())``, a generated helper that re-raises in the test the
+exception the app reported through ``got_request_exception``, when the app propagates exceptions
+(``PROPAGATE_EXCEPTIONS``, else testing or debug mode), as Flask does. A ``pytest.raises`` (or
+``self.assertRaises``) block around a test-client request is still reported: on Quart 0.23 what
+propagates out of the app itself comes as an ``ExceptionGroup``.
 
 Docs: https://quart.palletsprojects.com/en/latest/how_to_guides/testing.html
 """
@@ -18,6 +21,35 @@ from ...findings import Severity
 from .. import values as V
 from .base import Rule
 
+RAISING_HELPER = "_f2q_raising_client"
+RAISING_SOURCE = '''
+
+def _f2q_raising_client(client):
+    """Quart's test client with Flask's behaviour when the app propagates exceptions (testing): an
+    exception a view, a hook or a signal receiver raised fails the request in the test instead of
+    becoming a 500 page (added by flask2quart, F2Q207)."""
+    from quart import got_request_exception
+
+    app = client.app
+    request = client.open
+
+    async def open(*args, **kwargs):
+        raised = []
+
+        def keep(sender, exception, **extra):
+            raised.append(exception)
+
+        with got_request_exception.connected_to(keep, app):
+            response = await request(*args, **kwargs)
+        propagate = app.config.get("PROPAGATE_EXCEPTIONS")
+        if raised and (propagate if propagate is not None else app.testing or app.debug):
+            raise raised[0]
+        return response
+
+    client.open = open
+    return client
+'''
+
 
 class TestClientExceptions(Rule):
     code = "F2Q207"
@@ -28,14 +60,31 @@ class TestClientExceptions(Rule):
         super().__init__(ctx)
         self.requests = 0
         self.marks: list[int] = []
+        self.wrapped: set[int] = set()  # clients already in ``_f2q_raising_client(...)``
 
     def visit_With(self, node: cst.With) -> None:
         self.marks.append(self.requests)
 
-    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Name) and node.func.value == RAISING_HELPER and node.args:
+            self.wrapped.add(id(node.args[0].value))
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         func = self.ctx.value(updated.func)
         if func and func.startswith(f"b:{V.TEST_CLIENT}|"):
             self.requests += 1
+        if (
+            func
+            and func.startswith("b:")
+            and func.endswith("|test_client")
+            and self.ctx.value(updated) == V.TEST_CLIENT
+            and id(original) not in self.wrapped
+        ):
+            self.ctx.add_helper(RAISING_HELPER, RAISING_SOURCE)
+            self.changed()
+            result = cst.Call(func=cst.Name(RAISING_HELPER), args=[cst.Arg(updated)])
+            self.ctx.set_value(result, V.TEST_CLIENT)
+            return result
         return updated
 
     def leave_With(self, original: cst.With, updated: cst.With) -> cst.With:

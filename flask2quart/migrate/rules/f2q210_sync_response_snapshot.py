@@ -28,9 +28,10 @@ HELPER_SOURCE = '''
 async def _f2q_sync_response(response):
     """A Quart test response read to its end, as the Werkzeug response Flask's test client gives:
     code that must stay sync reads its body without awaiting (added by flask2quart, F2Q210)."""
-    from werkzeug.wrappers import Response
+    import importlib
 
-    return Response(await response.get_data(), status=response.status_code, headers=response.headers)
+    werkzeug = importlib.import_module("werkzeug.wrappers")  # Werkzeug's own, not Quart's
+    return werkzeug.Response(await response.get_data(), status=response.status_code, headers=response.headers)
 '''
 
 
