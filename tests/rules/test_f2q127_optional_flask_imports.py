@@ -38,13 +38,13 @@ def test_several_imports_and_a_flag():
         """\
         try:
             import flask_debugtoolbar
-            from flask_restful import Api
+            from flask_smorest import Api
             HAS_EXTRAS = True
         except (ImportError, AttributeError):
             HAS_EXTRAS = False
         """,
         """\
-        # flask2quart: flask_debugtoolbar, flask_restful only run on Flask, the app runs without it (F2Q127)
+        # flask2quart: flask_debugtoolbar, flask_smorest only run on Flask, the app runs without it (F2Q127)
         HAS_EXTRAS = False
         """,
         select=("F2Q127",),
@@ -58,6 +58,11 @@ def test_ported_extensions_and_other_tries_are_kept():
             from flask_sqlalchemy import SQLAlchemy
         except ImportError:
             SQLAlchemy = None
+
+        try:
+            from flask_unknown_extension import Thing  # no rule knows it: the bridge's (F2Q327)
+        except ImportError:
+            Thing = None
 
         try:
             import ujson as json
@@ -84,48 +89,48 @@ APP = '''\
 from flask import Flask
 
 try:
-    from flask_fancy import Fancy
-    FANCY = True
+    from flask_debugtoolbar import DebugToolbarExtension
+    TOOLBAR = True
 except ImportError:  # optional
-    Fancy = None
-    FANCY = False
+    DebugToolbarExtension = None
+    TOOLBAR = False
 
 app = Flask(__name__)
-if Fancy is not None:
-    Fancy(app)
+if DebugToolbarExtension is not None:
+    DebugToolbarExtension(app)
 
 
 @app.route("/")
 def index():
-    return {"fancy": FANCY}
+    return {"toolbar": TOOLBAR}
 '''
 
 
 def _flask_only_extension() -> types.ModuleType:
     """An extension written for Flask: it wraps ``app.wsgi_app`` (a Quart app has none)."""
-    module = types.ModuleType("flask_fancy")
+    module = types.ModuleType("flask_debugtoolbar")
 
-    class Fancy:
+    class DebugToolbarExtension:
         def __init__(self, app):
             wsgi_app = app.wsgi_app
             app.wsgi_app = lambda environ, start_response: wsgi_app(environ, start_response)
 
-    module.Fancy = Fancy
+    module.DebugToolbarExtension = DebugToolbarExtension
     return module
 
 
 def test_the_port_answers_as_flask_did_without_the_extension(monkeypatch, tmp_path):
     """The port, with the extension installed, answers what Flask answered without it."""
     pytest.importorskip("quart")
-    monkeypatch.setitem(sys.modules, "flask_fancy", None)  # not installed: ImportError
+    monkeypatch.setitem(sys.modules, "flask_debugtoolbar", None)  # not installed: ImportError
     flask_side = {"__name__": "flask_side"}
     exec(compile(APP, "app.py", "exec"), flask_side)
     expected = flask_side["app"].test_client().get("/").get_json()
-    assert expected == {"fancy": False}
+    assert expected == {"toolbar": False}
 
     output, findings, files = run_rewrite(APP)
-    assert "F2Q127" in codes(findings) and "from flask_fancy" not in output
-    monkeypatch.setitem(sys.modules, "flask_fancy", _flask_only_extension())  # installed
+    assert "F2Q127" in codes(findings) and "from flask_debugtoolbar" not in output
+    monkeypatch.setitem(sys.modules, "flask_debugtoolbar", _flask_only_extension())  # installed
     for name, text in files.items():  # what else the rewrite wrote is imported from beside it
         (tmp_path / name).write_text(text)
     monkeypatch.syspath_prepend(str(tmp_path))

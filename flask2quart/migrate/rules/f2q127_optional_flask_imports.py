@@ -4,8 +4,8 @@ Apps guard optional extensions with ``try: from flasgger import Swagger`` / ``ex
 Swagger = None``. Under Quart such an extension is still importable (Quart installs Flask), so the
 ``try`` succeeds and the app hands its Quart app to code written for Flask's: it fails at start-up
 or in the middle of a request. Where every import in the ``try`` body is from a Flask extension
-that does not run under Quart (one that no F2Q3xx rule ports or bridges: flasgger, Flask-RESTX,
-Flask-RESTful, flask-smorest, Flask-DebugToolbar...), and the ``try`` has one ``except`` catching
+that does not run under Quart (flasgger, Flask-RESTX, flask-smorest, Flask-DebugToolbar: those an
+F2Q3xx rule reports, not those it ports or bridges), and the ``try`` has one ``except`` catching
 ``ImportError`` (or ``ModuleNotFoundError``, ``Exception``, bare), the statement becomes its
 ``except`` body, as if the package were not installed: the app runs the way its authors made it
 run without the extension. A warning says what is lost and what to port it to.
@@ -15,6 +15,8 @@ Docs: https://quart.palletsprojects.com/en/latest/how_to_guides/flask_extensions
 
 from __future__ import annotations
 
+import functools
+
 import libcst as cst
 
 from ...findings import Severity
@@ -23,14 +25,12 @@ from ._extensions import dotted
 from .base import Rule
 
 _CATCHES_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
-#: Extensions other rules port or bridge without a ``modules`` table of mapped names.
-_PORTED_ELSEWHERE = frozenset({"flask_sock", "flask_socketio", "flask_jwt_extended"})
-#: What each well-known Flask-only extension gave the app, and its Quart counterpart.
+#: What each Flask-only extension gave the app, and its Quart counterpart. Besides these, the
+#: extensions an F2Q3xx rule reports as not running under Quart count (their rule's ``modules``).
 _LOST = {
     "flasgger": "its Swagger UI and /apispec JSON are not served; quart-schema gives both (`QuartSchema(app)`)",
     "flask_restx": "its API routes and Swagger docs are not registered; port them to quart-schema",
     "flask_restplus": "its API routes and Swagger docs are not registered; port them to quart-schema",
-    "flask_restful": "its resources are not registered; port them to Quart `MethodView`s",
     "flask_smorest": "its API routes and OpenAPI docs are not registered; port them to quart-schema",
     "flask_debugtoolbar": "the debug toolbar is not shown (it is WSGI-only)",
 }
@@ -40,15 +40,22 @@ def _top(module: str) -> str:
     return module.partition(".")[0]
 
 
+@functools.cache
+def _flask_only() -> frozenset[str]:
+    """Extensions that do not run under Quart: known ones, and those a report rule names, minus
+    what is ported or runs through the context bridge (F2Q327: other Flask extensions go there)."""
+    from . import PYTHON_RULES  # the rules package imports this module first
+    from ._report_extension import ExtensionReport
+    from .f2q327_flask_bridge import _PORTED_ELSEWHERE, BRIDGED
+
+    reported = {m for rule in PYTHON_RULES if issubclass(rule, ExtensionReport) for m in rule.modules}
+    ported = {_top(m) for m in flask_api.EXTENSION_MODULES} | set(BRIDGED) | set(_PORTED_ELSEWHERE)
+    return frozenset((reported | set(_LOST)) - ported)
+
+
 def flask_only(module: str) -> bool:
     """An extension package nothing ports to Quart (it would run against Flask's API)."""
-    top = _top(module)
-    if not (top.startswith("flask_") or top in flask_api._OTHER_EXTENSION_PACKAGES):
-        return False
-    from .f2q327_flask_bridge import BRIDGED  # the rules package imports this module first
-
-    ported = {_top(m) for m in flask_api.EXTENSION_MODULES} | set(BRIDGED) | _PORTED_ELSEWHERE
-    return top not in ported
+    return _top(module) in _flask_only()
 
 
 def _imported_modules(body: cst.BaseSuite) -> list[str] | None:
