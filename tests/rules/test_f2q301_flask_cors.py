@@ -18,6 +18,7 @@ from quart import Quart
 from quart_cors import cors
 
 from examples.packages import load_package
+from flask2quart.migrate.rules.f2q301_flask_cors import ALWAYS_SEND_SOURCE
 from tests.helpers import check_noop, check_transformed, codes, run_rewrite
 
 _counter = itertools.count()
@@ -49,6 +50,14 @@ def ported(files: dict[str, str], path: str) -> dict[str, str]:
     return texts
 
 
+def always_sent(expected: str) -> str:
+    """``expected`` (dedented) with the generated ``cors_always_send`` after its imports, and
+    ``request`` imported from quart."""
+    expected = textwrap.dedent(expected).replace("from quart import Quart\n", "from quart import Quart, request\n")
+    head, _, rest = expected.partition("\n\n")
+    return head + "\n" + ALWAYS_SEND_SOURCE.replace("{request}", "request") + "\n\n" + rest.lstrip("\n")
+
+
 # --- the rewrite, as text ---------------------------------------------------------------------
 
 
@@ -61,17 +70,17 @@ def test_cors_on_the_app_is_applied_with_quart_cors_and_rebinds_the_app():
         app = Flask(__name__)
         CORS(app)
         """,
-        """\
+        always_sent("""\
         import re
         from quart import Quart
         from quart_cors import cors
 
         app = Quart(__name__)
-        app = cors(app, allow_origin=re.compile(r".*"))
-        """,
+        app = cors_always_send(cors(app, allow_origin=re.compile(r".*")), ["*"])
+        """),
     )
     assert codes(findings) == ["F2Q301"]
-    assert "requests without an Origin header get no CORS headers" in findings[0].message
+    assert "requests without an Origin header are answered as Flask-CORS did" in findings[0].message
 
 
 def test_options_are_renamed_and_translated_in_an_app_factory():
@@ -96,7 +105,7 @@ def test_options_are_renamed_and_translated_in_an_app_factory():
             )
             return app
         """,
-        """\
+        always_sent("""\
         import re
         from quart import Quart
         from quart_cors import cors
@@ -104,7 +113,7 @@ def test_options_are_renamed_and_translated_in_an_app_factory():
 
         def create_app():
             app = Quart(__name__)
-            app = cors(
+            app = cors_always_send(cors(
                 app,
                 allow_origin=["http://localhost:5173", re.compile(r"https://.*\\.example\\.org", re.IGNORECASE)],
                 allow_credentials=True,  # the session cookie
@@ -112,9 +121,9 @@ def test_options_are_renamed_and_translated_in_an_app_factory():
                 allow_headers=["Content-Type"],
                 expose_headers="X-Total",
                 max_age=600,
-            )
+            ), ["http://localhost:5173"], credentials=True, expose_headers="X-Total", vary=True)
             return app
-        """,
+        """),
     )
     assert codes(findings) == ["F2Q301"]  # the conversion, said
 
@@ -131,7 +140,7 @@ def test_a_global_app_is_not_rebound_inside_a_function():
         def setup():
             CORS(app, origins="http://a.example")
         """,
-        """\
+        always_sent("""\
         from quart import Quart
         from quart_cors import cors
 
@@ -139,8 +148,8 @@ def test_a_global_app_is_not_rebound_inside_a_function():
 
 
         def setup():
-            cors(app, allow_origin="http://a.example")
-        """,
+            cors_always_send(cors(app, allow_origin="http://a.example"), ["http://a.example"])
+        """),
     )
 
 
@@ -153,13 +162,13 @@ def test_options_without_counterpart_are_dropped_and_reported_unless_they_keep_t
         app = Flask(__name__)
         CORS(app, origins="*", send_wildcard=True, vary_header=False, always_send=True, automatic_options=False)
         """,
-        """\
+        always_sent("""\
         from quart import Quart
         from quart_cors import cors
 
         app = Quart(__name__)
-        app = cors(app, allow_origin="*", send_origin_wildcard=True)
-        """,
+        app = cors_always_send(cors(app, allow_origin="*", send_origin_wildcard=True), ["*"])
+        """),
     )
     assert [(f.code, f.severity.name) for f in findings] == [("F2Q301", "INFO"), ("F2Q301", "WARNING")]
     assert "`vary_header`" in findings[1].message
@@ -430,13 +439,13 @@ def test_resources_that_cover_everything_are_no_restriction():
         app = Flask(__name__)
         CORS(app, resources={r"/*": {"origins": "https://a.example"}})
         """,
-        """\
+        always_sent("""\
         from quart import Quart
         from quart_cors import cors
 
         app = Quart(__name__)
-        app = cors(app, allow_origin="https://a.example")
-        """,
+        app = cors_always_send(cors(app, allow_origin="https://a.example"), ["https://a.example"])
+        """),
     )
 
 
@@ -510,6 +519,10 @@ REQUESTS = [
     ("GET", "/partner", {"Origin": "https://partner.example"}),
     ("GET", "/partner", {"Origin": "http://a.example"}),
     ("OPTIONS", "/partner", {"Origin": "https://partner.example", "Access-Control-Request-Method": "GET"}),
+    # no Origin header: Flask-CORS' always_send (the generated cors_always_send in the port)
+    ("GET", "/", {}),
+    ("OPTIONS", "/", {}),
+    ("GET", "/teapot", {}),
 ]
 
 
@@ -585,15 +598,15 @@ async def test_resources_are_applied_to_their_blueprint_in_every_app_the_factory
 # --- the differences the docs list, checked so that the docs stay true ------------------------------
 
 
-async def test_documented_difference_requests_without_an_origin_get_no_cors_headers():
+async def test_requests_without_an_origin_get_what_flask_cors_always_sent():
     source = _with_timedelta("")
     texts = ported({"pkg/__init__.py": source}, "pkg/__init__.py")
     with loaded({"pkg/__init__.py": source}) as original, loaded(texts) as port:
         before = original.create_app().test_client().get("/")
         after = await port.create_app().test_client().get("/")
     assert before.headers["Access-Control-Allow-Origin"] == "*"  # Flask-CORS' always_send
-    assert "Access-Control-Allow-Origin" not in after.headers
-    assert after.headers["Vary"] == "Origin"
+    assert after.headers["Access-Control-Allow-Origin"] == "*"  # the generated cors_always_send
+    assert after.headers["Vary"] == "Origin"  # quart-cors' own (documented)
 
 
 async def test_documented_difference_quart_cors_refuses_credentials_with_a_literal_wildcard():

@@ -38,15 +38,20 @@ What is translated, not just renamed (each checked by running both extensions):
   quart-cors compares strings literally, so such literals become ``re.compile(..., re.IGNORECASE)``.
 - ``methods="GET, POST"`` is one string to Flask-CORS but one (never matching) method to
   quart-cors: it becomes a list.
+- Flask-CORS answers a request without an ``Origin`` header too (``always_send``, on by default:
+  ``*``, or its first fixed origin; nothing with credentials and ``*``); quart-cors answers only
+  requests with one. Where the options are literals, the call becomes
+  ``cors_always_send(cors(app, ...), ["*"])``: a generated ``after_request`` hook on the same app or
+  blueprint that sends what Flask-CORS sent (origin, expose headers, credentials, ``Vary``).
 
-Differences that remain (reported once per use, listed in docs/extensions.md#flask-cors): a
-request without an ``Origin`` header gets no ``Access-Control-Allow-Origin`` (Flask-CORS sent
-``*`` or its first origin: ``always_send``); quart-cors adds ``Vary: Origin`` to every response
+Differences that remain (reported once per use, listed in docs/extensions.md#flask-cors): where
+the options come from the config, and for ``@cross_origin`` routes, a request without an ``Origin``
+header gets no ``Access-Control-Allow-Origin``; quart-cors adds ``Vary: Origin`` to every response
 that is not answered with ``*``, even for a single fixed origin, and an empty
 ``Access-Control-Expose-Headers`` when none are set; allowed headers and methods come in request
 or given order instead of sorted; origins listed as plain strings compare case-sensitively;
-``vary_header``, ``always_send``, ``intercept_exceptions`` and ``allow_private_network`` have no
-counterpart (quart-cors adds headers to error responses too). quart-cors also checks the origin of
+``vary_header`` (but for ``always_send``'s answers), ``intercept_exceptions`` and
+``allow_private_network`` have no counterpart (quart-cors adds headers to error responses too). quart-cors also checks the origin of
 websocket requests of an app or blueprint it is applied to (400 for others). On Quart 0.23,
 quart-cors 0.8.0's ``@route_cors`` answers preflight requests with a 500 (it calls
 ``make_default_options_response()`` without the ``ctx`` Quart 0.23 needs: pgjones/quart-cors#11);
@@ -60,6 +65,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import json
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -138,6 +144,39 @@ _REMAINING = (
     "requests without an Origin header get no CORS headers, `Vary: Origin` is added to every answer "
     f"that is not `*` and an empty Access-Control-Expose-Headers is sent (see {_DOCS})"
 )
+#: The same, where the generated ``cors_always_send`` answers requests without an Origin header.
+_REMAINING_SENT = (
+    "requests without an Origin header are answered as Flask-CORS did (`always_send`, by the generated "
+    "cors_always_send); `Vary: Origin` is added to every answer that is not `*` and an empty "
+    f"Access-Control-Expose-Headers is sent (see {_DOCS})"
+)
+ALWAYS_SEND = "cors_always_send"
+ALWAYS_SEND_SOURCE = '''
+
+def cors_always_send(target, origins, *, credentials=False, expose_headers=None, vary=False):
+    """Flask-CORS's ``always_send``: a request without an Origin header gets the CORS headers too.
+
+    quart-cors answers only requests that send an Origin header; Flask-CORS also answered the
+    others (a test client, a same-origin request) with ``*`` or its fixed origins. Registers that
+    on ``target`` (the app or blueprint given to ``cors``) and returns it. Written by flask2quart
+    (F2Q301).
+    """
+
+    async def always_send(response):
+        if "Origin" not in {request}.headers and "Access-Control-Allow-Origin" not in response.headers:
+            for origin in origins:
+                response.headers.add("Access-Control-Allow-Origin", origin)
+            if expose_headers:
+                response.headers["Access-Control-Expose-Headers"] = expose_headers
+            if credentials:
+                response.headers["Access-Control-Allow-Credentials"] = "true"
+            if vary:
+                response.headers.add("Vary", "Origin")
+        return response
+
+    target.after_request(always_send)
+    return target
+'''
 
 
 # --- resources: which blueprint each pattern covers, across the project -----------------------
@@ -533,10 +572,50 @@ class FlaskCors(RenamesConfigKeys, ExtensionImports):
             return updated
         self.changed()
         call = updated.with_changes(func=func, args=join_args([positional(target), *translated], updated.args))
+        sent = self._always_send(call, options) if inject_origin else None
+        call = sent or call
         self._applied[id(call)] = target.value
         self._applied_any = True
-        self.ctx.report(original, self.code, f"Flask-CORS -> quart-cors; {_REMAINING}", Severity.INFO)
+        self.ctx.report(original, self.code, f"Flask-CORS -> quart-cors; {_REMAINING_SENT if sent else _REMAINING}",
+                        Severity.INFO)
         return call
+
+    def _always_send(self, call: cst.Call, options: list[cst.Arg]) -> cst.Call | None:
+        """``cors_always_send(<call>, [origins], ...)``: what Flask-CORS sent without an Origin header.
+
+        Worked out from literal options only, as Flask-CORS does (``get_cors_origins``): ``*``
+        (none with credentials) when the origins are ``*``, else the origins that are not regexes,
+        sorted; ``None`` where an option is not a literal or comes from the config."""
+        given = {a.keyword.value: a.value for a in options if a.keyword is not None}
+        if "always_send" in given and bool_value(given["always_send"]) is not True:
+            return None
+        for key in ("origins", "supports_credentials", "expose_headers", "vary_header"):
+            if key not in given and self._project_mentions(f"CORS_{key.upper()}"):
+                return None
+        origins = _literal_strings(given["origins"]) if "origins" in given else ["*"]
+        credentials = bool_value(given["supports_credentials"]) if "supports_credentials" in given else False
+        expose = _literal_strings(given["expose_headers"]) if "expose_headers" in given else []
+        vary_header = bool_value(given["vary_header"]) if "vary_header" in given else True
+        if origins is None or credentials is None or expose is None or vary_header is None:
+            return None
+        regexes = [o for o in origins if o in ("*", ".*") or not _REGEX_HINTS.isdisjoint(o)]
+        if "*" in origins or ".*" in origins:
+            sent = [] if credentials else ["*"]
+        else:
+            sent = sorted(o for o in origins if o not in regexes)
+        if not sent:
+            return None
+        vary = vary_header and sent != ["*"] and (len(origins) > 1 or len(sent) > 1 or bool(regexes))
+        sent = sent[:1]  # Flask-CORS lists them all, then keeps the first of each header
+        request = self.ctx.require_import("quart", "request")
+        self.ctx.add_helper(ALWAYS_SEND, ALWAYS_SEND_SOURCE.replace("{request}", request))
+        extra = [
+            *([keyword("credentials", cst.Name("True"))] if credentials else []),
+            *([keyword("expose_headers", cst.SimpleString(json.dumps(", ".join(sorted(expose)))))] if expose else []),
+            *([keyword("vary", cst.Name("True"))] if vary else []),
+        ]
+        listed = cst.List(_comma_separated([cst.SimpleString(json.dumps(o)) for o in sent]))
+        return cst.Call(func=cst.Name(ALWAYS_SEND), args=join_args([cst.Arg(call), cst.Arg(listed), *extra], []))
 
     def _extension_object(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         """``CORS(**options)`` -> ``partial(cors, **options)``, or ``cors`` itself without options."""
@@ -914,6 +993,20 @@ def _prefix_of(pattern: str) -> str | None:
     if not text.startswith("/") or not _REGEX_HINTS.isdisjoint(text):
         return None
     return _norm(text) or None
+
+
+def _comma_separated(values: list[cst.BaseExpression]) -> list[cst.Element]:
+    comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    return [cst.Element(v, comma=comma) for v in values[:-1]] + [cst.Element(v) for v in values[-1:]]
+
+
+def _literal_strings(value: cst.BaseExpression) -> list[str] | None:
+    """A literal string or list/tuple/set of them, as a list (``None``: anything else)."""
+    if isinstance(value, (cst.List, cst.Tuple, cst.Set)):
+        items = [string_value(e.value) for e in value.elements]
+        return None if any(i is None for i in items) else items  # type: ignore[return-value]
+    text = string_value(value)
+    return [text] if text is not None else None
 
 
 def _split_list(value: cst.BaseExpression) -> cst.BaseExpression:
