@@ -240,7 +240,7 @@ class BaseApp(Flask):
 class MyApp(BaseApp):
     def handle_user_exception(self, e):
         if isinstance(e, KeyError):
-            return "missing key " + str(e), 400
+            return self.make_response(("missing key " + str(e), 400))
         return super().handle_user_exception(e)
 
     def preprocess_request(self):

@@ -17,7 +17,8 @@ the argument). The Flask docs' ``stream_template`` helper (``update_template_con
 that is not called (``hook = app.preprocess_request``) is reported. A project app class (``class
 MyApp(Flask)``) overriding one of them keeps Flask's signature behind a generated
 ``@_f2q_flask_signature`` (it drops the context Quart passes), becomes ``async def``, and its
-``super().<method>(...)`` call is awaited with the context first.
+``super().<method>(...)`` call is awaited with the context first (so are its calls of the app's
+coroutine methods on ``self``, ``self.make_response(...)``).
 
 Docs: https://quart.palletsprojects.com/en/latest/reference/source/quart.app.html
 """
@@ -27,6 +28,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ...findings import Severity
+from .. import flask_api
 from .. import values as V
 from ..facts import ClassFacts
 from .base import Rule, awaited
@@ -173,6 +175,19 @@ class AppContextArgument(Rule):
             self.ctx.add_helper(HELPER, HELPER_SOURCE)
             self.changed()
             return awaited(self._with_context(func.attr.value, updated))
+        if (
+            isinstance(func, cst.Attribute)
+            and isinstance(func.value, cst.Name)
+            and func.value.value == "self"
+            and func.attr.value in flask_api.APP_ASYNC_METHODS
+            and id(original) not in self.ctx.awaited
+            and self._override()
+        ):  # ``self.make_response(...)`` in an override: the app's own coroutine method
+            if func.attr.value in DISPATCH_METHODS:
+                self.ctx.add_helper(HELPER, HELPER_SOURCE)
+                updated = self._with_context(func.attr.value, updated)
+            self.changed()
+            return awaited(updated)
         if not (isinstance(func, cst.Attribute) and func.attr.value in DISPATCH_METHODS and is_app(self.ctx, func.value)):
             return updated
         if updated.args and isinstance(updated.args[0].value, cst.Call) and _is_helper_call(updated.args[0]):
