@@ -518,6 +518,7 @@ def _config_edits(
             planned, pinned, found = ProjectDependencies.plan(
                 project_root(root), async_tests=async_here, current=current, server_moved=launch.moved > 0,
                 gunicorn_left=launch.gunicorn_left > 0, add_aiohttp=aiohttp,
+                limits_kept="F2Q304" in options.enabled and rate_limiting.emulation_module(analysis) is not None,
             )
             # two PATHs of one project (``rewrite pkg tests``) plan its files twice: say it once
             result.project_findings.extend(f for f in found if f not in result.project_findings)

@@ -254,3 +254,12 @@ async def test_enabled_is_read_on_every_request_as_under_flask():
                 answers.append(before)
                 assert after == before
     assert answers.count(429) == 1 + 5  # the 5th while enabled, none while disabled, all after
+
+
+def test_the_requirement_becomes_limits():
+    _, findings, texts = run_rewrite(
+        UTILS + "limiter.enabled = False\n", path="pkg/utils.py",
+        files={"pkg/__init__.py": "", "requirements.txt": "Flask==3.1.0\nFlask-Limiter[redis]==4.1.1\n"},
+    )
+    assert texts["requirements.txt"].splitlines()[1] == "limits[redis]>=3.5"
+    assert any(f.code == "F2Q401" and "Flask-Limiter -> limits" in f.message for f in findings)

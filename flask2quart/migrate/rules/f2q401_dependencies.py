@@ -130,6 +130,8 @@ class Options:
     gunicorn_left: bool = False
     #: ``--http-client aiohttp`` ported code that used requests.
     add_aiohttp: bool = False
+    #: F2Q304 kept Flask-Limiter's API in a generated module counting with ``limits``.
+    limits_kept: bool = False
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,12 @@ def _change(text: str, options: Options, present: set[str]) -> _Change | None:
         return _Change(
             f"{lead}{HYPERCORN}{rest}",
             note=(Severity.INFO, "gunicorn -> hypercorn: the launch commands start it"),
+        )
+    if name == "flask-limiter" and options.limits_kept:  # F2Q304's generated module counts with limits
+        return _Change(
+            f"{lead}limits{(match.group('extras') or '').strip()}>=3.5{rest}",  # its extras are limits' own
+            note=(Severity.INFO, f"{match.group('name')} -> limits: Flask-Limiter's API is kept in the generated "
+                  "rate_limiting module, which counts with it (F2Q304)"),
         )
     if name == "flask-restful":  # its API is generated for Quart (F2Q340)
         return _Change(
@@ -283,6 +291,7 @@ class ProjectDependencies:
         server_moved: bool = False,
         gunicorn_left: bool = False,
         add_aiohttp: bool = False,
+        limits_kept: bool = False,
     ) -> tuple[list[ConfigEdit], list[Path], list[Finding]]:
         """Edits for ``root``'s dependency files, the hash-pinned files left alone, and findings.
 
@@ -294,6 +303,7 @@ class ProjectDependencies:
             server_moved,
             gunicorn_left,
             add_aiohttp,
+            limits_kept,
         )
         edits: list[ConfigEdit] = []
         pinned: list[Path] = []
