@@ -589,7 +589,7 @@ class _FunctionScanner:
                     self.mark_await(False)
                 if isinstance(item.optional_vars, ast.Name):
                     self.kinds[item.optional_vars.id] = (
-                        value if value in (V.TEST_CLIENT, V.HTTP_SESSION) else self._entered(item.context_expr)
+                        value if value in (V.TEST_CLIENT, V.HTTP_SESSION, V.TEST_RESPONSE) else self._entered(item.context_expr)
                     )
             self.scan_body(node.body)
         elif isinstance(node, ast.Return):

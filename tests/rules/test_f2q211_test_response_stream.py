@@ -116,3 +116,28 @@ def test_the_ported_closing_reads_as_with_flask():
     ported = {"app": quart_side["app"]}
     exec(compile(output.replace("from app import app\n", ""), "t.py", "exec"), ported)
     assert asyncio.run(ported["read"]()) == expected
+
+
+def test_a_response_used_as_its_own_context_manager_becomes_a_null_context():
+    check_transformed(
+        """\
+        import json
+
+
+        def test_invalid(client):
+            with client.get("/invalid") as response:
+                assert response.status_code == 404
+                assert response.data == b""
+        """,
+        """\
+        import json
+        from contextlib import nullcontext
+
+
+        async def test_invalid(client):
+            with nullcontext(await client.get("/invalid")) as response:
+                assert response.status_code == 404
+                assert await response.get_data() == b""
+        """,
+        path="tests/test_invalid.py",
+    )

@@ -5,8 +5,9 @@ walk ``rv.response`` chunk by chunk, stop half way and ``rv.close()`` it (a stre
 generator then runs its ``finally``), usually through ``with closing(client.get(...)) as rv``.
 Quart's test client has read the whole body before it returns: its response has no ``close()``
 and its ``response`` is Quart's body object, not the app's iterable. ``closing(rv)`` becomes
-``nullcontext(rv)`` (the body is complete, there is nothing to close; F2Q201 drops a lone
-``rv.close()``). A read of ``rv.response`` is reported: what it tested (a partly read stream)
+``nullcontext(rv)``, and so does ``with client.get(...) as rv`` (a Werkzeug response is its own
+context manager; Quart's is not): the body is complete, there is nothing to close (F2Q201 drops a
+lone ``rv.close()``). A read of ``rv.response`` is reported: what it tested (a partly read stream)
 cannot be observed through Quart's test client; read ``await rv.get_data()`` or serve the app.
 
 Docs: https://quart.palletsprojects.com/en/latest/reference/source/quart.testing.html
@@ -42,6 +43,18 @@ class TestResponseStream(Rule):
         self.ctx.set_value(result.func, "q:contextlib.nullcontext")  # ``as rv`` still binds the response
         self.ctx.set_value(result, self.ctx.value(updated))
         return result
+
+    def leave_WithItem(self, original: cst.WithItem, updated: cst.WithItem) -> cst.WithItem:
+        """``with client.get(...) as rv``: Werkzeug's response closes itself at the end; Quart's has
+        no context manager (and no need of one)."""
+        if self.ctx.value(updated.item) != V.TEST_RESPONSE:
+            return updated
+        name = self.ctx.require_import("contextlib", "nullcontext")
+        self.changed()
+        item = cst.Call(func=cst.Name(name), args=[cst.Arg(updated.item.with_changes(lpar=[], rpar=[]))])
+        self.ctx.set_value(item.func, "q:contextlib.nullcontext")
+        self.ctx.set_value(item, V.TEST_RESPONSE)
+        return updated.with_changes(item=item)
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.Attribute:
         attr = updated.attr.value
