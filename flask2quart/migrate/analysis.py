@@ -415,6 +415,11 @@ class _FunctionScanner:
             if role and V.is_project(target):
                 self.module.facts.registered.append((target[2:], Role(role)))  # type: ignore[index]
         self._monkeypatch(node, func)
+        for arg in _sync_callback_args(node, func, self.local_names | set(self.module.facts.functions)):
+            value = self.expr(arg, no_await=True)  # a name or an attribute: read again, no effect
+            target = V.project_name(value) or V.bound_method(value)
+            if target:
+                self.module.facts.sync_callbacks.append(target)
         if V.flask_name(func) == "stream_with_context" and node.args and isinstance(node.args[0], ast.Call):
             inner = node.args[0].func
             target = self.resolve(inner.id) if isinstance(inner, ast.Name) else None
@@ -915,6 +920,42 @@ def _is_sync_decorator(dec: ast.expr, value: V.Value) -> bool:
     return value in _SYNC_DECORATORS
 
 
+#: Sync code that calls the function it is handed: value -> (positions, keywords) of the callback.
+_SYNC_CALLBACK_CONSUMERS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
+    "q:json.dumps": ((), ("default",)),
+    "q:json.dump": ((), ("default",)),
+    "q:re.sub": ((1,), ("repl",)),
+    "q:re.subn": ((1,), ("repl",)),
+    "q:functools.reduce": ((0,), ()),
+    "q:heapq.nlargest": ((), ("key",)),
+    "q:heapq.nsmallest": ((), ("key",)),
+    "q:itertools.groupby": ((1,), ("key",)),
+    "q:weakref.finalize": ((1,), ()),
+    "q:signal.signal": ((1,), ()),
+}
+#: Builtins that call the function they are handed (when the name is not the project's own).
+_SYNC_CALLBACK_BUILTINS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
+    "max": ((), ("key",)),
+    "min": ((), ("key",)),
+    "sorted": ((), ("key",)),
+}  # not ``map``/``filter``: ``asyncio.gather(*map(fetch, xs))`` wants coroutines (F2Q105 reports them)
+
+
+def _sync_callback_args(node: ast.Call, func: V.Value, own_names: set[str] | frozenset[str]) -> list[ast.expr]:
+    """The arguments of ``node`` that sync code will call (``key=``, ``default=``, ``repl``...);
+    ``xs.sort(key=f)`` on any receiver too."""
+    spec = _SYNC_CALLBACK_CONSUMERS.get(func or "")
+    if spec is None and isinstance(node.func, ast.Name) and func is None and node.func.id not in own_names:
+        spec = _SYNC_CALLBACK_BUILTINS.get(node.func.id)
+    if spec is None and isinstance(node.func, ast.Attribute) and node.func.attr == "sort":
+        spec = ((), ("key",))
+    if spec is None:
+        return []
+    positions, keywords = spec
+    args = [node.args[i] for i in positions if i < len(node.args)] + [kw.value for kw in node.keywords if kw.arg in keywords]
+    return [arg for arg in args if isinstance(arg, ast.Name | ast.Attribute)]
+
+
 def super_value(classes: dict[str, ClassFacts], method: str) -> V.Value:
     """What ``super()`` is in ``method`` (a qualname in the module of ``classes``): an object of the
     class's first project base (its methods are found along that base's own bases), else unknown."""
@@ -1181,6 +1222,10 @@ def _decide_once(summaries: Iterable[ModuleFacts], module_names: set[str]) -> Pr
         ))
         if func.direct and not roles[name].must_stay_sync:
             asyncs.add(name)
+    for facts in modules.values():  # handed to sync code that calls them: they stay sync
+        for target in facts.sync_callbacks:
+            if target in functions:
+                functions[target].sync_required = True
     forced = forced_sync(functions, classes, roles, callees, one_colour)
     asyncs -= {n for n in forced if not functions[n].already_async}
     changed = True

@@ -115,6 +115,9 @@ class ModuleFacts:
     wrappers: dict[str, str]
     #: Generator functions passed as ``stream_with_context(gen())``: ``module:qualname``.
     stream_wrapped: list[str] = field(default_factory=list)
+    #: Project functions handed to sync code that calls them (``max(xs, key=f)``,
+    #: ``json.dumps(o, default=f)``, ``re.sub(p, f, s)``): they must stay sync.
+    sync_callbacks: list[str] = field(default_factory=list)
     #: Decorators listed in a View class's ``decorators = [...]``: ``module:qualname``.
     view_class_decorators: list[str] = field(default_factory=list)
     #: Module-level objects a Flask extension's class built: ``db = SQLAlchemy()`` gives

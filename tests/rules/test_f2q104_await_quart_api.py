@@ -524,3 +524,81 @@ def test_a_generator_streamed_from_a_view_still_becomes_async():
             return app.response_class(generate())
         """,
     )
+
+
+def test_a_function_handed_to_sync_code_that_calls_it_stays_sync_and_is_reported():
+    # `key=`, `default=`, `re.sub`'s replacement, `list.sort`: the caller cannot await.
+    source = """\
+        import json
+        import re
+
+        from flask import Flask, request
+
+        app = Flask(__name__)
+
+
+        def weight(name):
+            return int(request.form.get(name, "0"))
+
+
+        def enc(obj):
+            return request.form["x"]
+
+
+        def repl(match):
+            return request.form.get(match.group(1), "?")
+
+
+        @app.post("/")
+        def view():
+            names = ["a", "b"]
+            names.sort(key=weight)
+            found = max(names, key=weight) + json.dumps({"v": object()}, default=enc)
+            return found + re.sub(r"{(\\w+)}", repl, "x{a}y")
+        """
+    findings = check_transformed(
+        source,
+        source.replace("from flask import Flask", "from quart import Quart").replace("Flask(", "Quart(").replace("def view", "async def view"),
+    )
+    assert [(f.code, f.line) for f in findings] == [("F2Q104", 10), ("F2Q104", 14), ("F2Q104", 18)]
+
+
+def test_a_project_function_named_like_a_builtin_is_not_a_sync_consumer():
+    check_transformed(
+        """\
+        from flask import Flask, request
+
+        app = Flask(__name__)
+
+
+        def max(key):
+            return key()
+
+
+        def read():
+            return request.form["a"]
+
+
+        @app.post("/")
+        def view():
+            return max(key=read)
+        """,
+        """\
+        from quart import Quart, request
+
+        app = Quart(__name__)
+
+
+        async def max(key):
+            return await key()
+
+
+        async def read():
+            return (await request.form)["a"]
+
+
+        @app.post("/")
+        async def view():
+            return await max(key=read)
+        """,
+    )

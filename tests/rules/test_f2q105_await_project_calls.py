@@ -520,3 +520,38 @@ def test_method_of_a_function_local_class_made_async_is_awaited():
             return await Reader().read() + await make().read("b")
         """,
     )
+
+
+def test_getattr_dispatch_by_a_run_time_name_to_a_method_made_async_is_reported():
+    source = """\
+        from flask import Flask, request
+
+        app = Flask(__name__)
+
+
+        class Api:
+            def handle_get(self):
+                return "listing"
+
+            def handle_post(self):
+                return request.form["a"]
+
+            def dispatch(self):
+                return getattr(self, "handle_" + request.method.lower())()
+
+            def listing(self):
+                return getattr(self, "handle_get")()
+
+
+        @app.route("/", methods=["GET", "POST"])
+        def view():
+            return Api().dispatch()
+        """
+    findings = check_transformed(
+        source,
+        source.replace("from flask import Flask", "from quart import Quart").replace("Flask(", "Quart(")
+        .replace("def view", "async def view").replace("def handle_post", "async def handle_post")
+        .replace('request.form["a"]', '(await request.form)["a"]'),
+    )
+    assert [(f.code, f.line) for f in findings] == [("F2Q105", 14)]
+    assert "`handle_post` became async" in findings[0].message

@@ -5,7 +5,8 @@ When a helper such as ``get_db()`` in ``db.py`` or ``AuthActions.login()`` in ``
 awaited, even when the result is unused: an un-awaited coroutine never runs. Where an ``await`` is
 impossible (a lambda, a generator expression, a hook Quart calls synchronously) the call is
 reported instead, and so is such a function used as a value where something else calls it later
-(a dispatch table, ``map``, ``functools.partial``, a thread target).
+(a dispatch table, ``map``, ``functools.partial``, a thread target), and ``getattr(obj, name)()``
+with a name known only at run time on an object some of whose methods became async.
 
 Docs: https://docs.python.org/3/library/asyncio-task.html#coroutines
 """
@@ -52,8 +53,28 @@ class AwaitProjectCalls(Rule):
                     self._report_value(old.value, target)  # type: ignore[attr-defined]
         return updated
 
+    def _dynamic_method(self, original: cst.Call) -> None:
+        """``getattr(obj, name)()`` with a name known only at run time, on a project object some of
+        whose methods became async: which one runs is not known here, so it is reported."""
+        inner = original.func
+        if not (isinstance(inner, cst.Call) and isinstance(inner.func, cst.Name) and inner.func.value == "getattr"):
+            return
+        if len(inner.args) < 2 or isinstance(inner.args[1].value, cst.SimpleString) or self.ctx.resolve("getattr") is not None:
+            return
+        owner = self.ctx.value(inner.args[0].value) or ""
+        if not owner.startswith("k:obj:"):
+            return
+        methods = sorted(n.rpartition(".")[2] for n in self.ctx.analysis.awaitable_functions if n.startswith(owner[6:] + "."))
+        if methods:
+            self.ctx.report(
+                original, self.code,
+                f"{describe(inner)} is called with a name known only at run time, and {', '.join(f'`{m}`' for m in methods)} "
+                "became async: await the result where the method is async (or dispatch by name)", Severity.ERROR,
+            )
+
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         func = self.ctx.value(updated.func)
+        self._dynamic_method(original)
         builtin = (
             isinstance(updated.func, cst.Name)
             and updated.func.value in ("map", "filter", "sorted")
