@@ -79,3 +79,39 @@ def test_the_port_answers_what_flask_answers():
         return await (await quart_module.app.test_client().get("/")).get_data()
 
     assert asyncio.run(fetch()) == expected
+
+
+HEADERS_APP = """\
+from flask import Flask, make_response
+
+app = Flask(__name__)
+
+
+@app.route("/teapot")
+def teapot():
+    r = make_response()
+    r.status_code = 418
+    r.headers = {"X-More-Info": "rfc2324"}
+    return r
+"""
+
+
+def test_a_mapping_assigned_to_the_headers_becomes_headers():
+    """``r.headers = {...}``: Werkzeug copies it into ``Headers`` when sending; Quart and hooks (a
+    generated F2Q121 one) use its ``Headers`` methods before. The port answers what Flask answers."""
+    output, _, _ = run_rewrite(HEADERS_APP)
+    assert '    r.headers = Headers({"X-More-Info": "rfc2324"})\n' in output
+    assert "from werkzeug.datastructures import Headers\n" in output
+    flask_module = types.ModuleType("flask_side")
+    exec(compile(HEADERS_APP, "flask_side.py", "exec"), flask_module.__dict__)
+    response = flask_module.app.test_client().get("/teapot")
+    expected = (response.status_code, response.headers.get("X-More-Info"))
+    assert expected == (418, "rfc2324")
+    quart_module = types.ModuleType("quart_side")
+    exec(compile(output, "quart_side.py", "exec"), quart_module.__dict__)
+
+    async def fetch() -> tuple:
+        got = await quart_module.app.test_client().get("/teapot")
+        return got.status_code, got.headers.get("X-More-Info")
+
+    assert asyncio.run(fetch()) == expected

@@ -8,6 +8,10 @@ analysis knows is a response: from ``jsonify``, ``Response(...)``, ``make_respon
 an ``after_request`` hook's argument, or passed through helpers. Where the function cannot await,
 the read-modify-write is reported.
 
+``resp.headers = {...}`` (a plain mapping Werkzeug copies into ``Headers`` when it sends) becomes
+``resp.headers = Headers({...})``: Quart and its hooks use the response's ``Headers`` methods
+(``getlist``, ``add``) before it is sent.
+
 Docs: https://quart.palletsprojects.com/en/latest/reference/source/quart.wrappers.response.html
 """
 
@@ -21,6 +25,7 @@ from ._awaiting import why_not
 from .base import Rule, awaited
 
 _BODY_ATTRIBUTES = {"data": False, "text": True}  # attribute -> as text
+_HEADERS = frozenset({"q:werkzeug.datastructures.Headers", "q:werkzeug.datastructures.headers.Headers", "q:werkzeug.Headers"})
 
 
 class ResponseBodyWrites(Rule):
@@ -40,10 +45,25 @@ class ResponseBodyWrites(Rule):
             return updated
         found = self._body_target(original.targets[0].target)
         if found is None:
-            return updated
+            return self._headers(original, updated)
         response = updated.targets[0].target.value  # type: ignore[attr-defined]
         self.changed()
         return cst.Expr(cst.Call(cst.Attribute(response, cst.Name("set_data")), [cst.Arg(updated.value)]))
+
+    def _headers(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
+        """``resp.headers = mapping`` -> ``resp.headers = Headers(mapping)``."""
+        target = original.targets[0].target
+        if not isinstance(target, cst.Attribute) or target.attr.value != "headers":
+            return updated
+        if self.ctx.value(target.value) != V.RESPONSE:
+            return updated
+        if self.ctx.value(original.value) in _HEADERS or (
+            isinstance(original.value, cst.Call) and self.ctx.value(original.value.func) in _HEADERS
+        ):
+            return updated  # already ``Headers``
+        name = self.ctx.require_import("werkzeug.datastructures", "Headers")
+        self.changed()
+        return updated.with_changes(value=cst.Call(cst.Name(name), [cst.Arg(updated.value)]))
 
     def leave_AugAssign(self, original: cst.AugAssign, updated: cst.AugAssign) -> cst.BaseSmallStatement:
         found = self._body_target(original.target)
