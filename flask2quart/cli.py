@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .config import HTTP_CLIENTS, ConfigError, load_config
+from .config import DB_CALLS, HTTP_CLIENTS, ConfigError, load_config
 from .findings import Finding, Severity
 from .migrate import Mode, RewriteOptions, RewriteResult, rewrite, select_codes
 from .migrate.discover import DiscoveryError
@@ -60,6 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--http-client", choices=HTTP_CLIENTS, default=None,
         help="blocking requests calls in async code: run-sync (a worker thread, the default) or aiohttp "
         "(a generated requests-compatible module on one shared aiohttp session)",
+    )
+    rw.add_argument(
+        "--db-calls", choices=DB_CALLS, default=None,
+        help="Flask-SQLAlchemy calls in async code (kept through flask_bridge, F2Q327): loop (where they are, "
+        "the default) or run-sync (in a worker thread with the request's session, F2Q321)",
     )
     rw.add_argument("--quiet", "-q", action="store_true", help="print only errors and the findings")
     rw.add_argument(
@@ -216,6 +221,7 @@ def run_rewrite(args: argparse.Namespace) -> int:
         exclude=config.exclude,
         progress=progress.update if progress else None,
         http_client=args.http_client or config.http_client or "run-sync",
+        db_calls=args.db_calls or config.db_calls or "loop",
     )
     try:
         with terminate_as_interrupt():

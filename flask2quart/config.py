@@ -23,14 +23,18 @@ class Config:
     extra: dict[str, object] = field(default_factory=dict)
     #: ``http-client``: how F2Q117 ports ``requests`` calls (``run-sync`` or ``aiohttp``)
     http_client: str | None = None
+    #: ``db-calls``: where F2Q321 runs Flask-SQLAlchemy's calls made in async code (``loop`` or
+    #: ``run-sync``)
+    db_calls: str | None = None
     #: ``[tool.flask2quart.check]``: ``fail-under`` (percent) and ``format`` for ``flask2quart check``
     check_fail_under: float = 100.0
     check_format: str = "table"
 
 
-_KEYS = {"select", "ignore", "exclude", "jobs", "parity", "http-client", "check"}
+_KEYS = {"select", "ignore", "exclude", "jobs", "parity", "http-client", "db-calls", "check"}
 CHECK_FORMATS = ("table", "json", "markdown")
 HTTP_CLIENTS = ("run-sync", "aiohttp")
+DB_CALLS = ("loop", "run-sync")
 PARITY_KEYS = {"flask", "quart", "cases", "ignore", "auto", "allow-unsafe", "secret-headers"}
 
 
@@ -92,10 +96,13 @@ def load_config(start: Path) -> Config:
     http_client = section.get("http-client")
     if http_client is not None and http_client not in HTTP_CLIENTS:
         raise ConfigError(f"{path}: [tool.flask2quart] http-client must be one of: {', '.join(HTTP_CLIENTS)}")
+    db_calls = section.get("db-calls")
+    if db_calls is not None and db_calls not in DB_CALLS:
+        raise ConfigError(f"{path}: [tool.flask2quart] db-calls must be one of: {', '.join(DB_CALLS)}")
     fail_under, check_format = _check_section(path, section.get("check", {}))
     return Config(
         path, strings("select"), strings("ignore"), strings("exclude"), jobs, dict(parity), http_client=http_client,
-        check_fail_under=fail_under, check_format=check_format,
+        db_calls=db_calls, check_fail_under=fail_under, check_format=check_format,
     )
 
 

@@ -70,6 +70,8 @@ class RewriteOptions:
     #: How F2Q117 ports blocking ``requests`` calls: ``"run-sync"`` (a worker thread) or
     #: ``"aiohttp"`` (a generated requests-compatible module on one shared aiohttp session).
     http_client: str = "run-sync"
+    #: ``"loop"`` or ``"run-sync"``: where Flask-SQLAlchemy's calls in async code run (F2Q321).
+    db_calls: str = "loop"
 
 
 @dataclass
@@ -187,6 +189,7 @@ def rewrite(paths: Iterable[Path], options: RewriteOptions) -> RewriteResult:
                 analysis.modules = {}  # no Flask anywhere: nothing to port, nothing to guess about
             if options.http_client == "aiohttp" and "F2Q117" in options.enabled:
                 result.project_findings.extend(SyncHttpClient.plan(analysis))
+            analysis.db_calls = options.db_calls
             work = [(str(f.path), data) for f, data in group if str(f.path) in analysis.modules]
             transaction.fault("analysis")
             for file_result in _transform_all(work, analysis, options, pool):

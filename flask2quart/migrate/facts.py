@@ -178,6 +178,9 @@ class ProjectAnalysis:
     on_loop: set[str] = field(default_factory=set)
     #: Dotted name of the requests-compatible module F2Q117 generates (``--http-client aiohttp``).
     http_client_module: str | None = None
+    #: ``--db-calls``: ``"loop"`` (Flask-SQLAlchemy's calls stay where they are) or ``"run-sync"``
+    #: (F2Q321 moves those made in async code to a worker thread)
+    db_calls: str = "loop"
     #: ``module:name`` of module-level extension objects (and their re-exports) -> their class:
     #: ``{"app.ext:auth": "flask_httpauth.HTTPBasicAuth"}``.
     extension_objects: dict[str, str] = field(default_factory=dict)

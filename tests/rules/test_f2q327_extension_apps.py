@@ -15,6 +15,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+import sqlalchemy
 
 from examples.packages import load_package
 from flask2quart.migrate import Mode, RewriteOptions, rewrite, select_codes
@@ -24,14 +25,15 @@ APPS = Path(__file__).resolve().parent.parent / "extension_apps"
 _names = itertools.count()
 
 
-def port(name: str, tmp_path: Path) -> tuple[ModuleType, ModuleType, Path]:
+def port(name: str, tmp_path: Path, db_calls: str = "loop") -> tuple[ModuleType, ModuleType, Path]:
     """The original package and its port (rewritten in a copy), each under a module name of its own."""
     target = tmp_path / "port" / name
     shutil.copytree(APPS / name, target, ignore=shutil.ignore_patterns("__pycache__"))
-    result = rewrite([target.parent], RewriteOptions(mode=Mode.WRITE, enabled=select_codes(())))
+    options = RewriteOptions(mode=Mode.WRITE, enabled=select_codes(()), db_calls=db_calls)
+    result = rewrite([target.parent], options)
     assert not result.failed
     assert (target / "flask_bridge.py").is_file()
-    again = rewrite([target.parent], RewriteOptions(mode=Mode.CHECK, enabled=select_codes(())))
+    again = rewrite([target.parent], RewriteOptions(mode=Mode.CHECK, enabled=select_codes(()), db_calls=db_calls))
     assert not again.changed and not again.config_edits  # the port is stable
     unique = next(_names)
     original = load_package(f"ext_{name}_flask_{unique}", APPS / name)
@@ -68,9 +70,23 @@ def post(path: str, **kwargs: Any) -> ParityRequest:
     return ParityRequest.build("POST", path, **kwargs)
 
 
-def test_flask_sqlalchemy(tmp_path: Path) -> None:
-    original, ported, _ = port("fsa_notes", tmp_path)
+@pytest.mark.parametrize("db_calls", ["loop", "run-sync"])
+def test_flask_sqlalchemy(tmp_path: Path, db_calls: str) -> None:
+    """The same answers whether the queries run on the event loop or, with ``--db-calls run-sync``,
+    in a worker thread (where they do run: no event loop in the thread that executes them)."""
+    original, ported, target = port("fsa_notes", tmp_path, db_calls)
     flask_app, quart_app = original.create_app(), ported.create_app()
+    on_loop: list[bool] = []
+
+    def executed(*args: Any) -> None:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            on_loop.append(False)
+        else:
+            on_loop.append(True)
+
+    in_quart_context(quart_app, lambda: sqlalchemy.event.listen(ported.db.engine, "before_cursor_execute", executed))
     with flask_app.app_context():
         original.init_db()
     in_quart_context(quart_app, ported.init_db)
@@ -81,7 +97,17 @@ def test_flask_sqlalchemy(tmp_path: Path) -> None:
         post("/notes/1/delete"), get("/notes/1"), post("/notes", form={"author": "nobody", "text": "x"}),
         get("/count"),
     ]
+    on_loop.clear()
     compare(flask_app, quart_app, steps)
+    source = (target / "__init__.py").read_text(encoding="utf-8")
+    if db_calls == "run-sync":
+        assert "await run_sync(db.session.commit)()" in source
+        # the calls ran in a worker thread; what loads on attribute access (a relationship, the
+        # attributes a commit expired) still runs where it is read, on the loop
+        assert on_loop.count(False) > on_loop.count(True) > 0, on_loop
+    else:
+        assert "run_sync" not in source
+        assert on_loop and all(on_loop)
 
 
 def test_flask_mail(tmp_path: Path) -> None:

@@ -36,6 +36,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ...findings import Severity
+from ..context import FileContext
 from ._report_extension import (
     CALL,
     ExtensionReport,
@@ -46,6 +47,7 @@ from ._report_extension import (
     origin_of,
     snake_case_table_name,
 )
+from .base import awaited, parenthesized
 
 #: Columns and other declarations that belong to a model's class body.
 _COLUMNS = frozenset({"Column", "mapped_column", "column_property", "deferred", "synonym", "composite"})
@@ -75,8 +77,15 @@ class FlaskSqlalchemy(ExtensionReport):
     anchor = "flask-sqlalchemy"
     replacement = "SQLAlchemy 2 asyncio (`create_async_engine`, `async_sessionmaker`)"
 
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        #: id of a call moved to a worker thread -> whether it is inside a longer chain
+        self._offloaded: dict[int, bool] = {}
+
     def describe(self, use: Use) -> Report | None:
         if self.bridged:
+            if self.ctx.analysis.db_calls == "run-sync":
+                self._offload(use)
             return None  # it runs as it is; `check` lists its queries as blocking calls (database)
         if use.kind == "class":
             return self._model_use(use)
@@ -93,6 +102,27 @@ class FlaskSqlalchemy(ExtensionReport):
                 )
             return (f"`{use.spelling}` is Flask-SQLAlchemy's: use SQLAlchemy's own API", Severity.WARNING)
         return self._db_use(use)
+
+    # --- ``--db-calls run-sync``: the calls that wait on the database go to a worker thread ------
+    def _offload(self, use: Use) -> None:
+        """Note the call of ``use`` that waits on the database, when it is made in async code."""
+        if self.ctx.facts.is_test or not self.ctx.in_async_function() or not self.ctx.can_await():
+            return
+        call = _database_call(use)
+        if call is not None:
+            # the call's result may be read further along the chain: ``(await ...).scalars()``
+            self._offloaded[id(call)] = call is not use.node
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        """``db.session.commit()`` -> ``await run_sync(db.session.commit)()``: the same call in a
+        worker thread; ``run_sync`` copies the context, so it uses the request's session."""
+        inner = self._offloaded.get(id(original))
+        if inner is None:
+            return updated
+        self.changed()
+        run_sync = self.ctx.require_import("quart.utils", "run_sync")
+        result = awaited(updated.with_changes(func=cst.Call(cst.Name(run_sync), [cst.Arg(updated.func)])))
+        return parenthesized(result) if inner else result
 
     def _db_use(self, use: Use) -> Report | None:
         attrs = use.attrs
@@ -223,6 +253,30 @@ class FlaskSqlalchemy(ExtensionReport):
 
     def _origin(self, value: str) -> Origin | None:
         return origin_of(value, self.tables)
+
+
+#: What waits on the database: ``Model.query`` terminals, ``db.session`` and ``db`` methods.
+_QUERY_TERMINALS = _RESULT_TERMINALS | frozenset(
+    {"get", "get_or_404", "first_or_404", "one_or_404", "count", "delete", "update", "paginate"}
+)
+_DB_SESSION_OPS = (_AWAITED_SESSION_OPS - {"close", "invalidate", "reset", "run_sync", "stream",
+                                           "stream_scalars"}) | {"query"}
+_DB_HELPERS = frozenset({"get_or_404", "first_or_404", "one_or_404", "paginate", "create_all", "drop_all"})
+
+
+def _database_call(use: Use) -> cst.Call | None:
+    """The call of a Flask-SQLAlchemy use that waits on the database, if there is one."""
+    attrs = use.attrs
+    if use.kind == "class":
+        queries = attrs[:1] == ("query",) and _is_model(use.base) and use.path[-1] == CALL
+        return use.calls[-1] if queries and len(attrs) > 1 and attrs[-1] in _QUERY_TERMINALS else None
+    if use.kind != "object" or not attrs:
+        return None
+    if attrs[0] == "session" and len(attrs) > 1 and attrs[1] in _DB_SESSION_OPS - {"query"}:
+        return use.call_after(attrs[1])
+    if attrs[0] in _DB_HELPERS:
+        return use.call_after(attrs[0])
+    return None
 
 
 _PAGINATE = (
