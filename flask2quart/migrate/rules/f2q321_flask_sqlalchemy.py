@@ -2,7 +2,10 @@
 
 With F2Q327 (the default) Flask-SQLAlchemy runs under Quart through the generated
 ``flask_bridge`` module: this rule only notes each import (INFO), and ``check`` lists the
-queries as blocking calls (database). Without F2Q327, the report-only mode below applies.
+queries as blocking calls (database). With ``--db-calls run-sync`` (opt-in), the calls made in
+async code that wait on the database move to a worker thread: ``db.session.commit()`` ->
+``await run_sync(db.session.commit)()`` (the request's session: ``run_sync`` copies the context).
+Without F2Q327, the report-only mode below applies.
 
 Flask-SQLAlchemy fails under Quart ("Working outside of application context": its session and
 ``Model.query`` live in Flask's app context), and quart-sqlalchemy pins ``quart<0.20``, so it
