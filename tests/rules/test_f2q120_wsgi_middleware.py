@@ -231,3 +231,57 @@ def test_reading_wsgi_app_elsewhere_is_still_f2q102():
         '''
     )
     assert findings == []
+
+
+PREFIXED = '''\
+from flask import Flask, request, url_for
+
+
+class Prefixed:
+    """Built from the app itself (it reads app.wsgi_app and app.config): mounts the app under
+    APPLICATION_ROOT and trusts an X-Scheme header, as real apps' prefix middlewares do."""
+
+    def __init__(self, app):
+        self.app = app
+        self.wsgi_app = app.wsgi_app
+
+    def __call__(self, environ, start_response):
+        script_name = self.app.config["APPLICATION_ROOT"]
+        if script_name:
+            environ["SCRIPT_NAME"] = script_name
+            path_info = environ["PATH_INFO"]
+            if path_info.startswith(script_name):
+                environ["PATH_INFO"] = path_info[len(script_name):]
+        scheme = environ.get("HTTP_X_SCHEME", "")
+        if scheme:
+            environ["wsgi.url_scheme"] = scheme
+        return self.wsgi_app(environ, start_response)
+
+
+def create_app(root):
+    app = Flask(__name__)
+    app.config["APPLICATION_ROOT"] = root
+    app.wsgi_app = Prefixed(app)
+
+    @app.route("/page")
+    def page():
+        return f"{request.path} {request.script_root} {url_for('page', _external=True)}"
+
+    return app
+
+
+app = create_app("/budget")
+root_app = create_app("/")
+'''
+
+
+@pytest.mark.parametrize("attr", ["app", "root_app"])
+def test_a_middleware_built_from_the_app_runs_through_the_adapter(attr: str):
+    requests = [("/budget/page", {}), ("/page", {"X-Scheme": "https"}), ("/budget/missing", {})]
+    expected = _flask_answers(getattr(_module("flask_prefixed", PREFIXED), attr), requests)
+    output, findings, _ = run_rewrite(PREFIXED)
+    assert "F2Q102" not in codes(findings)
+    assert _quart_answers(getattr(_module("quart_prefixed", output), attr), requests) == expected
+    assert "app.asgi_app = WSGIMiddlewareASGI(app.asgi_app, lambda wsgi_app: Prefixed(WsgiAppView(app, wsgi_app)))" in output
+    _, findings, _ = run_rewrite(PREFIXED)
+    assert [(f.code, f.severity.name) for f in findings if f.code == "F2Q120"] == [("F2Q120", "WARNING")]

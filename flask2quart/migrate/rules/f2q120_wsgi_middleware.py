@@ -24,6 +24,10 @@ a small class written into the module that does what the WSGI middleware did:
   a response it makes itself without calling the app is sent. A middleware that wraps or reads the
   body is not covered: the request then fails with a ``RuntimeError`` that says so, and the
   finding asks for an ASGI port.
+* A middleware built from the app itself (``app.wsgi_app = Prefixed(app)``, reading
+  ``app.wsgi_app`` and ``app.config`` inside) runs through the same adapter, given a generated
+  ``WsgiAppView(app, wsgi_app)``: its ``wsgi_app`` (and calling it) is the adapter's next step,
+  everything else is the Quart app's.
 
 Docs: https://werkzeug.palletsprojects.com/en/stable/middleware/ ,
 https://hypercorn.readthedocs.io/en/latest/how_to_guides/wsgi_apps.html
@@ -258,6 +262,25 @@ class WSGIMiddlewareASGI:
 '''
 
 
+APP_VIEW = "WsgiAppView"
+APP_VIEW_SOURCE = '''
+
+class WsgiAppView:
+    """The app as a WSGI middleware built from it (``Middleware(app)``) sees it (added by flask2quart,
+    F2Q120): ``wsgi_app``, and calling it, is the next step of WSGIMiddlewareASGI; anything else
+    (``config``...) is the Quart app's."""
+
+    def __init__(self, app, wsgi_app):
+        self.__dict__["_app"], self.__dict__["wsgi_app"] = app, wsgi_app
+
+    def __call__(self, environ, start_response):
+        return self.wsgi_app(environ, start_response)
+
+    def __getattr__(self, name):
+        return getattr(self._app, name)
+'''
+
+
 class WsgiMiddleware(Rule):
     code = "F2Q120"
     name = "wsgi-middleware"
@@ -283,6 +306,26 @@ class WsgiMiddleware(Rule):
         if qual in _DISPATCHER:
             new_call = call.with_changes(
                 func=cst.Name(self._helper(DISPATCHER, DISPATCHER_SOURCE)), args=[_to_asgi(a) for a in call.args]
+            )
+        elif not wrapped and any(_code(a.value) == owner for a in call.args):
+            # ``M(app)`` reading ``app.wsgi_app`` itself: it gets a view of the app whose wsgi_app
+            # (and call) is the adapter's next step, everything else (``config``...) the app's
+            args = [
+                a.with_changes(value=cst.parse_expression(f"{self._helper(APP_VIEW, APP_VIEW_SOURCE)}({owner}, wsgi_app)"))
+                if _code(a.value) == owner else a
+                for a in call.args
+            ]
+            factory = cst.Lambda(
+                params=cst.Parameters(params=[cst.Param(cst.Name("wsgi_app"))]), body=call.with_changes(args=args)
+            )
+            new_call = cst.Call(
+                func=cst.Name(self._helper(ADAPTER, ADAPTER_SOURCE)), args=[cst.Arg(_asgi_of(owner)), cst.Arg(factory)],
+            )
+            self.ctx.report(
+                original, self.code, f"WSGI middleware `{_code(call.func)}` built from the app now runs through the "
+                "generated WSGIMiddlewareASGI around `asgi_app` (it sees the app's `wsgi_app` as the next step): its "
+                "environ edits reach the request, its start_response edits the response; if it wraps or reads the "
+                "body, requests fail with RuntimeError: then write it as ASGI middleware", Severity.WARNING,
             )
         elif not wrapped:
             self.ctx.report(
