@@ -192,11 +192,36 @@ def httpbin_ca_bundle() -> str:
 # --- deselection and results ----------------------------------------------------------------------
 
 
+_BODY_LIMIT = 64 * 1024  # bytes of a body kept for the comparison; the rest is only counted
+
+
+class Body:
+    """The bytes of one response body as the test read them (decoded: gzip undone), bounded."""
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+        self.size = 0
+
+    def add(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        self.data += chunk[: max(0, _BODY_LIMIT - len(self.data))]
+
+    def to_json(self) -> list[Any]:
+        return [self.size, bytes(self.data).decode("latin-1")]
+
+
+def _tally(chunks: Any, body: Body) -> Any:
+    for chunk in chunks:
+        body.add(chunk if isinstance(chunk, bytes) else chunk.encode("utf-8"))
+        yield chunk
+
+
 def _install_response_log() -> None:
-    """What the server under test answered, per test: method, path, status and headers of every
-    response requests built from it (the harness compares them between the two servers)."""
+    """What the server under test answered, per test: method, path, status, headers and the body
+    the test read of every response requests built from it (the harness compares them between the
+    two servers)."""
     try:
-        from requests import adapters
+        from requests import adapters, models
     except ImportError:
         return
     targets = {urlsplit(os.environ.get(name, "")).netloc for name in ("F2Q_RS_HTTPBIN", "F2Q_RS_HTTPBIN_SECURE")}
@@ -208,11 +233,22 @@ def _install_response_log() -> None:
         parts = urlsplit(str(response.url))
         if _current and parts.netloc in targets:
             headers = [[name.lower(), value] for name, value in resp.headers.items()]
+            response._f2q_body = body = Body()
             _entry(_current[0]).setdefault("responses", []).append(
-                [req.method, parts.path, response.status_code, headers])
+                [req.method, parts.path, response.status_code, headers, body])
         return response
 
+    original_iter = models.Response.iter_content
+
+    def iter_content(self: Any, *args: Any, **kwargs: Any) -> Any:
+        # `.content`, `.text`, `.json()`, `iter_lines` all read through here; once the body is
+        # consumed, iterating again replays `_content`, which must not be counted twice
+        body = getattr(self, "_f2q_body", None) if not self._content_consumed else None
+        chunks = original_iter(self, *args, **kwargs)  # its argument checks raise here, as before
+        return chunks if body is None else _tally(chunks, body)
+
     adapters.HTTPAdapter.build_response = build_response  # type: ignore[method-assign]
+    models.Response.iter_content = iter_content  # type: ignore[method-assign]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -291,4 +327,4 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         "exitstatus": int(exitstatus),
     }
     with open(out, "w", encoding="utf-8") as handle:
-        json.dump(data, handle)
+        json.dump(data, handle, default=lambda value: value.to_json())

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import fcntl
 import hashlib
 import http.client
 import json
@@ -178,10 +179,27 @@ def build_key(python: str, version: tuple[int, int]) -> str:
 
 
 def ensure_build(python: str) -> Build:
+    """The cached build for ``python``; two runs at once build it once (a lock file beside it)."""
     version = python_version(python)
     build = Build(CACHE / build_key(python, version))
-    if (build.folder / "done").exists():
-        return build
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with open(CACHE / f"{build.folder.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (build.folder / "done").exists():
+            _build(build, python, version)
+    return build
+
+
+def pypi_reachable(timeout: float = 10.0) -> bool:
+    """Whether pip's index answers at all (a failed pip step is "offline" only then)."""
+    try:
+        with socket.create_connection(("pypi.org", 443), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def _build(build: Build, python: str, version: tuple[int, int]) -> None:
     say(f"building {build.folder} (once; a few minutes)")
     if build.folder.exists():
         shutil.rmtree(build.folder)
@@ -192,7 +210,9 @@ def ensure_build(python: str) -> Build:
     try:
         run([*pip, "download", "-q", "--no-deps", "--no-binary", ":all:", "-d", download, REQUESTS], log=build.log)
     except HarnessError as error:
-        raise OfflineError(f"cannot download {REQUESTS} from PyPI: {error}") from error
+        if not pypi_reachable():
+            raise OfflineError(f"cannot download {REQUESTS}: PyPI cannot be reached ({error})") from error
+        raise
     sdist = next(download.glob("*.tar.gz"))
     with tarfile.open(sdist) as archive:
         archive.extractall(build.folder / "unpacked", filter="data")
@@ -203,10 +223,11 @@ def ensure_build(python: str) -> Build:
     try:
         run([*pip, "install", "-q", sdist, *PINS, quart_pin(version), "-e", REPO], log=build.log)
     except HarnessError as error:
-        raise OfflineError(f"cannot install the pinned packages: {error}") from error
+        if not pypi_reachable():
+            raise OfflineError(f"cannot install the pinned packages: PyPI cannot be reached ({error})") from error
+        raise
     freeze = run([*pip, "list", "--format=freeze"], log=build.log)
     (build.folder / "done").write_text(freeze, encoding="utf-8")
-    return build
 
 
 def installed_versions(build: Build) -> dict[str, str]:

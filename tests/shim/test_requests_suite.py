@@ -100,7 +100,11 @@ def test_httpbin_fixtures(httpbin, httpbin_secure, httpbin_ca_bundle):
 def test_responses_recorded(httpbin):
     import requests
 
-    assert requests.get(httpbin + "/redirect", timeout=10).status_code == 200
+    response = requests.get(httpbin + "/redirect", timeout=10)
+    assert response.status_code == 200
+    assert response.content == b"ok" and b"".join(response.iter_content(1)) == b"ok"  # a replay
+    with pytest.raises(TypeError):  # iter_content still checks its arguments when called
+        response.iter_content("1")
 
 
 @pytest.mark.parametrize("n", [1, 2])
@@ -195,6 +199,7 @@ def test_plugin_fixtures_and_deselection(plugin_run: Any) -> None:
     recorded = data["tests"]["test_guarded.py::test_responses_recorded"]["responses"]
     assert [r[:3] for r in recorded] == [["GET", "/redirect", 302], ["GET", "/ok", 200]]
     assert ["location", "/ok"] in recorded[0][3]
+    assert [r[4] for r in recorded] == [[0, ""], [2, "ok"]]  # the body as read, counted once
     assert sorted(data["deselected"]) == ["test_guarded.py::test_deselected[1]", "test_guarded.py::test_deselected[2]"]
     assert data["unmatched_deselect"] == ["test_guarded.py::test_gone"]  # a stale entry shows
 
@@ -245,8 +250,9 @@ def test_serve_passes_every_test_gunicorn_passes(tmp_path: Path) -> None:
     assert done.returncode == requests_suite.EXIT_OK, done.stdout[-3000:]
 
 
-def _response(status: int = 200, path: str = "/get", **headers: str) -> list[Any]:
-    return ["GET", path, status, [[name.replace("_", "-"), value] for name, value in headers.items()]]
+def _response(status: int = 200, path: str = "/get", body: str = "", **headers: str) -> list[Any]:
+    pairs = [[name.replace("_", "-"), value] for name, value in headers.items()]
+    return ["GET", path, status, pairs, [len(body), body]]
 
 
 def _tests(*responses: list[Any]) -> dict[str, dict[str, Any]]:
@@ -279,3 +285,19 @@ def test_responses_that_differ_are_reported() -> None:
     assert requests_responses.differences(base, _tests(_response(500, Content_Length="10"))) == {
         "t::a": "response 1: GET /get: gunicorn 200, serve GET /get 500"}
     assert requests_responses.differences(base, _tests(_response(500)), skip=["t::a"]) == {}
+
+
+def test_bodies_compared() -> None:
+    echo = '{"headers": {"Host": "127.0.0.1:%s"}, "id": "%s"}'
+    gunicorn = _tests(_response(body=echo % (40001, "0c5f8f42-3d7b-4c59-9f4b-4f7f2b3a9d10")))
+    serve = _tests(_response(body=echo % (50002, "7a1d4c0e-58b2-4c0b-8a3e-0d3c2f6b1e99")))
+    assert requests_responses.differences(gunicorn, serve) == {}
+    changed = _tests(_response(body=echo.replace("Host", "host") % (50002, "x")))
+    assert requests_responses.differences(gunicorn, changed) == {
+        "t::a": "response 1: GET /get 200: body: gunicorn 86 bytes, serve 51; from byte 14: "
+                "gunicorn 'Host\": \"127.0.0.1:PORT\"}, \"id\": \"UUID\"}', serve 'host\": \"127.0.0.1:PORT\"}, \"id\": \"x\"}'"}
+    binary = _tests(_response(body="\x01\x02", Content_Type="application/octet-stream"))
+    assert requests_responses.differences(binary, _tests(
+        _response(body="\x03\x04", Content_Type="application/octet-stream"))) == {}
+    assert "body: gunicorn 2 bytes, serve 3" in requests_responses.differences(binary, _tests(
+        _response(body="\x03\x04\x05", Content_Type="application/octet-stream")))["t::a"]
