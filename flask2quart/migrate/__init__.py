@@ -523,6 +523,19 @@ def _config_edits(
                 gunicorn_left=launch.gunicorn_left > 0, add_aiohttp=aiohttp,
                 limits_kept="F2Q304" in options.enabled and rate_limiting.emulation_module(analysis) is not None,
             )
+            top = str(project_root(root)) + os.sep
+            imported = {  # what the project's ported modules import, for the list of what it needs
+                target.partition(":")[0].split(".")[0]
+                for path, facts in analysis.modules.items() if path.startswith(top) and not facts.is_test
+                for target in facts.imports.values()
+            }
+            needed = ProjectDependencies.needed(
+                project_root(root), imported, {**current, **{e.path.resolve(): e.after for e in planned}},
+                async_tests=async_here, server_moved=launch.moved > 0, add_aiohttp=aiohttp,
+                limits_kept="F2Q304" in options.enabled and rate_limiting.emulation_module(analysis) is not None,
+            )
+            if needed is not None:
+                found.append(needed)
             # two PATHs of one project (``rewrite pkg tests``) plan its files twice: say it once
             result.project_findings.extend(f for f in found if f not in result.project_findings)
             for edit in planned:

@@ -325,3 +325,53 @@ def test_bytes_that_are_not_utf8_are_kept(tmp_path: Path) -> None:
     (tmp_path / "requirements.txt").write_bytes(b"# caf\xe9 (latin-1)\r\nflask\r\n")
     edits, _, _ = ProjectDependencies.plan(tmp_path, async_tests=False, current={})
     assert edits[0].after == f"# caf\xe9 (latin-1)\r\n{QUART}\r\n".encode("latin-1")
+
+
+def test_setup_cfg_lists_are_edited_line_by_line(tmp_path: Path) -> None:
+    setup_cfg = (
+        "[metadata]\nname = x\n\n[options]\ninstall_requires =\n    flask>=3\n    flask-babel  # i18n\n"
+        "    Flask-SQLAlchemy\ntests_require = pytest\n\n[options.extras_require]\ncors = flask-cors\n"
+    )
+    edits, findings = _plan_with_findings(tmp_path, {"setup.cfg": setup_cfg}, async_tests=False)
+    assert edits["setup.cfg"] == setup_cfg.replace("flask>=3", QUART).replace(
+        "flask-babel  # i18n", "quart-babel>=1.0.7  # i18n").replace("cors = flask-cors", "cors = quart-cors>=0.8")
+    assert [(f.line, f.severity) for f in findings] == [(7, Severity.INFO), (8, Severity.INFO), (12, Severity.INFO)]
+    assert "kept Flask-SQLAlchemy" in findings[1].message
+
+
+def test_setup_py_requirement_lists_are_edited(tmp_path: Path) -> None:
+    setup_py = (
+        'from setuptools import setup\n\nsetup(\n    name="flask-thing",\n    install_requires=[\n'
+        '        "Flask>=3",\n        "Flask-Login",\n    ],\n    extras_require={"dev": ["pytest"]},\n)\n'
+    )
+    edits, findings = _plan_with_findings(tmp_path, {"setup.py": setup_py}, async_tests=False)
+    assert edits["setup.py"] == setup_py.replace('"Flask>=3"', f'"{QUART}"').replace(
+        '"Flask-Login"', '"quart-auth>=0.11"')
+    assert [f.line for f in findings] == [7]
+
+
+def test_rewrite_of_a_package_folder_names_what_the_port_needs() -> None:
+    """``rewrite pkg tests`` in a project without dependency files: the packages are printed."""
+    _, findings, _ = run_rewrite(
+        "from flask import Flask\nfrom flask_babel import Babel\n\napp = Flask(__name__)\nbabel = Babel(app)\n",
+        path="pkg/__init__.py", files={},
+    )
+    needs = [f for f in findings if f.code == "F2Q401"]
+    assert [f.message for f in needs] == [
+        f"the port needs: {QUART}, quart-babel>=1.0.7 (no requirements file, pyproject.toml, setup.cfg or "
+        "setup.py here: install them)"
+    ]
+
+
+def test_a_dependency_list_missing_what_the_port_needs_is_said(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("flask>=3\n")
+    needed = ProjectDependencies.needed(
+        tmp_path, {"flask", "flask_babel", "flask_sqlalchemy"}, {(tmp_path / "requirements.txt").resolve(): QUART.encode()}
+    )
+    assert needed is not None and needed.severity is Severity.WARNING
+    assert needed.message == (
+        f"the port needs: {QUART}, quart-babel>=1.0.7; keeps: flask-sqlalchemy (through the generated flask_bridge, "
+        "F2Q327); not listed in requirements.txt: quart-babel>=1.0.7, flask-sqlalchemy"
+    )
+    listed = f"{QUART}\nquart-babel>=1.0.7\nflask-sqlalchemy\n".encode()
+    assert ProjectDependencies.needed(tmp_path, {"flask_babel"}, {(tmp_path / "requirements.txt").resolve(): listed}) is None

@@ -1,9 +1,12 @@
 """F2Q401: the project's dependencies name Quart and the Quart extensions instead of Flask's.
 
 Requirements files (``requirements*.txt``/``.in``, ``*-requirements.txt``, ``requirements/*.txt``
-and ``.in``) and ``pyproject.toml`` (``[project]`` ``dependencies``,
+and ``.in``), ``pyproject.toml`` (``[project]`` ``dependencies``,
 ``[project.optional-dependencies]``, ``[dependency-groups]``, Poetry's
-``[tool.poetry.*dependencies]``):
+``[tool.poetry.*dependencies]``), ``setup.cfg`` (``[options]`` ``install_requires``/
+``tests_require``, ``[options.extras_require]``) and ``setup.py`` (the string literals of
+``install_requires=[...]``, ``tests_require``, ``extras_require={...}``), found at the project root
+walking up from each PATH (``rewrite pkg tests`` edits the project's files):
 
 - ``flask`` becomes ``quart`` with a bound that fits the project's Python (``quart>=0.23.1`` when
   ``requires-python`` starts at 3.13 or later, else ``quart>=0.22,!=0.23.0``: 0.23.0 prints every
@@ -17,9 +20,13 @@ and ``.in``) and ``pyproject.toml`` (``[project]`` ``dependencies``,
   ``quart-compress>=0.2.1``, Flask-SocketIO -> ``python-socketio>=5.11``. Flask-Sock is removed:
   Quart serves websockets itself (``@app.websocket``). Extras the counterpart also has are kept
   (``flask-limiter[redis]`` -> ``quart-rate-limiter[redis]``), others dropped and said.
-- Extensions with no mechanical port (Flask-SQLAlchemy, Flask-Migrate, Flask-Caching, Flask-Mail,
-  Flask-RESTX, flasgger, Flask-RESTful, flask-smorest, Flask-JWT-Extended) stay, reported with the
-  recommended replacement.
+- Extensions the port keeps through the generated ``flask_bridge`` (F2Q327: Flask-SQLAlchemy,
+  Flask-Migrate, Flask-Caching, Flask-Mail, flask-talisman, Flask-Principal) stay, said (INFO);
+  those with no mechanical port (Flask-RESTX, flasgger, flask-smorest, Flask-JWT-Extended) stay,
+  reported with the recommended replacement.
+- What the port needs is printed, from what the ported code imports (``flask_babel`` ->
+  ``quart-babel>=1.0.7``), when the project's dependency files do not list all of it after the
+  edit (a WARNING), or when it has none (INFO: install them).
 - ``gunicorn`` becomes ``hypercorn>=0.17`` when F2Q402 moved the launch commands to Hypercorn (it
   stays, with ``hypercorn`` added next to it, when some command still starts gunicorn).
 - ``aiohttp>=3.9`` is added next to Quart when ``--http-client aiohttp`` ports code that uses
@@ -347,10 +354,144 @@ class ProjectDependencies:
                 edits.append(
                     ConfigEdit(pyproject, before, after.encode("utf-8", "surrogateescape"))
                 )
+        for name, edit in (("setup.cfg", _edit_setup_cfg), ("setup.py", _edit_setup_py)):
+            path = root / name
+            if not path.is_file():
+                continue
+            before = path.read_bytes()
+            text = current.get(path.resolve(), before).decode("utf-8", "surrogateescape")
+            after, notes = edit(text, options)
+            findings += [Finding(str(path), line, 1, CODE, message, severity) for line, severity, message in notes]
+            if after != text:
+                edits.append(ConfigEdit(path, before, after.encode("utf-8", "surrogateescape")))
         return edits, pinned, findings
+
+    @staticmethod
+    def needed(
+        root: Path, imported: set[str], planned: dict[Path, bytes], *, async_tests: bool = False,
+        server_moved: bool = False, add_aiohttp: bool = False, limits_kept: bool = False,
+    ) -> Finding | None:
+        """One line naming what the port installs, from the top-level modules the ported code
+        imports (``flask_babel`` -> ``quart-babel>=1.0.7``), when the project's dependency files
+        (``planned``: their text after this run, by resolved path) do not list all of it."""
+        options = Options(quart_requirement(_requires_python(root)), async_tests, add_aiohttp=add_aiohttp,
+                          limits_kept=limits_kept)
+        needs = [options.quart]
+        kept: list[str] = []
+        for module in sorted(imported):
+            change = _change(module.replace("_", "-"), options, set()) if module.startswith("flask_") else None
+            if change is None or change.note is None:
+                continue
+            if change.text is not None and normalize(change.text) != normalize(module):
+                needs.append(change.text)
+            elif change.text is not None and change.note[0] is Severity.INFO:
+                kept.append(change.text)
+        if add_aiohttp:
+            needs.append(AIOHTTP)
+        if server_moved:
+            needs.append(HYPERCORN)
+        if async_tests:
+            needs.append(PYTEST_ASYNCIO)
+        files = [
+            path for path in (*ProjectDependencies.requirement_files(root),
+                              *(root / n for n in ("pyproject.toml", "setup.cfg", "setup.py")))
+            if path.is_file()
+        ]
+        listed = "\n".join(
+            planned.get(path.resolve(), path.read_bytes()).decode("utf-8", "replace") for path in files
+        )
+        named = {normalize(m.group(1)) for m in re.finditer(r"([A-Za-z0-9][A-Za-z0-9._-]*)", listed)}
+        missing = [n for n in dict.fromkeys([*needs, *kept]) if normalize(re.split(r"[<>=!~\[ ]", n)[0]) not in named]
+        declares = bool(named & {"flask", "quart"})  # the files are the project's dependency list
+        extensions = bool(kept) or any(n not in (AIOHTTP, HYPERCORN, PYTEST_ASYNCIO) for n in needs[1:])
+        if not missing or not (declares or extensions):
+            return None  # every one is listed (each edit was said on its line), or only Quart is needed
+        text = "the port needs: " + ", ".join(dict.fromkeys(needs))
+        if kept:
+            text += f"; keeps: {', '.join(kept)} (through the generated flask_bridge, F2Q327)"
+        if files:
+            text += f"; not listed in {', '.join(path.name for path in files)}: {', '.join(missing)}"
+        else:
+            text += " (no requirements file, pyproject.toml, setup.cfg or setup.py here: install them)"
+        return Finding(str(root), 1, 1, CODE, text, Severity.WARNING if files else Severity.INFO)
 
 
 _Note = tuple[int, Severity, str]
+_SETUP_CFG_LISTS = re.compile(r"^(?P<key>install_requires|tests_require|setup_requires)\s*=\s*(?P<value>.*)$")
+_SETUP_PY_LIST = re.compile(r"\b(?:install_requires|tests_require|setup_requires|extras_require)\s*=\s*[\[{]")
+
+
+def _edit_setup_cfg(text: str, options: Options) -> tuple[str, list[_Note]]:
+    """``[options] install_requires``/``tests_require`` and every ``[options.extras_require]`` list:
+    one requirement per (indented) line, edited like a requirements file's."""
+    present = _present("\n".join(line.strip() for line in text.splitlines()))
+    out: list[str] = []
+    notes: list[_Note] = []
+    section, in_list = "", False
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+        body = line.rstrip("\r\n")
+        ending = line[len(body) :]
+        stripped = body.strip()
+        if stripped.startswith("[") and stripped.endswith("]"):
+            section, in_list = stripped[1:-1].strip(), False
+            out.append(line)
+            continue
+        value = None
+        if body[:1] not in (" ", "\t"):  # a key line ends the list before it
+            in_list = False
+            key = _SETUP_CFG_LISTS.match(body) if section == "options" else None
+            if key is not None or (section == "options.extras_require" and "=" in body):
+                in_list = True
+                value = (key.group("value") if key else body.partition("=")[2]).strip()
+            if not value:
+                out.append(line)
+                continue
+            requirement, indent = value, body[: len(body) - len(value)]
+        elif in_list and stripped and not stripped.startswith(("#", ";")):
+            requirement, indent = stripped, body[: len(body) - len(body.lstrip())]
+        else:
+            out.append(line)
+            continue
+        change = _change(requirement, options, present)
+        if change is None:
+            out.append(line)
+            continue
+        if change.note is not None:
+            notes.append((number, *change.note))
+        if change.text is not None:
+            out.append(f"{indent}{change.text}{ending}")
+        if change.added is not None:
+            out.append(f"{' ' * 4 if value else indent}{change.added}{ending or chr(10)}")
+            present.add(normalize(re.split(r"[<>=!~\[]", change.added, maxsplit=1)[0]))
+    return "".join(out), notes
+
+
+def _edit_setup_py(text: str, options: Options) -> tuple[str, list[_Note]]:
+    """String literals in ``install_requires=[...]``, ``tests_require``, ``extras_require={...}``
+    of ``setup.py``; an edit that would not parse is not made (said instead)."""
+    import ast
+
+    present = _present("\n".join(m.group("text") for m in _QUOTED.finditer(text)))
+    state = {"asyncio": False}
+    out: list[str] = []
+    notes: list[_Note] = []
+    depth = 0
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+        code = _split_comment(line)[0]
+        starts = _SETUP_PY_LIST.search(code)
+        if depth or starts is not None:
+            out.append(_edit_quoted(line, options, present, state, notes, number))
+            tail = code[starts.end() - 1 :] if starts else code
+            opened = sum(tail.count(c) for c in "[{(") - sum(tail.count(c) for c in "]})")
+            depth = max(depth + opened, 0)
+        else:
+            out.append(line)
+    after = "".join(out)
+    try:
+        ast.parse(after)
+    except SyntaxError:
+        return text, [(1, Severity.ERROR, "setup.py: the dependency edit would not parse; edit it by hand")]
+    return after, notes
 
 
 def _edit_requirements(text: str, options: Options) -> tuple[str, list[_Note]]:
