@@ -267,13 +267,15 @@ class _FunctionScanner:
         self.nested: dict[str, str] = {}  # nested def name -> module:qualname
         self.class_value = class_value
         self.in_tests = module.facts.is_test
-        #: Targets of the comprehensions being scanned: local to them (``request`` there is not Flask's).
-        self.comprehension_names: list[frozenset[str]] = []
+        #: Targets of the comprehensions being scanned: local to them (``request`` there is not
+        #: Flask's), with what they hold when their iterable says (``for check in CHECKS``).
+        self.comprehension_names: list[dict[str, V.Value]] = []
 
     # names -------------------------------------------------------------------------------------
     def resolve(self, name: str) -> V.Value:
-        if any(name in names for names in self.comprehension_names):
-            return V.name_value(name, in_tests=self.in_tests)
+        for names in reversed(self.comprehension_names):
+            if name in names:
+                return names[name] or V.name_value(name, in_tests=self.in_tests)
         scope: _FunctionScanner | None = self
         while scope is not None and scope.func is not None:
             if name in scope.local_names:
@@ -327,6 +329,9 @@ class _FunctionScanner:
             return None
         if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
             elements = [self.expr(e, no_await=no_await) for e in node.elts]
+            listed = V.project_functions(elements)
+            if len(listed) > 1 and len(listed) == len(elements):
+                self.module.facts.callable_lists.append(tuple(listed))
             return None if any(isinstance(e, ast.Starred) for e in node.elts) else V.container_value(elements)
         for child in ast.iter_child_nodes(node):
             self.visit_any(child, no_await=no_await)
@@ -335,8 +340,10 @@ class _FunctionScanner:
     def _comprehension(self, node: ast.GeneratorExp | ast.ListComp | ast.SetComp | ast.DictComp, *, no_await: bool) -> None:
         """The first iterable in the enclosing scope, the rest with the targets bound locally."""
         first, *rest = node.generators
-        self.expr(first.iter, no_await=no_await)
-        names = frozenset(n.id for g in node.generators for n in ast.walk(g.target) if isinstance(n, ast.Name))
+        iterable = self.expr(first.iter, no_await=no_await)
+        names: dict[str, V.Value] = {n.id: None for g in node.generators for n in ast.walk(g.target) if isinstance(n, ast.Name)}
+        if isinstance(first.target, ast.Name):
+            names.update(V.loop_bindings(iterable, [first.target.id]))
         self.comprehension_names.append(names)
         try:
             parts: list[ast.AST] = [*first.ifs, *rest]
@@ -1180,7 +1187,9 @@ def _decide_once(summaries: Iterable[ModuleFacts], module_names: set[str]) -> Pr
                 if fake in functions:
                     fake_links.append((target, fake))
 
-    one_colour = callable_groups(functions, classes, [f for m in modules.values() for f in m.module_flows])
+    one_colour = callable_groups(
+        functions, classes, [f for m in modules.values() for f in m.module_flows], [names for m in modules.values() for names in m.callable_lists]
+    )
     asyncs = {n for n, f in functions.items() if f.already_async or roles[n].always_async}
     asyncs |= _extension_async_members(classes)
     # Calls are awaited, and callers coloured, only for functions this rewrite makes async and that

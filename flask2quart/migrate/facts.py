@@ -118,6 +118,8 @@ class ModuleFacts:
     #: Project functions handed to sync code that calls them (``max(xs, key=f)``,
     #: ``json.dumps(o, default=f)``, ``re.sub(p, f, s)``): they must stay sync.
     sync_callbacks: list[str] = field(default_factory=list)
+    #: Project functions listed together (``CHECKS = [check_a, check_b]``): called alike, one colour.
+    callable_lists: list[tuple[str, ...]] = field(default_factory=list)
     #: Decorators listed in a View class's ``decorators = [...]``: ``module:qualname``.
     view_class_decorators: list[str] = field(default_factory=list)
     #: Module-level objects a Flask extension's class built: ``db = SQLAlchemy()`` gives

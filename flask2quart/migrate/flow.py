@@ -228,9 +228,11 @@ def callable_groups(
     functions: dict[str, FunctionFacts],
     classes: dict[str, ClassFacts],
     module_flows: list[tuple[str, int | str, str]],
+    lists: list[tuple[str, ...]] = [],  # noqa: B006 (read only)
 ) -> list[set[str]]:
-    """Project functions handed to the same parameter (``check(self.get_a)``, ``check(self.get_b)``):
-    the callee calls whichever it got, so they must all be awaited alike."""
+    """Project functions handed to the same parameter (``check(self.get_a)``, ``check(self.get_b)``)
+    or listed together (``CHECKS = [check_a, check_b]``): the code calls whichever it got, so they
+    must all be awaited alike."""
     slots: dict[tuple[str, int | str], set[str]] = {}
     for target, slot, value in (*(flow for func in functions.values() for flow in func.arg_flows), *module_flows):
         member = V.bound_method(value) or V.project_name(value)
@@ -238,7 +240,8 @@ def callable_groups(
             member = inherited(member, classes, functions)
         if member in functions:
             slots.setdefault((target, slot), set()).add(member)  # type: ignore[arg-type]
-    return [group for group in slots.values() if len(group) > 1] + _override_groups(functions, classes)
+    listed = [{name for name in names if name in functions} for names in lists]
+    return [group for group in [*slots.values(), *listed] if len(group) > 1] + _override_groups(functions, classes)
 
 
 #: Methods unittest and Python call themselves: their colour is settled elsewhere (F2Q205, dunders).

@@ -361,11 +361,19 @@ def container_value(elements: list[Value]) -> Value:
         return None
     if len(set(elements)) == 1:
         return CONTAINER + elements[0]  # type: ignore[operator]
+    if len(project_functions(elements)) == len(elements):  # callbacks listed together: one colour
+        return CONTAINER + elements[0]  # type: ignore[operator]
     steps = {(call_step(e).awaits, call_step(e).value) for e in elements}
     bases = {e.rpartition("|")[0] for e in elements if e and e.startswith("b:")}  # type: ignore[union-attr]
     if len(bases) == 1 and len(steps) == 1 and all(e.startswith("b:") for e in elements):  # type: ignore[union-attr]
         return CONTAINER + elements[0]  # type: ignore[operator]
     return None
+
+
+def project_functions(elements: list[Value]) -> list[str]:
+    """The project functions (``q:m:f``, not classes) among ``elements``, as ``m:f``."""
+    names = [project_name(e) for e in elements]
+    return [n for n in names if n and not n.rpartition(":")[2].rpartition(".")[2][:1].isupper()]
 
 
 def getattr_value(base: Value, name: str | None) -> Value:

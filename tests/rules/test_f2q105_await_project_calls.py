@@ -555,3 +555,55 @@ def test_getattr_dispatch_by_a_run_time_name_to_a_method_made_async_is_reported(
     )
     assert [(f.code, f.line) for f in findings] == [("F2Q105", 14)]
     assert "`handle_post` became async" in findings[0].message
+
+
+def test_callbacks_listed_together_share_a_colour_and_their_calls_are_awaited():
+    # `CHECKS = [check_a, check_b]`: whichever `check` is, it is awaited (so both become async);
+    # in a generator expression the await is impossible: reported.
+    findings = check_transformed(
+        """\
+        from flask import Flask, request
+
+        app = Flask(__name__)
+
+
+        def check_a():
+            return request.form["a"]
+
+
+        def check_b():
+            return "const"
+
+
+        CHECKS = [check_a, check_b]
+
+
+        @app.post("/")
+        def view():
+            first = [check() for check in CHECKS]
+            return ",".join(check() for check in CHECKS) + ",".join(first)
+        """,
+        """\
+        from quart import Quart, request
+
+        app = Quart(__name__)
+
+
+        async def check_a():
+            return (await request.form)["a"]
+
+
+        async def check_b():
+            return "const"
+
+
+        CHECKS = [check_a, check_b]
+
+
+        @app.post("/")
+        async def view():
+            first = [await check() for check in CHECKS]
+            return ",".join(check() for check in CHECKS) + ",".join(first)
+        """,
+    )
+    assert [(f.code, f.line) for f in findings] == [("F2Q105", 20)]

@@ -129,13 +129,15 @@ class Rewriter(cst.CSTTransformer):
             names = frozenset(p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params))
             self.ctx.scopes.append(Scope("lambda", local_names=names))
         elif kind == "GeneratorExp":
-            self.ctx.scopes.append(Scope("genexp", local_names=_comprehension_names(node)))
+            kinds = self._comprehension_bindings(node)
+            self.ctx.scopes.append(Scope("genexp", local_names=_comprehension_names(node), kinds=kinds))
             self._outer_iters.add(id(node.for_in.iter))  # type: ignore[attr-defined]
         elif kind in ("ListComp", "SetComp", "DictComp"):
             # Its targets are local to it (a target named ``request`` is not Flask's); awaits stay
             # possible (the enclosing function decides), so the scope only shadows names.
+            kinds = self._comprehension_bindings(node)
             self.ctx.scopes.append(
-                dataclasses.replace(self.ctx.scope, kind="comprehension", local_names=_comprehension_names(node), kinds={}, nested={})
+                dataclasses.replace(self.ctx.scope, kind="comprehension", local_names=_comprehension_names(node), kinds=kinds, nested={})
             )
             self._outer_iters.add(id(node.for_in.iter))  # type: ignore[attr-defined]
         if id(node) in self._outer_iters:
@@ -233,6 +235,14 @@ class Rewriter(cst.CSTTransformer):
         if kind in ("FunctionDef", "ClassDef", "Lambda", "GeneratorExp", "ListComp", "SetComp", "DictComp"):
             ctx.scopes.pop()
         return updated
+
+    def _comprehension_bindings(self, node: cst.CSTNode) -> dict[str, V.Value]:
+        """``for check in CHECKS``: what the target holds when the iterable is a name whose value
+        says (resolved now, in the enclosing scope: the element is visited before the ``for``)."""
+        for_in = node.for_in  # type: ignore[attr-defined]
+        if isinstance(for_in.iter, cst.Name) and isinstance(for_in.target, cst.Name):
+            return dict(V.loop_bindings(self.ctx.resolve(for_in.iter.value), [for_in.target.value]))
+        return {}
 
     # --- values -----------------------------------------------------------------------------
     def _value_of_call(self, node: cst.Call) -> None:
