@@ -462,13 +462,17 @@ def _config_edits(
     """Project files of each PATH folder: pytest-asyncio settings where tests became async
     (F2Q206), launch commands starting Hypercorn (F2Q402), ``.quartenv`` and env files (F2Q403),
     dependencies naming Quart where code was ported (F2Q401, told what F2Q402 did)."""
+    flask_modules = {facts.module for facts in analysis.modules.values() if facts.uses_flask}
     async_tests = {
         facts.path
         for facts in analysis.modules.values()
         for qual, func in facts.functions.items()
         if func.role in (A.Role.TEST, A.Role.FIXTURE)
         and f"{facts.module}:{qual}" in analysis.async_functions
-        and not func.already_async
+        # already async in a test module of the app: a tree a previous run left half ported
+        and (not func.already_async or facts.uses_flask or not flask_modules.isdisjoint(
+            target.partition(":")[0] for target in facts.imports.values()
+        ))
         and not _in_testcase(facts, qual)
     }
     failed = {f.path for f in result.failed}

@@ -265,6 +265,7 @@ class _FunctionScanner:
         self.parent = parent
         self.kinds: dict[str, V.Value] = {}
         self.nested: dict[str, str] = {}  # nested def name -> module:qualname
+        self.passed_ids: set[int] = set()  # calls that are arguments of another call
         self.class_value = class_value
         self.in_tests = module.facts.is_test
         #: Targets of the comprehensions being scanned: local to them (``request`` there is not
@@ -403,6 +404,7 @@ class _FunctionScanner:
         func = self.expr(node.func, no_await=no_await)
         if func == V.TEST_CLIENT and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
             func = V.called_attribute(self.resolve(node.func.value.id), node.func.attr, func)
+        self.passed_ids.update(id(arg) for arg in (*node.args, *(kw.value for kw in node.keywords)))
         positional = [self.expr(arg, no_await=no_await) for arg in node.args]
         keywords = [(kw.arg, self.expr(kw.value, no_await=no_await)) for kw in node.keywords]
         self._record_flows(func, node, positional, keywords)
@@ -441,6 +443,8 @@ class _FunctionScanner:
         project = V.project_name(func) or V.bound_method(func) or V.instance_call(func)
         if project and self.func is not None and not no_await:
             self.func.calls.add(project)
+            if id(node) in self.passed_ids:
+                self.func.passed_calls.add(project)
         http_call = V.sync_http_call(func)
         if http_call and self.func is not None and not no_await and not awaited and not _streams(node):
             self.func.sync_http_calls = (*self.func.sync_http_calls, http_call)
@@ -1196,6 +1200,9 @@ def _decide_once(summaries: Iterable[ModuleFacts], module_names: set[str]) -> Pr
     # are not generators: the project's own async code already calls its coroutines as it means to
     # (``asyncio.gather(*(run(x) for x in xs))``), and an async generator is iterated, not awaited.
     not_awaited = {n for n, f in functions.items() if f.is_generator or f.already_async}
+    # A function already async in a tree a previous run left half ported: its sync callers that use
+    # the result (not hand it to ``asyncio.run``...) await it, as in a clean run.
+    resumable = {n for n, f in functions.items() if f.already_async and not f.is_generator}
     aliases: dict[str, str] = {}  # ``m:Child.render`` -> ``m:Base.render`` (inherited methods)
     callees: dict[str, set[str]] = {}
     children = subclasses(classes)
@@ -1243,7 +1250,10 @@ def _decide_once(summaries: Iterable[ModuleFacts], module_names: set[str]) -> Pr
         for name, calls in callees.items():
             if name in asyncs or roles[name].must_stay_sync or name in forced:
                 continue
-            if any(callee in asyncs and callee not in not_awaited for callee in calls):
+            if any(callee in asyncs and callee not in not_awaited for callee in calls) or (
+                not functions[name].already_async
+                and not calls.isdisjoint(resumable - functions[name].passed_calls)
+            ):
                 asyncs.add(name)
                 changed = True
         for target, fake in fake_links:
@@ -1288,6 +1298,7 @@ def _decide_once(summaries: Iterable[ModuleFacts], module_names: set[str]) -> Pr
         snapshot_params=snapshots,
         class_patches=class_patches(classes, functions, returns),
         duck_properties=_duck_properties(functions, returns),
+        resumable=resumable | {alias for alias, target in aliases.items() if target in resumable},
     )
 
 

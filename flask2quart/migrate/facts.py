@@ -73,6 +73,8 @@ class FunctionFacts:
     sync_required: bool = False
     #: A ``@property``/``@cached_property`` getter: read as an attribute.
     is_property: bool = False
+    #: Project calls whose result it hands to another call (``asyncio.run(main())``): not awaited.
+    passed_calls: set[str] = field(default_factory=set)
     #: Arguments of tracked kinds it passes to project functions: (callee ``module:qualname``,
     #: parameter position or keyword, value). The value flow into the callee's parameters.
     arg_flows: list[tuple[str, int | str, str]] = field(default_factory=list)
@@ -197,6 +199,9 @@ class ProjectAnalysis:
     #: Attribute name -> the kind it gives on a receiver of unknown class: a property only one
     #: project class defines under that name, of a kind in ``values.DUCK_KINDS`` (``ext.jinja_env``).
     duck_properties: dict[str, str] = field(default_factory=dict)
+    #: Project functions already ``async def`` (not generators): a sync function calls one and uses
+    #: the result only in a tree a previous run left half ported, so such calls are awaited there.
+    resumable: set[str] = field(default_factory=set)
 
     def module_for(self, path: str) -> ModuleFacts | None:
         return self.modules.get(path)

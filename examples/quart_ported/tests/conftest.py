@@ -5,33 +5,6 @@ import pytest
 from linkbox import create_app
 from linkbox.db import get_db, init_db
 
-
-def _f2q_raising_client(client):
-    """Quart's test client with Flask's behaviour when the app propagates exceptions (testing): an
-    exception a view, a hook or a signal receiver raised fails the request in the test instead of
-    becoming a 500 page (added by flask2quart, F2Q207)."""
-    from quart import got_request_exception
-
-    app = client.app
-    request = client.open
-
-    async def open(*args, **kwargs):
-        raised = []
-
-        def keep(sender, exception, **extra):
-            raised.append(exception)
-
-        with got_request_exception.connected_to(keep, app):
-            response = await request(*args, **kwargs)
-        propagate = app.config.get("PROPAGATE_EXCEPTIONS")
-        if raised and (propagate if propagate is not None else app.testing or app.debug):
-            raise raised[0]
-        return response
-
-    client.open = open
-    return client
-
-
 # rows inserted into every fresh test database
 with open(os.path.join(os.path.dirname(__file__), "data.sql"), "rb") as f:
     _data_sql = f.read().decode("utf8")
@@ -67,7 +40,7 @@ async def app(tmp_path):
 @pytest.fixture
 def client(app):
     """Client for making requests without running a server."""
-    return _f2q_raising_client(app.test_client())
+    return app.test_client()
 
 
 @pytest.fixture

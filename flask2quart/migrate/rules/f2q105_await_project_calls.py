@@ -32,6 +32,10 @@ class AwaitProjectCalls(Rule):
     name = "await-project-calls"
     priority = 90
 
+    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx)
+        self._passed: set[int] = set()
+
     def _awaitable(self, node: cst.BaseExpression) -> str | None:
         if not isinstance(node, (cst.Name, cst.Attribute)):
             return None
@@ -72,6 +76,20 @@ class AwaitProjectCalls(Rule):
                 "became async: await the result where the method is async (or dispatch by name)", Severity.ERROR,
             )
 
+    def visit_Arg(self, node: cst.Arg) -> None:
+        self._passed.add(id(node.value))  # ``asyncio.run(main())``: handed over, not awaited here
+
+    def _resumed(self, original: cst.Call) -> bool:
+        """A call of a function already async, from a function sync in the source (a tree a previous
+        run left half ported), whose result is used here: awaited as a clean run would."""
+        scope = self.ctx.enclosing_function()
+        return (
+            scope is not None
+            and not scope.already_async
+            and id(original) not in self._passed
+            and id(original) not in self.ctx.awaited
+        )
+
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         func = self.ctx.value(updated.func)
         self._dynamic_method(original)
@@ -86,6 +104,8 @@ class AwaitProjectCalls(Rule):
                 if passed:
                     self._report_value(old.value, passed)
         target = V.project_name(func) or V.bound_method(func)
+        if target is not None and target in self.ctx.analysis.resumable and self._resumed(original):
+            return await_node(self, original, updated, describe(original.func) + "() is async and")
         if target is None or target not in self.ctx.analysis.awaitable_functions:
             return updated
         if target.rpartition(":")[2][:1].isupper() and "." not in target.rpartition(":")[2]:

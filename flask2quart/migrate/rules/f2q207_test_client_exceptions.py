@@ -2,11 +2,11 @@
 
 With ``TESTING=True`` Flask re-raises a view's exception in the test; Quart's test client answers a
 500 page instead (reference §1.6, porting notes T11), and 0.23 wraps what does propagate in an
-``ExceptionGroup``. So an assertion in a view, a hook or a signal receiver (``template_rendered``)
-would no longer fail the test. Every ``app.test_client()`` becomes
-``_f2q_raising_client(app.test_client())``, a generated helper that re-raises in the test the
-exception the app reported through ``got_request_exception``, when the app propagates exceptions
-(``PROPAGATE_EXCEPTIONS``, else testing or debug mode), as Flask does. A ``pytest.raises`` (or
+``ExceptionGroup``. So an assertion in a signal receiver a test connects (``template_rendered``)
+would no longer fail the test. In a suite that uses Flask's signals, every ``app.test_client()``
+becomes ``_f2q_raising_client(app.test_client())``, a generated helper that re-raises in the test
+the exception the app reported through ``got_request_exception``, when the app propagates
+exceptions (``PROPAGATE_EXCEPTIONS``, else testing or debug mode), as Flask does. A ``pytest.raises`` (or
 ``self.assertRaises``) block around a test-client request is still reported: on Quart 0.23 what
 propagates out of the app itself comes as an ``ExceptionGroup``.
 
@@ -21,6 +21,14 @@ from ...findings import Severity
 from .. import values as V
 from .base import Rule
 
+#: Flask's signals: a suite that connects receivers (with assertions) to them needs the exceptions.
+_SIGNALS = frozenset(
+    {
+        "template_rendered", "before_render_template", "request_started", "request_finished",
+        "request_tearing_down", "got_request_exception", "appcontext_tearing_down", "appcontext_pushed",
+        "appcontext_popped", "message_flashed",
+    }
+)
 RAISING_HELPER = "_f2q_raising_client"
 RAISING_SOURCE = '''
 
@@ -61,6 +69,7 @@ class TestClientExceptions(Rule):
         self.requests = 0
         self.marks: list[int] = []
         self.wrapped: set[int] = set()  # clients already in ``_f2q_raising_client(...)``
+        self.signals = _suite_uses_signals(ctx.analysis)
 
     def visit_With(self, node: cst.With) -> None:
         self.marks.append(self.requests)
@@ -74,7 +83,8 @@ class TestClientExceptions(Rule):
         if func and func.startswith(f"b:{V.TEST_CLIENT}|"):
             self.requests += 1
         if (
-            func
+            self.signals
+            and func
             and func.startswith("b:")
             and func.endswith("|test_client")
             and self.ctx.value(updated) == V.TEST_CLIENT
@@ -105,3 +115,12 @@ class TestClientExceptions(Rule):
                     Severity.ERROR,
                 )
         return updated
+
+
+def _suite_uses_signals(analysis) -> bool:  # type: ignore[no-untyped-def]
+    """A test module of the project imports one of Flask's signals (js_example's ``template_rendered``
+    receiver, its client made in ``conftest.py``)."""
+    return any(
+        facts.is_test and any(V.flask_name("q:" + target) in _SIGNALS for target in facts.imports.values())
+        for facts in analysis.modules.values()
+    )
