@@ -375,3 +375,12 @@ def test_a_dependency_list_missing_what_the_port_needs_is_said(tmp_path: Path) -
     )
     listed = f"{QUART}\nquart-babel>=1.0.7\nflask-sqlalchemy\n".encode()
     assert ProjectDependencies.needed(tmp_path, {"flask_babel"}, {(tmp_path / "requirements.txt").resolve(): listed}) is None
+
+
+def test_setup_cfg_gets_pytest_asyncio_next_to_pytest_when_tests_became_async(tmp_path: Path) -> None:
+    setup_cfg = "[options]\ninstall_requires =\n    flask\n\n[options.extras_require]\ntest =\n    pytest\n    coverage\n"
+    edits = _plan(tmp_path, {"setup.cfg": setup_cfg}, async_tests=True)
+    assert edits["setup.cfg"] == (
+        f"[options]\ninstall_requires =\n    {QUART}\n\n[options.extras_require]\ntest =\n    pytest\n"
+        "    pytest-asyncio>=0.24\n    coverage\n"
+    )

@@ -425,6 +425,7 @@ def _edit_setup_cfg(text: str, options: Options) -> tuple[str, list[_Note]]:
     """``[options] install_requires``/``tests_require`` and every ``[options.extras_require]`` list:
     one requirement per (indented) line, edited like a requirements file's."""
     present = _present("\n".join(line.strip() for line in text.splitlines()))
+    add_asyncio = options.async_tests and "pytest-asyncio" not in present
     out: list[str] = []
     notes: list[_Note] = []
     section, in_list = "", False
@@ -453,13 +454,16 @@ def _edit_setup_cfg(text: str, options: Options) -> tuple[str, list[_Note]]:
             out.append(line)
             continue
         change = _change(requirement, options, present)
+        if change is None and add_asyncio and _PYTEST.match(requirement):
+            change = _Change(requirement, PYTEST_ASYNCIO)  # the tests became async
+            add_asyncio = False
         if change is None:
             out.append(line)
             continue
         if change.note is not None:
             notes.append((number, *change.note))
         if change.text is not None:
-            out.append(f"{indent}{change.text}{ending}")
+            out.append(f"{indent}{change.text}{ending}" if change.text != requirement else line)
         if change.added is not None:
             out.append(f"{' ' * 4 if value else indent}{change.added}{ending or chr(10)}")
             present.add(normalize(re.split(r"[<>=!~\[]", change.added, maxsplit=1)[0]))
