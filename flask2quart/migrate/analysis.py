@@ -117,7 +117,7 @@ def summarize_tree(
         functions={},
         classes={},
         uses_flask=False,
-        is_test=flask_api.is_test_module(path),
+        is_test=flask_api.is_test_module(path) or flask_api.in_test_package(module),
         registered=[],
         wrappers={},
     )
@@ -650,6 +650,11 @@ class _FunctionScanner:
     def _record_instance(self, name: str, value: V.Value) -> None:
         if self.func is None and self.class_value is None and value and value.startswith(V.EXTENSION_OBJECT):
             self.module.facts.instances[name] = value[len(V.EXTENSION_OBJECT) :]
+        if (
+            self.func is None and self.class_value is None and value and value.startswith(V.CONTAINER)
+            and V.project_functions([value[len(V.CONTAINER) :]])
+        ):
+            self.module.facts.listed_callables[name] = value
 
     def _param_call(self, node: ast.expr | None) -> str | None:
         """``return client.post(...)`` with ``client`` a fixture of an enclosing scope: settled in
@@ -1295,6 +1300,7 @@ def _decide_once(summaries: Iterable[ModuleFacts], module_names: set[str]) -> Pr
         extension_classes=extension_classes(classes),
         on_loop=_on_loop(modules, roles, callees, asyncs),
         extension_objects=objects,
+        listed_callables=extension_objects(modules, "listed_callables"),
         snapshot_params=snapshots,
         class_patches=class_patches(classes, functions, returns),
         duck_properties=_duck_properties(functions, returns),
@@ -1334,11 +1340,12 @@ def _snapshot_params(
     return found
 
 
-def extension_objects(modules: dict[str, ModuleFacts]) -> dict[str, str]:
+def extension_objects(modules: dict[str, ModuleFacts], attr: str = "instances") -> dict[str, str]:
     """``module:name`` of every module-level extension object, also where a module re-exports it
-    (``from .ext import auth``) -> the class that built it (``flask_httpauth.HTTPBasicAuth``)."""
+    (``from .ext import auth``) -> the class that built it (``flask_httpauth.HTTPBasicAuth``); with
+    ``attr="listed_callables"``, of every module-level list of project functions -> its value."""
     objects = {
-        f"{facts.module}:{name}": klass for facts in modules.values() for name, klass in facts.instances.items()
+        f"{facts.module}:{name}": klass for facts in modules.values() for name, klass in getattr(facts, attr).items()
     }
     for _ in range(3):  # re-exports of re-exports, a few levels deep
         for facts in modules.values():

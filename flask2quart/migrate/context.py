@@ -139,6 +139,8 @@ class FileContext:
             target = self.facts.imports[name]
             if target in self.analysis.extension_objects:  # ``from .ext import auth``
                 return V.EXTENSION_OBJECT + self.analysis.extension_objects[target]
+            if target in self.analysis.listed_callables:  # ``from .checks import CHECKS``
+                return self.analysis.listed_callables[target]
             return V.normalise("q:" + target)
         return V.name_value(name, in_tests=self.in_tests)
 

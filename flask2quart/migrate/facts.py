@@ -127,6 +127,9 @@ class ModuleFacts:
     #: Module-level objects a Flask extension's class built: ``db = SQLAlchemy()`` gives
     #: ``{"db": "flask_sqlalchemy.SQLAlchemy"}`` (the F2Q3xx rules follow them across modules).
     instances: dict[str, str] = field(default_factory=dict)
+    #: Module-level names bound to a list of project functions (``CHECKS = [check_a, check_b]``):
+    #: name -> its value (``e:q:m:check_a``), for the modules that import it.
+    listed_callables: dict[str, str] = field(default_factory=dict)
     #: Builds a ``Flask``/``Quart`` app (F2Q117 sets up its HTTP client there).
     creates_app: bool = False
     #: Attributes the app sets on Flask's per-request objects: (``k:request``/``k:g``, attr, value).
@@ -188,6 +191,8 @@ class ProjectAnalysis:
     #: ``module:name`` of module-level extension objects (and their re-exports) -> their class:
     #: ``{"app.ext:auth": "flask_httpauth.HTTPBasicAuth"}``.
     extension_objects: dict[str, str] = field(default_factory=dict)
+    #: ``module:name`` of module-level lists of project functions (and their re-exports) -> value.
+    listed_callables: dict[str, str] = field(default_factory=dict)
     #: Functions that must stay sync and read the body of a test response handed to them:
     #: ``module:qualname`` -> those parameters (name -> position among its parameters). Callers
     #: pass a read snapshot instead (F2Q210).

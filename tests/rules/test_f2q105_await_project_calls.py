@@ -607,3 +607,41 @@ def test_callbacks_listed_together_share_a_colour_and_their_calls_are_awaited():
         """,
     )
     assert [(f.code, f.line) for f in findings] == [("F2Q105", 20)]
+
+
+def test_a_list_of_callbacks_imported_from_another_module_is_followed():
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/checks.py": (
+            "from flask import request\n\n\ndef check_a():\n    return request.form['a']\n\n\n"
+            "def check_b():\n    return 'const'\n\n\nCHECKS = [check_a, check_b]\n"
+        ),
+    }
+    check_transformed(
+        """\
+        from flask import Blueprint
+
+        from .checks import CHECKS
+
+        bp = Blueprint("b", __name__)
+
+
+        @bp.post("/")
+        def view():
+            return ",".join([check() for check in CHECKS])
+        """,
+        """\
+        from quart import Blueprint
+
+        from .checks import CHECKS
+
+        bp = Blueprint("b", __name__)
+
+
+        @bp.post("/")
+        async def view():
+            return ",".join([await check() for check in CHECKS])
+        """,
+        path="pkg/views.py",
+        files=files,
+    )
