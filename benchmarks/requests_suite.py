@@ -20,13 +20,14 @@ Flask app served by ``flask2quart serve`` as they do on gunicorn.
 4. **compare**: a test that passes on gunicorn but not on serve is run again on both sides
    (``--reruns``, for the timing-dependent tests of a shared machine); one that still differs is a
    regression, unless :data:`DIFFERENCES` classifies it with the reason. Then, finer, every
-   response the servers gave to the same test: status and headers, normalised for what differs
+   response the servers gave to the same test: status, headers and body, normalised for what differs
    between any two servers (``requests_responses.py``).
 
 Prints a side-by-side table; ``--json FILE`` writes the counts, every test that differs, the
 deselections and the versions. Exit 0 when serve passes every test gunicorn passes (classified
-differences aside), its responses have the same status and headers, at least ``--min-passed``
-tests pass on serve and nothing was blocked; 1 when not; 2 when a step failed (a server that did not start, a run that timed out); 3 when the build
+differences aside), its responses have the same status, headers and bodies, at least
+``--min-passed`` tests pass on serve and nothing was blocked; 1 when not; 2 when a step failed (a
+server that did not start, a run that timed out); 3 when the build
 could not download from PyPI. Every process it starts is stopped by PID at the end.
 """
 
@@ -466,7 +467,7 @@ class Comparison:
     classified: dict[str, str]  # nodeid -> why it is not a defect (DIFFERENCES)
     flaky: list[str]  # differed in the full run, not in the reruns
     serve_only: list[str]  # pass on serve, not on gunicorn (information)
-    responses: dict[str, str]  # nodeid -> first response whose status or headers differ
+    responses: dict[str, str]  # nodeid -> first response whose status, headers or body differ
     responses_compared: tuple[int, int]  # tests, responses
 
 
@@ -519,7 +520,7 @@ def print_report(runs: Mapping[str, SuiteRun], comparison: Comparison, versions:
         ("pass on gunicorn, fail on serve (defects)", comparison.regressions),
         ("pass on gunicorn, fail on serve (classified differences)", comparison.classified),
         ("differed once, not on the reruns (timing)", {n: "" for n in comparison.flaky}),
-        ("responses whose status or headers differ (tests)", comparison.responses),
+        ("responses that differ: status, headers or body (tests)", comparison.responses),
         ("pass on serve, not on gunicorn (information)", {n: runs["gunicorn"].tests.get(n, {}).get("reason", "")
                                                          for n in comparison.serve_only}),
     )

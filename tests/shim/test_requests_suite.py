@@ -242,7 +242,7 @@ def test_serve_passes_every_test_gunicorn_passes(tmp_path: Path) -> None:
     assert serve["passed"] >= 550, serve
     assert gunicorn["passed"] >= 550, gunicorn
     assert serve["passed_with_server"] >= 100, serve  # the tests answered by httpbin ran
-    assert data["responses"] == {}, data["responses"]  # same status and headers, response by response
+    assert data["responses"] == {}, data["responses"]  # same status, headers and body, response by response
     assert serve["blocked"] == gunicorn["blocked"] == []
     assert serve["deselected"] == gunicorn["deselected"] == 6
     assert set(data["failed"]["serve"]) <= set(data["failed"]["gunicorn"]) | set(data["classified"]) | set(
