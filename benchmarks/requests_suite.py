@@ -320,6 +320,10 @@ def get(server: Server, path: str, ca: Path) -> int:
         connection.close()
 
 
+class ExitedEarly(HarnessError):
+    """A server process ended before it answered (the free port may have been taken meanwhile)."""
+
+
 def wait_ready(servers: Sequence[Server], ca: Path) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     for server in servers:
@@ -327,7 +331,7 @@ def wait_ready(servers: Sequence[Server], ca: Path) -> None:
         while True:
             assert server.process is not None
             if server.process.poll() is not None:
-                raise HarnessError(f"{server.name} exited with code {server.process.returncode}:\n{tail(server)}")
+                raise ExitedEarly(f"{server.name} exited with code {server.process.returncode}:\n{tail(server)}")
             try:
                 if get(server, "/get", ca) == 200:
                     break
@@ -339,6 +343,20 @@ def wait_ready(servers: Sequence[Server], ca: Path) -> None:
                                    f"{tail(server)}")
             time.sleep(0.2)
         remember_tree(server)
+
+
+def start_ready(server: Server, build: Build, threads: int, work: Path, extra: Sequence[str]) -> None:
+    """Wait for a started server; one that exits first is started again on another free port
+    (another program may have bound the port between :func:`free_port` and the server), twice."""
+    for attempt in range(3):
+        try:
+            wait_ready([server], work / "ca.pem")
+            return
+        except ExitedEarly:
+            if attempt == 2:
+                raise
+            say(f"{server.name} exited before answering; starting it again on another port")
+            start(server, build, threads, work, extra)
 
 
 def logged_errors(server: Server) -> int:
@@ -588,7 +606,8 @@ def measure(build: Build, args: argparse.Namespace, work: Path) -> tuple[dict[st
     try:
         for server in servers.values():
             start(server, build, threads, work, args.serve_arg if server.side == "serve" else ())
-        wait_ready(list(servers.values()), work / "ca.pem")
+        for server in servers.values():
+            start_ready(server, build, threads, work, args.serve_arg if server.side == "serve" else ())
         runs: dict[str, SuiteRun] = {}
         for side in SIDES:
             say(f"running the suite against {side}")

@@ -301,3 +301,24 @@ def test_bodies_compared() -> None:
         _response(body="\x03\x04", Content_Type="application/octet-stream"))) == {}
     assert "body: gunicorn 2 bytes, serve 3" in requests_responses.differences(binary, _tests(
         _response(body="\x03\x04\x05", Content_Type="application/octet-stream")))["t::a"]
+
+
+def test_a_server_that_exits_before_answering_is_started_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    outcomes = [requests_suite.ExitedEarly("port taken"), None]
+    started: list[str] = []
+
+    def wait_ready(servers: Any, ca: Path) -> None:
+        outcome = outcomes.pop(0)
+        if outcome is not None:
+            raise outcome
+
+    monkeypatch.setattr(requests_suite, "wait_ready", wait_ready)
+    monkeypatch.setattr(requests_suite, "start", lambda server, *args: started.append(server.name))
+    server = requests_suite.Server("serve", secure=False)
+    requests_suite.start_ready(server, requests_suite.Build(Path("/nowhere")), 10, Path("/tmp"), ())
+    assert started == ["serve"] and outcomes == []
+
+    outcomes[:] = [requests_suite.ExitedEarly("broken")] * 3
+    with pytest.raises(requests_suite.ExitedEarly, match="broken"):
+        requests_suite.start_ready(server, requests_suite.Build(Path("/nowhere")), 10, Path("/tmp"), ())
+    assert started == ["serve", "serve", "serve"]  # two more tries, then the error
