@@ -317,3 +317,9 @@ def is_test_module(path: str) -> bool:
     """pytest's default discovery names plus ``conftest.py``."""
     name = path.replace("\\", "/").rsplit("/", 1)[-1]
     return name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py")
+
+
+def in_test_package(module: str) -> bool:
+    """A module of the project's ``tests``/``test`` package (``app.tests.common.base``): test-suite
+    code, its helpers and base classes included, whatever the file is called."""
+    return any(part in ("tests", "test") for part in module.split(".")[:-1])
