@@ -318,6 +318,37 @@ def test_content_type_beside_pairs_or_a_variable_and_absolute_urls():
     assert findings == []
 
 
+def test_base_url_becomes_scheme_and_host():
+    check_transformed(
+        """\
+        def test_https(client):
+            client.get("/", base_url="https://localhost")
+            client.get("/x", headers={"X-A": "1"}, base_url="http://api.example.com:8080/")
+            client.get("/y", base_url="http://localhost", follow_redirects=True)
+        """,
+        """\
+        async def test_https(client):
+            await client.get("/", scheme="https")
+            await client.get("/x", headers={"X-A": "1", "Host": "api.example.com:8080"})
+            await client.get("/y", follow_redirects=True)
+        """,
+        path="tests/test_https.py",
+    )
+
+
+def test_base_url_with_a_path_or_computed_is_reported():
+    source = """\
+        def test_prefixed(client, url):
+            client.get("/x", base_url="http://localhost/prefix")
+            client.get("/x", base_url=url)
+            client.get("https://example.com/x", base_url="http://localhost")
+        """
+    output, findings, _ = run_rewrite(textwrap.dedent(source), path="tests/test_prefixed.py")
+    assert output.count("base_url=") == 3
+    assert 'client.get("https://example.com/x", base_url="http://localhost")' in output
+    assert [f.message for f in findings] == ["Quart's test client has no `base_url=`"] * 3
+
+
 TESTS = '''\
 from app import app
 
@@ -332,6 +363,9 @@ def answers():
     out.append(client.get("https://example.com/echo?a=1").get_json())
     out.append(client.get("http://api.example.com:8080/echo", headers={"X-A": "4"}).get_json())
     out.append(client.get("http://localhost/echo").get_json())
+    out.append(client.get("/echo?b=2", base_url="https://localhost").get_json())
+    out.append(client.post("/echo", headers={"X-A": "5"}, base_url="http://api.example.com/").get_json())
+    out.append(client.get("/echo", base_url="http://localhost").get_json())
     return out
 '''
 

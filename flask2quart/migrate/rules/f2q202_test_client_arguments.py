@@ -8,7 +8,9 @@ with literal ``None`` values dropped as Werkzeug drops them (porting notes T5). 
 or tuple of pairs, or, for any other value, a copy made by a generated ``_f2q_headers``). Any
 non-literal ``data=`` goes through a generated ``_f2q_form_files`` that encodes it as Werkzeug's
 ``EnvironBuilder`` does. Quart's client ignores the scheme and host of an absolute URL
-(``client.get("https://example.com/x")``): they become ``scheme="https"`` and a ``Host`` header.
+(``client.get("https://example.com/x")``) and has no ``base_url=`` (``base_url="https://localhost"``,
+how Flask tests ask for HTTPS): both become ``scheme="https"`` and a ``Host`` header (a ``base_url``
+with a path, or a computed one, is reported).
 
 Docs: https://quart.palletsprojects.com/en/latest/reference/source/quart.testing.html
 """
@@ -124,12 +126,21 @@ class TestClientArguments(Rule):
         extra: list[tuple[str, cst.BaseExpression]] = []  # headers to add, in order
         if content_type is not None and not form_typed:
             extra.append(("Content-Type", content_type.value))
+        base = by_name.get("base_url")
+        first = updated.args[0] if updated.args and updated.args[0].keyword is None else by_name.get("path")
+        # A scheme and host only (what Flask tests pass to ask for HTTPS); beside an absolute URL,
+        # Werkzeug's precedence is not worth copying: both stay, reported below.
+        base_url = _base_url(base.value) if base is not None else None
+        if base_url is not None and first is not None and _absolute_url(first.value) is not None:
+            base_url = None
+        if base_url is not None and base_url[1] != "localhost":
+            extra.append(("Host", _literal(base_url[1])))
         args: list[cst.Arg] = []
         touched = False
         for index, arg in enumerate(updated.args):
             keyword = arg.keyword.value if arg.keyword is not None else None
             if (index == 0 and keyword is None) or keyword == "path":
-                url = _absolute_url(arg.value)
+                url = _absolute_url(arg.value) if base is None else None  # with both: reported
                 if url is not None:
                     path, scheme, host = url
                     arg = arg.with_changes(value=_literal(path))
@@ -154,6 +165,10 @@ class TestClientArguments(Rule):
                 touched = True
             elif keyword == "content_type":
                 touched = True  # a form content type Quart sets itself; any other goes into the headers
+            elif keyword == "base_url" and base_url is not None:
+                touched = True  # its host went into the headers
+                if base_url[0] != "http":
+                    args.append(arg.with_changes(keyword=cst.Name("scheme"), value=_literal(base_url[0])))
             elif keyword == "headers":
                 args.append(self._headers(arg, extra))  # the absolute URL's host is known by now
                 touched |= bool(extra)
@@ -273,6 +288,22 @@ def _absolute_url(value: cst.BaseExpression) -> tuple[str, str, str] | None:
         return None
     path = (url.path or "/") + (f"?{url.query}" if url.query else "")
     return path, url.scheme, url.netloc
+
+
+def _base_url(value: cst.BaseExpression) -> tuple[str, str] | None:
+    """``base_url="https://example.com"`` -> ``("https", "example.com")``; ``None`` for a base URL
+    with a path, a query or a computed one (Quart's client has no root path to put it in)."""
+    if not isinstance(value, cst.SimpleString):
+        return None
+    text = value.evaluated_value
+    if not isinstance(text, str):
+        return None
+    url = urlsplit(text)
+    if url.scheme not in ("http", "https") or not url.netloc or url.path not in ("", "/"):
+        return None
+    if url.query or url.fragment:
+        return None
+    return url.scheme, url.netloc
 
 
 def _keep_layout(
