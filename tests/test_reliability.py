@@ -283,3 +283,21 @@ def test_two_packages_with_one_name_are_analysed_separately(tmp_path):
     _run(twin)
     assert _tree(twin / "orig") == _tree(alone)
     assert _tree(twin / "ported") == _tree(alone)
+
+
+def test_a_form_feed_in_the_indentation_is_not_copied_into_inserted_helpers(tmp_path):
+    # The first indented line sets LibCST's default indentation; the F2Q104 get_json helper (nested
+    # blocks) would get "\f    \f    ", which resets the column and does not compile.
+    source = (
+        "from flask import Flask, request\n\napp = Flask(__name__)\n\n\n"
+        "def helper():\n\f    value = request.form['k']\n    \f\n    return value.upper()\n\n\n"
+        "@app.post('/')\ndef view():\n\f    return helper() + request.get_json()['a']\n"
+    )
+    path = tmp_path / "app.py"
+    path.write_text(source)
+    result = _run(tmp_path)
+    assert not result.failed
+    ported = path.read_text()
+    compile(ported, "app.py", "exec")
+    assert "async def _f2q_get_json" in ported and "\f    \f" not in ported
+    assert "    value = (await request.form)['k']\n" in ported

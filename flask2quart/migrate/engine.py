@@ -53,6 +53,11 @@ def transform_source(
         result.error = f"cannot parse: {_one_line(error)}"
         result.findings.append(Finding(path, _error_line(error), 0, "F2Q001", result.error, Severity.ERROR))
         return result
+    if "\f" in module.default_indent:
+        # A form feed in the first indentation would be copied into every block the rules add (a
+        # helper's nested lines: "\f    \f    " resets the column, and no longer compiles). Python
+        # ignores it in indentation, so the blocks that used it lose only the form feed.
+        module = module.with_changes(default_indent=module.default_indent.replace("\f", "") or "    ")
     ctx = FileContext(path, facts, analysis, enabled)
     new_module = module.visit(Rewriter(ctx, list(PYTHON_RULES)))
     new_module = _finish_module(new_module, ctx)
