@@ -628,8 +628,13 @@ def measure(build: Build, args: argparse.Namespace, work: Path) -> tuple[dict[st
             stop(server)
 
 
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(EXIT_ERROR)  # unwinds through measure(): the servers and the suite are stopped
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     began = time.monotonic()
     try:
         build = ensure_build(args.python)
@@ -646,6 +651,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         say(f"error: {error}")
         say(f"logs kept in {work}")
         return EXIT_ERROR
+    except SystemExit:  # SIGTERM: the servers are stopped already
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+        raise
     versions = installed_versions(build)
     print_report(runs, comparison, versions, args)
     blocked = any(runs[side].blocked for side in SIDES)
