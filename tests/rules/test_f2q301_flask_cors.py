@@ -50,6 +50,11 @@ def ported(files: dict[str, str], path: str) -> dict[str, str]:
     return texts
 
 
+def own(findings: list) -> list:  # type: ignore[type-arg]
+    """The findings of the rules under test: F2Q401's project finding (what the port needs) left out."""
+    return [f for f in findings if f.code != "F2Q401"]
+
+
 def always_sent(expected: str) -> str:
     """``expected`` (dedented) with the generated ``cors_always_send`` after its imports, and
     ``request`` imported from quart."""
@@ -79,8 +84,8 @@ def test_cors_on_the_app_is_applied_with_quart_cors_and_rebinds_the_app():
         app = cors_always_send(cors(app, allow_origin=re.compile(r".*")), ["*"])
         """),
     )
-    assert codes(findings) == ["F2Q301"]
-    assert "requests without an Origin header are answered as Flask-CORS did" in findings[0].message
+    assert codes(own(findings)) == ["F2Q301"]
+    assert "requests without an Origin header are answered as Flask-CORS did" in own(findings)[0].message
 
 
 def test_options_are_renamed_and_translated_in_an_app_factory():
@@ -125,7 +130,7 @@ def test_options_are_renamed_and_translated_in_an_app_factory():
             return app
         """),
     )
-    assert codes(findings) == ["F2Q301"]  # the conversion, said
+    assert codes(own(findings)) == ["F2Q301"]  # the conversion, said
 
 
 def test_a_global_app_is_not_rebound_inside_a_function():
@@ -170,8 +175,8 @@ def test_options_without_counterpart_are_dropped_and_reported_unless_they_keep_t
         app = cors_always_send(cors(app, allow_origin="*", send_origin_wildcard=True), ["*"])
         """),
     )
-    assert [(f.code, f.severity.name) for f in findings] == [("F2Q301", "INFO"), ("F2Q301", "WARNING")]
-    assert "`vary_header`" in findings[1].message
+    assert [(f.code, f.severity.name) for f in own(findings)] == [("F2Q301", "INFO"), ("F2Q301", "WARNING")]
+    assert "`vary_header`" in own(findings)[1].message
 
 
 def test_an_option_quart_cors_cannot_express_leaves_the_call_for_a_human():
@@ -191,7 +196,7 @@ def test_an_option_quart_cors_cannot_express_leaves_the_call_for_a_human():
         cors(app, **settings)
         """,
     )
-    assert [(f.code, f.severity.name) for f in findings] == [("F2Q301", "ERROR")]
+    assert [(f.code, f.severity.name) for f in own(findings)] == [("F2Q301", "ERROR")]
 
 
 def test_cross_origin_becomes_route_cors_with_the_same_options():
@@ -235,8 +240,8 @@ def test_cross_origin_becomes_route_cors_with_the_same_options():
         """,
     )
     # each said; the second also warns that @route_cors' preflight fails on Quart 0.23
-    assert [(f.line, f.severity.name) for f in findings] == [(8, "INFO"), (14, "INFO"), (14, "WARNING")]
-    assert "pgjones/quart-cors#11" in findings[2].message
+    assert [(f.line, f.severity.name) for f in own(findings)] == [(8, "INFO"), (14, "INFO"), (14, "WARNING")]
+    assert "pgjones/quart-cors#11" in own(findings)[2].message
 
 
 def test_configured_origins_are_left_to_the_config():
