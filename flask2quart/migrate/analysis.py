@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import dataclasses
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -1076,7 +1077,7 @@ def decide(
     names = frozenset(module_names)
     given: dict[str, FlowInputs] = {}
     for _ in range(FLOW_ROUNDS):
-        inputs = flow_inputs(analysis)
+        inputs = _mentioned_ducks(flow_inputs(analysis), sources)
         todo = [path for path, new in inputs.items() if new != given.get(path, FlowInputs()) and path in sources]
         if not todo:
             break
@@ -1088,6 +1089,17 @@ def decide(
                 _ignore_http_calls([modules[path]])
         analysis = _decide_once(modules.values(), module_names)
     return analysis
+
+
+def _mentioned_ducks(inputs: dict[str, FlowInputs], sources: dict[str, bytes]) -> dict[str, FlowInputs]:
+    """Each module gets only the duck properties its text names: the others would only make it
+    scanned again for nothing."""
+    for path, given in inputs.items():
+        if given.duck and path in sources:
+            mentioned = {attr: kind for attr, kind in given.duck.items() if f".{attr}".encode() in sources[path]}
+            if mentioned != given.duck:
+                inputs[path] = dataclasses.replace(given, duck=mentioned)
+    return inputs
 
 
 def _ignore_http_calls(summaries: list[ModuleFacts]) -> None:
