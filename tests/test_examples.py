@@ -2,11 +2,14 @@
 
 ``flask_legacy`` -> ``quart_ported`` is a Flask app with sqlite, blueprints and an upstream HTTP call;
 ``flask_extensions`` -> ``quart_extensions`` uses Flask-Login, Flask-WTF, Flask-CORS and
-Flask-Limiter, ported to quart-auth, quart-wtforms, quart-cors and quart-rate-limiter.
+Flask-Limiter, ported to quart-auth, quart-wtforms, quart-cors and quart-rate-limiter;
+``flask_sqlalchemy`` -> ``quart_sqlalchemy`` uses Flask-SQLAlchemy, Flask-Migrate, Flask-Mail and
+flask-talisman (bridged, F2Q327), Flask-RESTful (generated, F2Q340), Flask-WTF and Flask-Limiter.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -20,8 +23,12 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 LEGACY = EXAMPLES / "flask_legacy"
 PORTED = EXAMPLES / "quart_ported"
 #: (Flask original, its committed port)
-PAIRS = [(LEGACY, PORTED), (EXAMPLES / "flask_extensions", EXAMPLES / "quart_extensions")]
-PAIR_IDS = ["linkbox", "teamboard"]
+PAIRS = [
+    (LEGACY, PORTED),
+    (EXAMPLES / "flask_extensions", EXAMPLES / "quart_extensions"),
+    (EXAMPLES / "flask_sqlalchemy", EXAMPLES / "quart_sqlalchemy"),
+]
+PAIR_IDS = ["linkbox", "teamboard", "inkpot"]
 #: Made by running the example's tests, never part of the example itself.
 IGNORED = {"__pycache__", ".pytest_cache", "instance", ".hypothesis"}
 
@@ -54,8 +61,10 @@ def test_rewriting_the_port_again_changes_nothing(port):
 def _pytest_in_copy(example: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     copy = tmp_path / example.name
     shutil.copytree(example, copy, ignore=shutil.ignore_patterns(*IGNORED))
+    # The examples do not use pytest-flask; where it is installed (for other tests), its autouse
+    # fixture would push a Flask request context on every `app` fixture, a Quart app's too.
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:flask"],
         cwd=copy,
         capture_output=True,
         text=True,
@@ -72,8 +81,25 @@ def test_the_original_suite_passes_under_flask(tmp_path, original):
     assert " passed" in proc.stdout and " failed" not in proc.stdout
 
 
+#: Ports whose suite does not fully pass yet, and why (strict: remove the mark once it passes).
+KNOWN_GAPS = {
+    "inkpot": "F2Q340: a 429 raised by Flask-Limiter's before_request on a Flask-RESTful route is "
+    "answered by the app's errorhandler, not by the Api (1 of 134: test_the_api_allows_60_requests_a_minute)",
+}
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize(("original", "port"), PAIRS, ids=PAIR_IDS)
+@pytest.mark.parametrize(
+    ("original", "port"),
+    [
+        pytest.param(
+            *pair, id=name, marks=[pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[name])]
+        )
+        if name in KNOWN_GAPS
+        else pytest.param(*pair, id=name)
+        for pair, name in zip(PAIRS, PAIR_IDS, strict=True)
+    ],
+)
 def test_the_ported_suite_passes_under_quart(tmp_path, original, port):
     """No manual edit: the committed port is the rewrite output (test above), run as it is."""
     proc = _pytest_in_copy(port, tmp_path)
@@ -81,3 +107,35 @@ def test_the_ported_suite_passes_under_quart(tmp_path, original, port):
     before = _pytest_in_copy(original, tmp_path / "original")
     count = lambda out: int(out.strip().splitlines()[-1].split(" passed")[0].split()[-1])  # noqa: E731
     assert count(proc.stdout) == count(before.stdout) >= 30
+
+
+@pytest.mark.slow
+def test_parity_auto_between_inkpot_and_its_port(tmp_path):
+    """``parity --auto`` over every route of the Flask-SQLAlchemy example, each side on a copy of
+    one seeded database (examples/parity/inkpot_apps.py); in a subprocess, as the port's bridge
+    points Flask's context at Quart's for the whole process."""
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "flask2quart",
+            "parity",
+            "--auto",
+            "--flask",
+            "examples.parity.inkpot_apps:flask_app",
+            "--quart",
+            "examples.parity.inkpot_apps:quart_app",
+            "--report",
+            str(tmp_path / "parity.json"),
+        ],
+        cwd=EXAMPLES.parent,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    summary = json.loads((tmp_path / "parity.json").read_text(encoding="utf-8"))["summary"]
+    assert summary["passed"] is True
+    assert summary["counts"]["different"] == summary["counts"]["error"] == 0
+    assert summary["total"] >= 50  # every safe route of inkpot, with its HEAD and OPTIONS
