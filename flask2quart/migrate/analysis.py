@@ -329,6 +329,16 @@ class _FunctionScanner:
         if isinstance(node, ast.GeneratorExp | ast.ListComp | ast.SetComp | ast.DictComp):
             self._comprehension(node, no_await=no_await or isinstance(node, ast.GeneratorExp))
             return None
+        if isinstance(node, ast.Dict) and node.values and None not in node.keys:
+            for key in node.keys:
+                self.expr(key, no_await=no_await)
+            values = [self.expr(v, no_await=no_await) for v in node.values]
+            listed = V.project_functions(values)
+            if len(listed) != len(values):
+                return None
+            if len(set(listed)) > 1:  # a dispatch table: whichever it gives is called alike
+                self.module.facts.callable_lists.append(tuple(listed))
+            return V.MAPPING + values[0]  # type: ignore[operator]
         if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
             elements = [self.expr(e, no_await=no_await) for e in node.elts]
             listed = V.project_functions(elements)
@@ -652,7 +662,7 @@ class _FunctionScanner:
         if self.func is None and self.class_value is None and value and value.startswith(V.EXTENSION_OBJECT):
             self.module.facts.instances[name] = value[len(V.EXTENSION_OBJECT) :]
         if (
-            self.func is None and self.class_value is None and value and value.startswith(V.CONTAINER)
+            self.func is None and self.class_value is None and value and value.startswith((V.CONTAINER, V.MAPPING))
             and V.project_functions([value[len(V.CONTAINER) :]])
         ):
             self.module.facts.listed_callables[name] = value

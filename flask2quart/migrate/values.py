@@ -344,13 +344,16 @@ def instance_call(func: Value) -> str | None:
 
 
 def subscript_value(base: Value) -> Value:
-    if base and base.startswith(CONTAINER):
+    if base and base.startswith((CONTAINER, MAPPING)):
         return base[len(CONTAINER) :]
     return FILESTORAGE if base in (FILES, FILESTORAGE_LIST) else None
 
 
 #: Prefix of a list/tuple/set literal whose elements are all one value: ``e:b:k:test_client|get``.
 CONTAINER = "e:"
+#: Prefix of a dict literal whose values are project functions of one colour (``{"a": f, "b": g}``):
+#: what a subscript gives (iterating it gives its keys, not these).
+MAPPING = "d:"
 
 
 def container_value(elements: list[Value]) -> Value:

@@ -645,3 +645,51 @@ def test_a_list_of_callbacks_imported_from_another_module_is_followed():
         path="pkg/views.py",
         files=files,
     )
+
+
+def test_a_call_through_a_dispatch_table_of_functions_made_async_is_awaited():
+    findings = check_transformed(
+        """\
+        from flask import Flask, request
+
+        app = Flask(__name__)
+
+
+        def go():
+            return request.form["a"] + "#"
+
+
+        def stop():
+            return "stop"
+
+
+        ACTIONS = {"go": go, "stop": stop}
+
+
+        @app.post("/")
+        def view():
+            return ACTIONS[request.args["op"]]()
+        """,
+        """\
+        from quart import Quart, request
+
+        app = Quart(__name__)
+
+
+        async def go():
+            return (await request.form)["a"] + "#"
+
+
+        async def stop():
+            return "stop"
+
+
+        ACTIONS = {"go": go, "stop": stop}
+
+
+        @app.post("/")
+        async def view():
+            return await ACTIONS[request.args["op"]]()
+        """,
+    )
+    assert [(f.code, f.line) for f in findings] == [("F2Q105", 14), ("F2Q105", 14)]

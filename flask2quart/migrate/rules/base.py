@@ -174,6 +174,11 @@ class Rewriter(cst.CSTTransformer):
             elements = updated_node.elements  # type: ignore[attr-defined]
             if not any(isinstance(e, cst.StarredElement) for e in elements):
                 ctx.set_value(updated_node, V.container_value([ctx.value(e.value) for e in elements]))
+        elif kind == "Dict":
+            elements = updated_node.elements  # type: ignore[attr-defined]
+            values = [ctx.value(e.value) for e in elements if isinstance(e, cst.DictElement)]
+            if values and len(values) == len(elements) and len(V.project_functions(values)) == len(values):
+                ctx.set_value(updated_node, V.MAPPING + values[0])  # type: ignore[operator]
         elif kind == "Await":
             ctx.set_value(updated_node, ctx.value(updated_node.expression))  # type: ignore[attr-defined]
         elif kind in ("Assign", "AnnAssign"):
@@ -189,7 +194,7 @@ class Rewriter(cst.CSTTransformer):
                 value = V.entered_value(ctx.value(item.func), ctx.value(item.args[0].value))  # ``closing(rv)``
             if asname is not None and isinstance(asname.name, cst.Name) and value in (V.TEST_CLIENT, V.AIOFILE, V.TEST_RESPONSE):
                 ctx.scope.kinds[asname.name.value] = value
-        if original_node is not updated_node and kind in ("Name", "Attribute", "Call", "Subscript", "Await", "List", "Tuple", "Set"):
+        if original_node is not updated_node and kind in ("Name", "Attribute", "Call", "Subscript", "Await", "List", "Tuple", "Set", "Dict"):
             ctx.set_value(original_node, ctx.value(updated_node))
         added_after: list[cst.CSTNode] = []  # statements rules put after this one (FlattenSentinel)
         for handler in self._leave.get(kind, ()):
