@@ -111,9 +111,10 @@ def test_the_ported_suite_passes_under_quart(tmp_path, original, port):
 
 @pytest.mark.slow
 def test_parity_auto_between_inkpot_and_its_port(tmp_path):
-    """``parity --auto`` over every route of the Flask-SQLAlchemy example, each side on a copy of
-    one seeded database (examples/parity/inkpot_apps.py); in a subprocess, as the port's bridge
-    points Flask's context at Quart's for the whole process."""
+    """``parity --auto`` over every route of the Flask-SQLAlchemy example, plus its cases (logged-in
+    flows, writes through the forms and the API), each side on a copy of one seeded database
+    (examples/parity/inkpot_apps.py); in a subprocess, as the port's bridge points Flask's context
+    at Quart's for the whole process."""
     proc = subprocess.run(
         [
             sys.executable,
@@ -121,6 +122,8 @@ def test_parity_auto_between_inkpot_and_its_port(tmp_path):
             "flask2quart",
             "parity",
             "--auto",
+            "--cases",
+            "examples/parity/inkpot_cases.yaml",
             "--flask",
             "examples.parity.inkpot_apps:flask_app",
             "--quart",
@@ -138,4 +141,6 @@ def test_parity_auto_between_inkpot_and_its_port(tmp_path):
     summary = json.loads((tmp_path / "parity.json").read_text(encoding="utf-8"))["summary"]
     assert summary["passed"] is True
     assert summary["counts"]["different"] == summary["counts"]["error"] == 0
-    assert summary["total"] >= 50  # every safe route of inkpot, with its HEAD and OPTIONS
+    assert (
+        summary["total"] >= 60
+    )  # every safe route of inkpot, with its HEAD and OPTIONS, and the cases
