@@ -115,7 +115,7 @@ def _project(root: Path) -> None:
 def _pytest(root: Path) -> subprocess.CompletedProcess[str]:
     # its own folder: the project's pytest configuration, with pytest-flask installed and on
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--strict-markers", "tests"],
         cwd=root, capture_output=True, text=True, timeout=300,
     )
 
@@ -142,7 +142,7 @@ def test_what_is_written_and_said():
     written = [line.split("(")[0] for line in output.splitlines() if line.startswith(("def ", "async def "))]
     assert written == [
         "def _pytest_flask_app", "async def _pytest_flask_request_context", "def client", "def client_class",
-        "def config", "def accept_json", "def app",
+        "def config", "def accept_json", "def pytest_configure", "def app",
     ]
     assert "[tool.pytest.ini_options]" in texts["pyproject.toml"]
     assert 'addopts = "-p no:flask"' in texts["pyproject.toml"]

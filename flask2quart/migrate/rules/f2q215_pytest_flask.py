@@ -15,7 +15,8 @@ the rewrite:
   and pushes Quart's request context around the test, as pytest-flask did (so ``url_for``,
   ``current_app``, ``g`` and context-bound extensions work in the test body), and, for each
   pytest-flask fixture the tests use that the project does not define, the same fixture built
-  on Quart (``client`` is ``app.test_client()``, ``client_class`` sets ``cls.client``...).
+  on Quart (``client`` is ``app.test_client()``, ``client_class`` sets ``cls.client``...); where
+  the tests use ``@pytest.mark.options``, a ``pytest_configure`` hook registers the marker there.
 
 ``live_server`` (a real server in a thread) is reported where a test uses it.
 ``FlaskClient`` subclasses become ``QuartClient`` subclasses through F2Q101's import mapping.
@@ -133,12 +134,22 @@ async def _pytest_flask_request_context(app):
 '''
 
 
+MARKER_SOURCE = '''
+
+def pytest_configure(config):
+    """Registers ``@pytest.mark.options``, as pytest-flask's plugin (now off) did. Written by
+    flask2quart (F2Q215)."""
+    config.addinivalue_line("markers", "options(**kwargs): app.config values for the test (pytest-flask)")
+'''
+
+
 @dataclass(frozen=True)
 class Plan:
     """What the project needs: where the plugin is declared, which fixtures to write."""
 
     fixtures: tuple[str, ...]  # pytest-flask fixtures the tests use and the project lacks
     live_server: tuple[tuple[str, int], ...]  # (path, line) of tests using ``live_server``
+    options_marker: bool = False  # tests use ``@pytest.mark.options``: the marker is registered
 
 
 _plans: list[tuple[A.ProjectAnalysis, Plan | None]] = []
@@ -186,6 +197,7 @@ def _plan(analysis: A.ProjectAnalysis) -> Plan | None:
     defined = analysis.fixture_names
     used: set[str] = set()
     live: list[tuple[str, int]] = []
+    options = False
     for facts in analysis.modules.values():
         if not facts.is_test:
             continue
@@ -195,11 +207,17 @@ def _plan(analysis: A.ProjectAnalysis) -> Plan | None:
                 if "live_server" in func.params and "live_server" not in defined:
                     live.append((facts.path, func.line))
         with contextlib.suppress(OSError, SyntaxError, ValueError):
-            used.update(_usefixtures(ast.parse(Path(facts.path).read_bytes())))
+            tree = ast.parse(Path(facts.path).read_bytes())
+            used.update(_usefixtures(tree))
+            options = options or any(
+                isinstance(node, ast.Attribute) and node.attr == "options"
+                and isinstance(node.value, ast.Attribute) and node.value.attr == "mark"
+                for node in ast.walk(tree)
+            )
     wanted = {name for name in FIXTURES if name in used and name not in defined}
     for name in list(wanted):
         wanted.update(r for r in _REQUIRES.get(name, ()) if r not in defined)
-    return Plan(tuple(n for n in _ORDER if n in wanted), tuple(live))
+    return Plan(tuple(n for n in _ORDER if n in wanted), tuple(live), options)
 
 
 def _usefixtures(tree: ast.Module) -> set[str]:
@@ -240,6 +258,13 @@ class PytestFlask(Rule):
         for name in self._plan.fixtures:
             if name not in self.ctx.facts.functions:
                 self.ctx.add_helper(name, FIXTURES[name].format(pytest=pytest))
+        if self._plan.options_marker and Path(self.ctx.facts.path).name == "conftest.py":
+            if "pytest_configure" in self.ctx.facts.functions:
+                self.ctx.report(original, self.code, "register the `options` marker pytest-flask registered: "
+                                "`config.addinivalue_line(\"markers\", \"options: ...\")` in pytest_configure",
+                                Severity.WARNING)
+            else:
+                self.ctx.add_helper("pytest_configure", MARKER_SOURCE)
         self.changed()
         written = ", ".join(("request context", *self._plan.fixtures))
         self.ctx.report(original, self.code, f"pytest-flask's plugin is off (`-p no:flask`); what it gave the "
