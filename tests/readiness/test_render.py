@@ -40,7 +40,10 @@ def test_json_schema():
     assert (who["rules"], who["methods"], who["status"], who["codes"]) == (["/who"], ["GET"], "manual", ["F2Q102"])
     assert set(who["needs_a_human"][0]) == FINDING_KEYS
     assert who["needs_a_human"][0]["severity"] == "error"
-    [file] = data["files"]
+    # the project itself: what the port needs to install (no requirements file to edit here)
+    [project] = [f for f in data["files"] if f["path"] == "."]
+    assert [f["code"] for f in project["automatic"]] == ["F2Q401"]
+    [file] = [f for f in data["files"] if f["path"] == "app.py"]
     assert set(file) == FILE_KEYS and file["path"] == "app.py" and file["changed"] is True
     # rule code -> edits: the import (F2Q101) and the views made async (F2Q103) at least
     assert {"F2Q101", "F2Q103"} <= set(file["edits"]) and all(n >= 1 for n in file["edits"].values())
@@ -55,12 +58,12 @@ def test_markdown_comment():
     lines = text.splitlines()
     assert lines[0] == "## flask2quart check: 2/5 routes (40%) port with no manual work"
     assert "| Route | Endpoint | Status | Codes / blocking | Where |" in lines
-    assert "| `GET /who` | `who` | manual | F2Q102 | `app.py:23` |" in lines
-    assert "| `GET /admin` | `admin` | manual | F2Q102 | `app.py:33` |" in lines
+    assert "| `GET /who` | `who` | manual | F2Q102 | `app.py:25` |" in lines
+    assert "| `GET /admin` | `admin` | manual | F2Q102 | `app.py:35` |" in lines
     assert "Ready, nothing to do: `settings`, `plain`." in lines
     assert "<details>" in lines and "</details>" in lines
     assert any(line.startswith("<summary><code>app.py</code>: 5 routes · 3 need a human") for line in lines)
-    assert any(line.startswith("| 11:12 | F2Q102 | error | ") for line in lines)
+    assert any(line.startswith("| 13:12 | F2Q102 | error | ") for line in lines)
     assert "**failed**" in lines[2]
 
 
@@ -73,7 +76,7 @@ def test_terminal_tables_and_the_figure_last():
     render_terminal.render(check_project({"app.py": APP}), console)
     text = console.export_text()
     assert "manual: F2Q102" in text and "ready" in text
-    assert "app.py:11:12 F2Q102" in text  # each place that needs a human, with its code
+    assert "app.py:13:12 F2Q102" in text  # each place that needs a human, with its code
     last = text.rstrip().splitlines()[-1]
     assert last.startswith("Readiness: 2/5 routes (40%) port with no manual work; 2/5 (40%) also without blocking calls")
     assert last.endswith("failed (--fail-under 100)")

@@ -161,7 +161,8 @@ def test_extension_packages_and_own_class_named_flask_are_untouched():
 
         db = SQLAlchemy()
         bottle = Flask()
-        """
+        """,
+        select=("F2Q101",),  # F2Q327 imports its bridge before the extension: not this rule
     )
 
 
