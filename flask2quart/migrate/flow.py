@@ -53,6 +53,7 @@ def flow_inputs(analysis: ProjectAnalysis) -> dict[str, FlowInputs]:
                 given = analysis.fixtures.get(param) if param in analysis.fixture_names else V.name_value(param, in_tests=True)
                 if given and given.startswith("k:"):
                     incoming.setdefault(name, {}).setdefault(param, set()).add(given)
+    factories = {name for name, value in analysis.returns.items() if V.is_project(value)}
     for target, snapshots in analysis.snapshot_params.items():
         for param in snapshots:  # it reads a snapshot its callers take (F2Q210)
             incoming.setdefault(target, {})[param] = {V.TEST_RESPONSE_SNAPSHOT}
@@ -76,7 +77,8 @@ def flow_inputs(analysis: ProjectAnalysis) -> dict[str, FlowInputs]:
             call: analysis.returns[call]
             for call in (
                 *(call for func in facts.functions.values() for call in func.calls),
-                *(f"{facts.module}:{qual}" for qual in facts.functions),  # module-level calls too
+                # its own factories, for calls outside functions: ``class Case(Base, Mixin.create_from(X))``
+                *(f"{facts.module}:{qual}" for qual in facts.functions if f"{facts.module}:{qual}" in factories),
             )
             if call in analysis.returns and analysis.returns[call] != "k:?"
         }
