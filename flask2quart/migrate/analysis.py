@@ -204,6 +204,8 @@ class _ModuleScanner:
                 if base in ("flask", "quart"):
                     for name in flask_api.STAR_NAMES:
                         into.setdefault(name, f"flask.{name}")
+                elif base in self.modules and into is self.facts.imports:
+                    self.facts.star_imports.append(base)
                 continue
             dotted = f"{base}.{alias.name}" if base else alias.name
             into[alias.asname or alias.name] = to_project(dotted, self.modules)
@@ -659,6 +661,8 @@ class _FunctionScanner:
         return V.entered_value(func, self.expr(expr.args[0], no_await=True)) if func else None
 
     def _record_instance(self, name: str, value: V.Value) -> None:
+        if self.func is None and self.class_value is None and value == V.APP:
+            self.module.facts.apps.append(name)  # ``app = Flask(__name__)`` at module level
         if self.func is None and self.class_value is None and value and value.startswith(V.EXTENSION_OBJECT):
             self.module.facts.instances[name] = value[len(V.EXTENSION_OBJECT) :]
         if (
@@ -1322,6 +1326,7 @@ def _decide_once(summaries: Iterable[ModuleFacts], module_names: set[str]) -> Pr
         extension_classes=extension_classes(classes),
         on_loop=_on_loop(modules, roles, callees, asyncs),
         extension_objects=objects,
+        app_objects=app_objects(modules),
         listed_callables=extension_objects(modules, "listed_callables"),
         snapshot_params=snapshots,
         class_patches=class_patches(classes, functions, returns),
@@ -1375,6 +1380,20 @@ def extension_objects(modules: dict[str, ModuleFacts], attr: str = "instances") 
                 if target in objects:
                     objects.setdefault(f"{facts.module}:{local}", objects[target])
     return objects
+
+
+def app_objects(modules: dict[str, ModuleFacts]) -> set[str]:
+    """``module:name`` of every module-level app, also where a module re-exports it (``from .core
+    import app``, ``from .core import *``)."""
+    found = {f"{facts.module}:{name}" for facts in modules.values() for name in facts.apps}
+    for _ in range(3):  # re-exports of re-exports, a few levels deep
+        for facts in modules.values():
+            for local, target in facts.imports.items():
+                if target in found:
+                    found.add(f"{facts.module}:{local}")
+            for star in facts.star_imports:
+                found.update(f"{facts.module}:{name.partition(':')[2]}" for name in list(found) if name.partition(":")[0] == star)
+    return found
 
 
 def _object_method(value: str, objects: dict[str, str]) -> V.Value:

@@ -140,6 +140,10 @@ class ModuleFacts:
     #: Functions decorated with what may be an extension's callback registration
     #: (``@auth.verify_password``): (qualname, decorator value), settled in :func:`decide`.
     extension_callbacks: list[tuple[str, str]] = field(default_factory=list)
+    #: Module-level names bound to the app (``app = Flask(__name__)``).
+    apps: list[str] = field(default_factory=list)
+    #: Project modules it star-imports (``from .core import *``): their names are its names too.
+    star_imports: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -207,6 +211,9 @@ class ProjectAnalysis:
     #: Project functions already ``async def`` (not generators): a sync function calls one and uses
     #: the result only in a tree a previous run left half ported, so such calls are awaited there.
     resumable: set[str] = field(default_factory=set)
+    #: ``module:name`` of module-level apps and their re-exports (``httpbin:app`` through
+    #: ``from .core import *``).
+    app_objects: set[str] = field(default_factory=set)
 
     def module_for(self, path: str) -> ModuleFacts | None:
         return self.modules.get(path)
