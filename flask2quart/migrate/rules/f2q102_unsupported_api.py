@@ -81,7 +81,8 @@ class UnsupportedApi(Rule):
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
         func = self.ctx.value(updated.func)
-        called_app = func == V.APP or V.project_name(func) in self.ctx.analysis.app_objects
+        # (an app value of this module: F2Q128 reports it) one imported from another module
+        called_app = V.project_name(func) in self.ctx.analysis.app_objects
         if called_app and len(updated.args) == 2 and not any(a.keyword or a.star for a in updated.args):
             self.ctx.report(
                 original, self.code, "the app called as WSGI (`app(environ, start_response)`): a Quart app "
