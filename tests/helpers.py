@@ -26,8 +26,12 @@ def run_rewrite(
     path: str = "app.py",
     files: dict[str, str] | None = None,
     select: tuple[str, ...] = (),
+    project_needs: bool = False,
 ) -> tuple[str, list[Finding], dict[str, str]]:
-    """Rewrite ``source`` (at ``path``) together with ``files``; return its new text, findings, all files."""
+    """Rewrite ``source`` (at ``path``) together with ``files``; return its new text, findings, all files.
+
+    ``project_needs``: keep F2Q401's finding on the whole project (the packages the port needs),
+    which every run that ports an extension adds; kept anyway when the test selects F2Q401."""
     if files is None and is_test_module(path):
         # A test suite is ported as part of a Flask project: nothing is rewritten where no file of
         # the run mentions Flask (a Django suite's ``client`` fixture is not Flask's).
@@ -49,7 +53,17 @@ def run_rewrite(
             Finding(str(Path(f.path).relative_to(root.resolve())), f.line, f.col, f.code, f.message, f.severity)
             for f in result.findings
         ]
+        if not project_needs:
+            findings = _rule_findings(findings, select)
         return texts[path], findings, texts
+
+
+def _rule_findings(findings: list[Finding], select: tuple[str, ...]) -> list[Finding]:
+    """Leave out what F2Q401 says about the whole project (the packages the port needs), which
+    every run that ports an extension adds, unless the test selects F2Q401 itself."""
+    if any("F2Q401".startswith(code) for code in select):
+        return findings
+    return [f for f in findings if not (f.code == "F2Q401" and f.message.startswith("the port needs"))]
 
 
 def check_noop(source: str, *, path: str = "app.py", files: dict[str, str] | None = None, select: tuple[str, ...] = ()) -> list[Finding]:

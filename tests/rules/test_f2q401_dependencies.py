@@ -354,7 +354,7 @@ def test_rewrite_of_a_package_folder_names_what_the_port_needs() -> None:
     """``rewrite pkg tests`` in a project without dependency files: the packages are printed."""
     _, findings, _ = run_rewrite(
         "from flask import Flask\nfrom flask_babel import Babel\n\napp = Flask(__name__)\nbabel = Babel(app)\n",
-        path="pkg/__init__.py", files={},
+        path="pkg/__init__.py", files={}, project_needs=True,
     )
     needs = [f for f in findings if f.code == "F2Q401"]
     assert [f.message for f in needs] == [
