@@ -173,6 +173,22 @@ def test_a_project_without_pytest_flask_is_left_alone():
     ) == []
 
 
+def test_an_enclosing_projects_pytest_flask_is_not_this_projects(tmp_path: Path):
+    # A project kept inside another one's folder (an example in a repository): the outer
+    # pyproject.toml declares pytest-flask, the project's own does not.
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    inner = tmp_path / "examples" / "shop"
+    (inner / "tests").mkdir(parents=True)
+    (inner / "shop").mkdir()
+    (inner / "pyproject.toml").write_text(PYPROJECT.replace('    "pytest-flask>=1.3",\n', ""), encoding="utf-8")
+    (inner / "shop" / "__init__.py").write_text(textwrap.dedent(APP), encoding="utf-8")
+    (inner / "tests" / "conftest.py").write_text(textwrap.dedent(CONFTEST), encoding="utf-8")
+    result = rewrite([inner], RewriteOptions(mode=Mode.WRITE))
+    assert not [f for f in result.findings if f.code == "F2Q215"]
+    assert "_pytest_flask" not in (inner / "tests" / "conftest.py").read_text(encoding="utf-8")
+    assert "no:flask" not in (inner / "pyproject.toml").read_text(encoding="utf-8")
+
+
 def test_live_server_is_reported():
     _, findings, _ = run_rewrite(
         "def test_up(live_server):\n    assert live_server.url()\n", path="tests/test_live.py",

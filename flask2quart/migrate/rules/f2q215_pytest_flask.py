@@ -37,6 +37,7 @@ import libcst as cst
 from ...findings import Severity
 from .. import analysis as A
 from ..context import FileContext
+from ..project import project_root
 from .base import Rule
 from .f2q206_pytest_asyncio_config import _CANDIDATES, ConfigEdit
 
@@ -173,12 +174,15 @@ def uses_pytest_flask(analysis: A.ProjectAnalysis) -> bool:
     folders = {Path(facts.path).resolve().parent for facts in analysis.modules.values() if facts.is_test}
     seen: set[Path] = set()
     for folder in folders:
+        root = project_root(folder)  # not above it: an enclosing project's files are not this one's
         for parent in [folder, *folder.parents]:
             if parent in seen:
                 break
             seen.add(parent)
             if _declares(parent):
                 return True
+            if parent == root:
+                break
     return False
 
 
