@@ -28,6 +28,7 @@ import re
 import sys
 import traceback
 import types
+import weakref
 from types import TracebackType
 from typing import Any
 
@@ -36,7 +37,10 @@ import pytest
 _FILE_LINE = re.compile(r'File "([^"]+)", line (\d+), in (\S+)')
 _tests: dict[str, dict[str, Any]] = {}
 _collect_errors: dict[str, list[list[object]]] = {}
-_before: set[int] = set()  # ids of the unstarted coroutines alive when the running test began
+#: The unstarted coroutines alive when the running test began (weakly: an id alone could be reused
+#: by a coroutine the test makes once the old one is freed).
+_before: weakref.WeakSet[types.CoroutineType] = weakref.WeakSet()
+_collected: list[list[object]] = []  # origins taken as the collector ran during the running test
 _current: list[str] = []  # nodeid of the running test (a list: module state without `global`)
 
 
@@ -63,15 +67,29 @@ def _unstarted() -> list[types.CoroutineType]:
             if type(obj) is types.CoroutineType and inspect.getcoroutinestate(obj) == inspect.CORO_CREATED]
 
 
+def _on_collect(phase: str, info: dict[str, Any]) -> None:
+    """Before the cyclic collector frees what the running test left in a cycle (an exception's
+    traceback holding a coroutine), take the origins of the unstarted coroutines there: the
+    test's failure is reported after them."""
+    if phase != "start" or not _current:
+        return
+    for generation in range(int(info.get("generation", 2)) + 1):
+        for obj in gc.get_objects(generation):
+            if type(obj) is types.CoroutineType and inspect.getcoroutinestate(obj) == inspect.CORO_CREATED and obj not in _before:
+                _before.add(obj)
+                _collected.extend([file, line, name] for file, line, name in obj.cr_origin or ())
+
+
 def _unawaited_origins() -> list[list[object]]:
     """``[file, line, function]`` of where each live, never-started coroutine created during the
     running test was created (Python records it once ``sys.set_coroutine_origin_tracking_depth``
     is set; the warning of a coroutine collected unawaited prints the same lines, which
     ``_frames_in_text`` reads)."""
-    frames: list[list[object]] = []
+    frames: list[list[object]] = list(_collected)
+    _collected.clear()
     for obj in _unstarted():
-        if id(obj) not in _before:
-            _before.add(id(obj))  # told once: a setup failure, not its teardown again
+        if obj not in _before:
+            _before.add(obj)  # told once: a setup failure, not its teardown again
             frames.extend([file, line, name] for file, line, name in obj.cr_origin or ())
     return frames
 
@@ -85,7 +103,8 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
     _current[:] = [item.nodeid]
     _entry(item.nodeid)
     _before.clear()
-    _before.update(id(obj) for obj in _unstarted())
+    _before.update(_unstarted())
+    _collected.clear()
     try:
         return (yield)
     finally:
@@ -200,6 +219,7 @@ def _patch_log_exception(cls: Any) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     sys.set_coroutine_origin_tracking_depth(32)
+    gc.callbacks.append(_on_collect)
     _patch_apps()
 
 

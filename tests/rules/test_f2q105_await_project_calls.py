@@ -693,3 +693,41 @@ def test_a_call_through_a_dispatch_table_of_functions_made_async_is_awaited():
         """,
     )
     assert [(f.code, f.line) for f in findings] == [("F2Q105", 14), ("F2Q105", 14)]
+
+
+def test_callbacks_reached_as_attributes_of_a_project_module_are_followed():
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/checks.py": (
+            "from flask import request\n\n\ndef check_a():\n    return request.form['a']\n\n\n"
+            "def check_b():\n    return 'const'\n\n\nCHECKS = [check_a, check_b]\nACTIONS = {'go': check_a}\n"
+        ),
+    }
+    check_transformed(
+        """\
+        from flask import Blueprint
+
+        from . import checks
+
+        bp = Blueprint("b", __name__)
+
+
+        @bp.post("/")
+        def view():
+            return ",".join([check() for check in checks.CHECKS]) + checks.ACTIONS["go"]()
+        """,
+        """\
+        from quart import Blueprint
+
+        from . import checks
+
+        bp = Blueprint("b", __name__)
+
+
+        @bp.post("/")
+        async def view():
+            return ",".join([await check() for check in checks.CHECKS]) + await checks.ACTIONS["go"]()
+        """,
+        path="pkg/views.py",
+        files=files,
+    )

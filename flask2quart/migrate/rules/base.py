@@ -165,7 +165,7 @@ class Rewriter(cst.CSTTransformer):
             if (base is None or base.startswith("k:obj:")) and attr not in known and attr in ctx.analysis.duck_properties:
                 step = V.Step(ctx.analysis.duck_properties[attr])  # ``ext.jinja_env``: a project property
             ctx.set_step(updated_node, step)
-            ctx.set_value(updated_node, step.value)
+            ctx.set_value(updated_node, _listed(ctx, step.value))
         elif kind == "Call":
             self._value_of_call(updated_node)  # type: ignore[arg-type]
         elif kind == "Subscript":
@@ -245,9 +245,15 @@ class Rewriter(cst.CSTTransformer):
         """``for check in CHECKS``: what the target holds when the iterable is a name whose value
         says (resolved now, in the enclosing scope: the element is visited before the ``for``)."""
         for_in = node.for_in  # type: ignore[attr-defined]
-        if isinstance(for_in.iter, cst.Name) and isinstance(for_in.target, cst.Name):
-            return dict(V.loop_bindings(self.ctx.resolve(for_in.iter.value), [for_in.target.value]))
-        return {}
+        if not isinstance(for_in.target, cst.Name):
+            return {}
+        iterable, value = for_in.iter, None
+        if isinstance(iterable, cst.Name):
+            value = self.ctx.resolve(iterable.value)
+        elif isinstance(iterable, cst.Attribute) and isinstance(iterable.value, cst.Name):  # ``helpers.CHECKS``
+            base = self.ctx.resolve(iterable.value.value)
+            value = _listed(self.ctx, V.attribute_step(base, iterable.attr.value, in_tests=self.ctx.in_tests).value)
+        return dict(V.loop_bindings(value, [for_in.target.value]))
 
     # --- values -----------------------------------------------------------------------------
     def _value_of_call(self, node: cst.Call) -> None:
@@ -373,6 +379,13 @@ class Rewriter(cst.CSTTransformer):
         ctx.scopes.append(
             Scope("class", qualname=qual, class_value=f"k:obj:{ctx.facts.module}:{qual}")
         )
+
+
+def _listed(ctx: FileContext, value: V.Value) -> V.Value:
+    """``checks.CHECKS`` (a project module's attribute): the list of functions it holds, if it is one."""
+    if value and value.startswith("q:"):
+        return ctx.analysis.listed_callables.get(value[2:], value)
+    return value
 
 
 def _is_staticmethod(node: cst.FunctionDef) -> bool:
