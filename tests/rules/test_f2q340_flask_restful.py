@@ -168,6 +168,15 @@ def create_app():
     def not_found(error):
         return "the app's own 404", 404
 
+    @app.before_request
+    def limit():  # as Flask-Limiter's: an error raised before the resource runs
+        if request.headers.get("X-Limit"):
+            flask_abort(429)
+
+    @app.errorhandler(429)
+    def too_many(error):  # Flask-RESTful answers first on its own routes, this elsewhere
+        return "the app's own 429", 429
+
     return app
 """
 
@@ -189,6 +198,11 @@ REQUESTS = [
     ("POST", "/api/echo", {}, {"json": {"name": "ada", "count": "3"}}),
     ("POST", "/api/echo", {}, {"json": {"count": 2}}),  # name missing
     ("POST", "/api/echo", {}, {"name": "ada"}),  # a form post: Flask's request.json is a 415
+    ("GET", "/api/items", {"X-Limit": "1"}, None),  # a before_request error on the Api's route: its JSON
+    ("GET", "/page/2", {"X-Limit": "1"}, None),  # and elsewhere the app's handler
+    ("PATCH", "/api/items", {}, None),  # a 405 on the Api's URL: its JSON, with Allow
+    ("PATCH", "/page/2", {}, None),  # a 405 elsewhere: the app's
+    ("GET", "/api/nowhere", {}, None),  # a 404 without catch_all_404s: the app's handler
 ]
 
 
@@ -224,6 +238,7 @@ async def test_the_port_answers_as_flask_restful_did():
             assert after.status_code == before.status_code, where
             assert after.headers.get("Content-Type") == before.headers.get("Content-Type"), where
             assert after.headers.get("X-Created") == before.headers.get("X-Created"), where
+            assert after.headers.get("Allow") == before.headers.get("Allow"), where
             text = await after.get_data(as_text=True)
             assert _comparable(text, after.mimetype) == _comparable(before.get_data(as_text=True), before.mimetype), where
 

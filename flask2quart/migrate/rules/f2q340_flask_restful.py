@@ -9,9 +9,10 @@ the project that imports Flask-RESTful (``templates/restful.py``, owned like F2Q
 ``http_client.py``), and nothing else changes. That module implements the API on Quart:
 ``Resource`` is a ``quart.views.MethodView`` whose methods (plain or ``async def``) and
 ``method_decorators`` run as under Flask-RESTful; ``Api`` registers them on the app or a
-blueprint, writes results with its representations (JSON with ``RESTFUL_JSON``'s settings) and
-answers errors raised in its resources in JSON (``abort(code, **data)``, ``errors=``)
-without touching the app's own error handling; ``reqparse`` parses the body the dispatch read
+blueprint, writes results with its representations (JSON with ``RESTFUL_JSON``'s settings) and,
+as Flask-RESTful's ``error_router``, answers in JSON (``abort(code, **data)``, ``errors=``) every
+error on its own routes (in a resource, a ``before_request`` hook, a 405) while the app's handlers
+keep answering for the rest of the app; ``reqparse`` parses the body the dispatch read
 first, so ``parse_args()`` stays a plain call. The tests compare the Flask-RESTful original and the
 port request by request.
 
@@ -19,9 +20,7 @@ Why not quart-schema: it is a different paradigm (pydantic models and per-route 
 decorators instead of resources, ``fields`` and ``reqparse``), so moving to it rewrites the API by
 hand (reference §5); F2Q325 still reports Flask-RESTX, flasgger and flask-smorest that way.
 
-Not kept: ``flask_restful.inputs`` and ``flask_restful.representations`` (reported), errors raised
-before a resource runs (a ``before_request`` hook, a 405 for a method it lacks) are answered by the
-app's handlers, not in JSON.
+Not kept: ``flask_restful.inputs`` and ``flask_restful.representations`` (reported).
 
 Docs: https://flask-restful.readthedocs.io/en/latest/; docs/extensions.md#flask-restful
 """

@@ -12,9 +12,11 @@ settings and a final newline), and an error raised in a resource is answered in 
 the app keeps its own error handlers. Resource methods, their decorators and representations may be
 plain or ``async def``.
 
-Differences: Flask-RESTful also answered in JSON for errors raised before the resource ran on its
-routes (a ``before_request`` hook, a 405 for a method the resource lacks); here the app's handlers
-answer them, as for the rest of the app. ``reqparse`` reads the
+As under Flask-RESTful, the ``Api`` answers every error on its own routes (raised in a resource, in a
+``before_request`` hook, a 405 for a method the resource lacks; a 404 too with ``catch_all_404s``)
+before the app's error handlers, which keep answering for the rest of the app.
+
+Differences: ``reqparse`` reads the
 body that the resource's dispatch loaded first (Quart reads it asynchronously), so ``parse_args()``
 works inside resources, not in plain views. ``flask_restful.inputs`` is not included.
 
@@ -23,6 +25,7 @@ Why and how the rewrite uses it: docs/extensions.md#flask-restful in flask2quart
 
 from __future__ import annotations
 
+import contextlib
 import decimal
 import inspect
 import json
@@ -31,19 +34,30 @@ from calendar import timegm
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from email.utils import formatdate
-from functools import wraps
+from functools import partial, wraps
 from types import SimpleNamespace
 from typing import Any, ClassVar
 from urllib.parse import urlparse, urlunparse
 
-from quart import Blueprint, Quart, current_app, g, make_response, request, url_for
+from quart import (
+    Blueprint,
+    Quart,
+    current_app,
+    g,
+    has_request_context,
+    make_response,
+    request,
+    url_for,
+)
 from quart.signals import got_request_exception
 from quart.views import MethodView
 from werkzeug.datastructures import CombinedMultiDict, FileStorage, Headers, MultiDict
 from werkzeug.exceptions import (
     HTTPException,
     InternalServerError,
+    MethodNotAllowed,
     NotAcceptable,
+    NotFound,
     UnsupportedMediaType,
 )
 from werkzeug.exceptions import abort as _werkzeug_abort
@@ -130,10 +144,49 @@ class Api:
     def init_app(self, app: Quart | Blueprint) -> None:
         if isinstance(app, Blueprint):
             self.blueprint = app
+            app.record_once(lambda state: self._route_errors(state.app))
         else:
             self.app = app
+            self._route_errors(app)
         for resource, urls, kwargs in self.resources:
             self._register_view(app, resource, *urls, **kwargs)
+
+    def _route_errors(self, app: Quart) -> None:
+        """As Flask-RESTful: the app's error handling goes through this Api's first (``error_router``)."""
+        for name in ("handle_user_exception", "handle_exception"):  # wrapped, not called: both Quart versions
+            setattr(app, name, partial(self.error_router, getattr(app, name)))
+
+    async def error_router(self, original_handler: Callable[..., Any], *args: Any) -> Any:
+        """An error on one of this Api's routes (raised in a resource, a ``before_request`` hook, a 405 for
+        a method its resource lacks...) is answered by ``handle_error``, before the app's own handlers, as
+        under Flask-RESTful; other routes, or an error ``handle_error`` re-raises, go to the app's handler.
+        ``args`` ends with the error (Quart 0.23 passes the context first)."""
+        if has_request_context() and self._has_fr_route():
+            with contextlib.suppress(Exception):
+                return await self.handle_error(args[-1])
+        return await original_handler(*args)
+
+    def _has_fr_route(self) -> bool:
+        routing_error = request.routing_exception
+        if isinstance(routing_error, MethodNotAllowed):  # would another method at this URL reach the Api?
+            adapter = current_app.create_url_adapter(request)
+            try:
+                rule, _ = adapter.match(method=routing_error.valid_methods[0], return_rule=True)  # type: ignore[union-attr,index]
+            except Exception:
+                return False
+            return self.owns_endpoint(rule.endpoint)
+        if isinstance(routing_error, NotFound):
+            return self.catch_all_404s
+        return request.url_rule is not None and self.owns_endpoint(request.url_rule.endpoint)
+
+    def owns_endpoint(self, endpoint: str | None) -> bool:
+        if endpoint is None:
+            return False
+        if self.blueprint is not None:
+            if not endpoint.startswith(f"{self.blueprint.name}."):
+                return False
+            endpoint = endpoint.split(f"{self.blueprint.name}.", 1)[-1]
+        return endpoint in self.endpoints
 
     def add_resource(self, resource: type[Resource], *urls: str, **kwargs: Any) -> None:
         target = self.app or self.blueprint
@@ -166,18 +219,15 @@ class Api:
 
         @wraps(resource)
         async def wrapper(*args: Any, **kwargs: Any) -> Any:
-            try:
-                await _load_body()
-                answer = await resource(*args, **kwargs)
-                if isinstance(answer, BaseResponse):
-                    return answer
-                data, code, headers = unpack(answer)
-                response = await self.make_response(data, code, headers=headers)
-                if response.status_code in (204, 304) or response.status_code < 200:
-                    response.set_data(b"")  # Werkzeug sends no body with these, Quart would
-                return response
-            except Exception as error:  # Flask-RESTful's handle_error, for its own routes only
-                return await self.handle_error(error)
+            await _load_body()
+            answer = await resource(*args, **kwargs)
+            if isinstance(answer, BaseResponse):
+                return answer
+            data, code, headers = unpack(answer)
+            response = await self.make_response(data, code, headers=headers)
+            if response.status_code in (204, 304) or response.status_code < 200:
+                response.set_data(b"")  # Werkzeug sends no body with these, Quart would
+            return response
 
         return wrapper
 
