@@ -232,8 +232,13 @@ class _ModuleScanner:
         if name in self.top_level:
             return "q:" + self.top_level[name]
         if name in self.facts.imports:
-            return V.normalise("q:" + self.facts.imports[name])
+            return self.imported(self.facts.imports[name])
         return None
+
+    def imported(self, target: str) -> V.Value:
+        """What an imported name is: the kind a project module's module-level name holds
+        (``from app import app``: the app), else its name."""
+        return self.inputs.globals.get(target) or V.normalise("q:" + target)
 
 
 def _is_module_level(node: ast.AST, tree: ast.Module) -> bool:
@@ -315,6 +320,8 @@ class _FunctionScanner:
             step = V.attribute_step(base, node.attr, in_tests=self.in_tests)
             if (base is None or base.startswith("k:obj:")) and node.attr in self.module.inputs.duck:
                 return self.module.inputs.duck[node.attr]  # ``ext.jinja_env``: a property of the project
+            if step.value and step.value[2:] in self.module.inputs.globals and not isinstance(node.ctx, ast.Store):
+                return self.module.inputs.globals[step.value[2:]]  # ``import app; app.app``
             if step.awaits and not awaited and not isinstance(node.ctx, ast.Store):
                 self.mark_await(no_await)
             self._note_body_read(node, base)
@@ -639,7 +646,7 @@ class _FunctionScanner:
                 self.module._record_imports(node, bound)
                 self.func.local_imports.update(bound)
                 for name, target in bound.items():
-                    self.kinds[name] = V.normalise("q:" + target)
+                    self.kinds[name] = self.module.imported(target)
         else:
             for child in ast.iter_child_nodes(node):
                 if isinstance(child, ast.stmt):
@@ -661,8 +668,10 @@ class _FunctionScanner:
         return V.entered_value(func, self.expr(expr.args[0], no_await=True)) if func else None
 
     def _record_instance(self, name: str, value: V.Value) -> None:
-        if self.func is None and self.class_value is None and value == V.APP:
-            self.module.facts.apps.append(name)  # ``app = Flask(__name__)`` at module level
+        if self.func is None and self.class_value is None:
+            kind = value if value and value.startswith("k:") and value != "k:?" else ""
+            known = self.module.facts.kinds
+            known[name] = kind if known.get(name, kind) == kind else ""  # bindings that disagree: unknown
         if self.func is None and self.class_value is None and value and value.startswith(V.EXTENSION_OBJECT):
             self.module.facts.instances[name] = value[len(V.EXTENSION_OBJECT) :]
         if (
@@ -721,9 +730,13 @@ class _FunctionScanner:
                 body_scope.function(stmt, owner=self)
             elif isinstance(stmt, ast.ClassDef):
                 body_scope.klass(stmt)
+            elif isinstance(stmt, ast.Assign):
+                value = self.expr(stmt.value, no_await=True)
+                for target in stmt.targets:
+                    self.visit_any(target, no_await=True)
+                self._class_body_binding(stmt, qual, value)
             else:
                 self.visit_any(stmt, no_await=True)
-                self._class_body_binding(stmt, qual)
                 if (
                     isinstance(stmt, ast.Assign)
                     and any(isinstance(t, ast.Name) and t.id == "decorators" for t in stmt.targets)
@@ -734,11 +747,14 @@ class _FunctionScanner:
                         if V.is_project(value):
                             self.module.facts.view_class_decorators.append(value[2:])  # type: ignore[index]
 
-    def _class_body_binding(self, stmt: ast.stmt, qual: str) -> None:
-        """``error = make_error`` and ``empty = property(make_empty)`` in a class body."""
-        if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Name):
+    def _class_body_binding(self, stmt: ast.Assign, qual: str, kind: V.Value) -> None:
+        """``error = make_error`` and ``empty = property(make_empty)`` in a class body;
+        ``helper = Converter()``: ``self.helper`` is that object in its methods."""
+        if len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Name):
             return
         klass = self.module.facts.classes[qual]
+        if kind and kind.startswith("k:") and kind != "k:?":
+            klass.attrs.setdefault(stmt.targets[0].id, kind)
         value = stmt.value
         if isinstance(value, ast.Name):
             klass.aliases[stmt.targets[0].id] = value.id
@@ -937,7 +953,13 @@ def _declared_kind(scope: _FunctionScanner, annotation: ast.expr) -> V.Value:
 #: Builtins and decorators whose function is called without ``await``.
 _PROPERTY_MAKERS = frozenset({"property", "cached_property"})
 _SYNC_DECORATORS = frozenset(
-    {"q:functools.cached_property", "q:functools.lru_cache", "q:functools.cache"}
+    {
+        "q:functools.cached_property", "q:functools.lru_cache", "q:functools.cache",
+        # cachetools: a cached coroutine object could be awaited once only
+        "q:cachetools.cached", "q:cachetools.cachedmethod", "q:cachetools.func.ttl_cache",
+        "q:cachetools.func.lru_cache", "q:cachetools.func.lfu_cache", "q:cachetools.func.fifo_cache",
+        "q:cachetools.func.rr_cache", "q:cachetools.func.mru_cache",
+    }
 )
 
 
@@ -1326,7 +1348,7 @@ def _decide_once(summaries: Iterable[ModuleFacts], module_names: set[str]) -> Pr
         extension_classes=extension_classes(classes),
         on_loop=_on_loop(modules, roles, callees, asyncs),
         extension_objects=objects,
-        app_objects=app_objects(modules),
+        module_kinds=module_kinds(modules),
         listed_callables=extension_objects(modules, "listed_callables"),
         snapshot_params=snapshots,
         class_patches=class_patches(classes, functions, returns),
@@ -1382,17 +1404,20 @@ def extension_objects(modules: dict[str, ModuleFacts], attr: str = "instances") 
     return objects
 
 
-def app_objects(modules: dict[str, ModuleFacts]) -> set[str]:
-    """``module:name`` of every module-level app, also where a module re-exports it (``from .core
-    import app``, ``from .core import *``)."""
-    found = {f"{facts.module}:{name}" for facts in modules.values() for name in facts.apps}
+def module_kinds(modules: dict[str, ModuleFacts]) -> dict[str, str]:
+    """``module:name`` -> kind of every module-level name of a tracked kind, also where a module
+    re-exports it (``from .core import app``, ``from .core import *``)."""
+    found = {f"{facts.module}:{name}": kind for facts in modules.values() for name, kind in facts.kinds.items() if kind}
     for _ in range(3):  # re-exports of re-exports, a few levels deep
         for facts in modules.values():
             for local, target in facts.imports.items():
-                if target in found:
-                    found.add(f"{facts.module}:{local}")
+                if target in found and local not in facts.kinds and local not in facts.functions:
+                    found.setdefault(f"{facts.module}:{local}", found[target])
             for star in facts.star_imports:
-                found.update(f"{facts.module}:{name.partition(':')[2]}" for name in list(found) if name.partition(":")[0] == star)
+                for name, kind in list(found.items()):
+                    module, _, local = name.partition(":")
+                    if module == star and local not in facts.kinds:
+                        found.setdefault(f"{facts.module}:{local}", kind)
     return found
 
 

@@ -141,8 +141,15 @@ class FileContext:
                 return V.EXTENSION_OBJECT + self.analysis.extension_objects[target]
             if target in self.analysis.listed_callables:  # ``from .checks import CHECKS``
                 return self.analysis.listed_callables[target]
-            return V.normalise("q:" + target)
+            return self.imported(target)
         return V.name_value(name, in_tests=self.in_tests)
+
+    def imported(self, target: str) -> V.Value:
+        """What an imported name is: the kind another module's module-level name holds
+        (``from app import app``: the app, as in its own module), else its name."""
+        if target in self.analysis.module_kinds and not target.startswith(f"{self.facts.module}:"):
+            return self.analysis.module_kinds[target]
+        return V.normalise("q:" + target)
 
     def value(self, node: cst.CSTNode) -> V.Value:
         entry = self._values.get(id(node))

@@ -140,8 +140,9 @@ class ModuleFacts:
     #: Functions decorated with what may be an extension's callback registration
     #: (``@auth.verify_password``): (qualname, decorator value), settled in :func:`decide`.
     extension_callbacks: list[tuple[str, str]] = field(default_factory=list)
-    #: Module-level names bound to the app (``app = Flask(__name__)``).
-    apps: list[str] = field(default_factory=list)
+    #: Module-level names -> the tracked kind they hold (``k:app``, ``k:test_client``,
+    #: ``k:ext:...``, ``k:obj:...``); ``""`` where its bindings disagree or one is unknown.
+    kinds: dict[str, str] = field(default_factory=dict)
     #: Project modules it star-imports (``from .core import *``): their names are its names too.
     star_imports: list[str] = field(default_factory=list)
 
@@ -211,9 +212,9 @@ class ProjectAnalysis:
     #: Project functions already ``async def`` (not generators): a sync function calls one and uses
     #: the result only in a tree a previous run left half ported, so such calls are awaited there.
     resumable: set[str] = field(default_factory=set)
-    #: ``module:name`` of module-level apps and their re-exports (``httpbin:app`` through
-    #: ``from .core import *``).
-    app_objects: set[str] = field(default_factory=set)
+    #: ``module:name`` of module-level names of a tracked kind, and their re-exports (``from .core
+    #: import app``, ``from .core import *``) -> that kind: ``from app import app`` is the app.
+    module_kinds: dict[str, str] = field(default_factory=dict)
 
     def module_for(self, path: str) -> ModuleFacts | None:
         return self.modules.get(path)
@@ -235,6 +236,8 @@ class FlowInputs:
     patches: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
     #: ``ProjectAnalysis.duck_properties``
     duck: dict[str, str] = field(default_factory=dict)
+    #: ``ProjectAnalysis.module_kinds`` of the modules it imports from
+    globals: dict[str, str] = field(default_factory=dict)
 
 
 #: Dunder methods Python itself may await: they can be ``async def``.

@@ -91,8 +91,23 @@ def flow_inputs(analysis: ProjectAnalysis) -> dict[str, FlowInputs]:
             for wrapper, _ in found.values():
                 if wrapper in analysis.returns and analysis.returns[wrapper] != "k:?":
                     returns[wrapper] = analysis.returns[wrapper]
-        inputs[facts.path] = FlowInputs({q: p for q, p in params.items() if p}, attrs, returns, patches, analysis.duck_properties)
+        inputs[facts.path] = FlowInputs(
+            {q: p for q, p in params.items() if p}, attrs, returns, patches, analysis.duck_properties,
+            _imported_kinds(facts, analysis.module_kinds),
+        )
     return inputs
+
+
+def _imported_kinds(facts: ModuleFacts, kinds: dict[str, str]) -> dict[str, str]:
+    """The module-level kinds of other modules this one imports, by name (``from app import app``)
+    or through their module (``import app`` then ``app.app``), at module level or in a function."""
+    targets = {*facts.imports.values(), *(t for func in facts.functions.values() for t in func.local_imports.values())}
+    modules = {target[:-1] for target in targets if target.endswith(":")}
+    return {
+        name: kind
+        for name, kind in kinds.items()
+        if (name in targets or name.partition(":")[0] in modules) and not name.startswith(f"{facts.module}:")
+    }
 
 
 def _one_kind(kinds: set[str]) -> str | None:

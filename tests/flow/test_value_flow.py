@@ -389,3 +389,103 @@ def test_templates_of_the_app_environment_and_its_overlays_render_async():
         return [await (await quart_client.get(path)).get_data() for path in ("/report", "/direct", "/known")]
 
     assert asyncio.run(fetch()) == expected
+
+
+# --- module-level kinds across modules -------------------------------------------------------
+
+APP_USER = """\
+{imports}
+
+
+def test_make_response():
+    with {app}.test_request_context("/"):
+        {app}.preprocess_request()
+        r = {app}.make_response("x")
+        assert r.status_code == 200
+"""
+
+
+def _ported_app_user(imports: str, app: str, files: dict[str, str]) -> str:
+    test = APP_USER.format(imports=imports, app=app)
+    return _port({"tests/__init__.py": "", **files, "tests/test_x.py": test}, "tests/test_x.py")
+
+
+def _awaits_app_calls(output: str, app: str) -> bool:
+    return (
+        f"        await {app}.preprocess_request(*_f2q_ctx())\n" in output
+        and f'        r = await {app}.make_response("x")\n' in output
+    )
+
+
+def test_an_app_imported_by_name_is_the_app():
+    assert _awaits_app_calls(_ported_app_user("from app import app", "app", {}), "app")
+    assert _awaits_app_calls(_ported_app_user("from app import app as flask_app", "flask_app", {}), "flask_app")
+
+
+def test_an_app_read_through_its_module_is_the_app():
+    assert _awaits_app_calls(_ported_app_user("import app as web", "web.app", {}), "web.app")
+
+
+def test_an_app_re_exported_by_a_package_is_the_app():
+    core = {"site/__init__.py": "from .core import app\n", "site/core.py": "from flask import Flask\n\napp = Flask(__name__)\n"}
+    assert _awaits_app_calls(_ported_app_user("from site import app", "app", core), "app")
+    starred = {**core, "site/__init__.py": "from .core import *\n"}
+    assert _awaits_app_calls(_ported_app_user("from site import app", "app", starred), "app")
+    assert _awaits_app_calls(_ported_app_user("import site", "site.app", starred), "site.app")
+
+
+def test_a_name_bound_to_different_kinds_is_not_followed():
+    # ``app`` is the app or a string depending on the branch: no kind is assumed in other modules
+    app = "from flask import Flask\n\nif True:\n    app = Flask(__name__)\nelse:\n    app = 'x'\n"
+    summary = summarize("app.py", app.encode(), "app", frozenset({"app"}))
+    assert summary.kinds == {"app": ""}
+
+
+def test_a_module_level_test_client_and_project_object_flow_into_tests():
+    conftest = """\
+    from app import app
+
+    web = app.test_client()
+    """
+    helpers = """\
+    from tests.conftest import web
+
+
+    class Reader:
+        def body(self, path):
+            return web.get(path).data
+
+
+    reader = Reader()
+    """
+    test = """\
+    from tests.conftest import web
+    from tests.helpers_api import reader
+
+
+    def test_index():
+        assert web.get("/").status_code == 404
+        assert reader.body("/")
+    """
+    files = {"tests/__init__.py": "", "tests/conftest.py": conftest, "tests/helpers_api.py": helpers, "tests/test_x.py": test}
+    ported = _port(dict(files), "tests/test_x.py")
+    assert '    assert (await web.get("/")).status_code == 404\n' in ported
+    assert '    assert await reader.body("/")\n' in ported
+
+
+def test_module_kinds_are_given_to_the_modules_that_import_them():
+    from flask2quart.migrate.analysis import decide
+
+    sources = {
+        "app.py": b"from flask import Flask\n\napp = Flask(__name__)\n",
+        "pkg/__init__.py": b"from app import *\n",
+        "user.py": b"import pkg\nfrom app import app\n",
+    }
+    names = {"app", "pkg", "user"}
+    summaries = [summarize(p, s, p.removesuffix("/__init__.py").removesuffix(".py"), frozenset(names)) for p, s in sources.items()]
+    analysis = decide(summaries, names, sources)
+    assert analysis.module_kinds == {"app:app": "k:app", "pkg:app": "k:app", "user:app": "k:app"}
+    from flask2quart.migrate.flow import flow_inputs
+
+    assert flow_inputs(analysis)["user.py"].globals == {"app:app": "k:app", "pkg:app": "k:app"}
+    assert flow_inputs(analysis)["app.py"].globals == {}

@@ -158,27 +158,6 @@ def test_a_request_class_of_the_project_is_reported():
     assert "quart.wrappers.Request" in findings[0].message
 
 
-def test_the_app_called_as_wsgi_is_reported_also_through_a_star_reexport():
-    files = {
-        "pkg/__init__.py": "from .core import *\n",
-        "pkg/core.py": "from flask import Flask\n\napp = Flask(__name__)\n",
-        "tests/__init__.py": "",
-    }
-    source = """\
-        from werkzeug.test import create_environ
-
-        import pkg
-
-
-        def test_raw_wsgi():
-            env = create_environ("/bytes/64", "http://localhost/")
-            chunks = list(pkg.app(env, lambda *a, **k: None))
-            assert chunks
-        """
-    findings = check_noop(source, path="tests/test_raw.py", files=files)
-    assert [(f.line, f.code) for f in findings if "WSGI" in f.message] == [(8, "F2Q102")]
-
-
 def test_calls_of_other_objects_with_two_arguments_are_not_the_app():
     _, findings, _ = run_rewrite(
         textwrap.dedent(

@@ -295,6 +295,86 @@ def test_calls_where_no_await_can_go_are_reported_and_left():
     assert "F2Q112" not in codes(findings)
 
 
+def test_calls_in_functions_that_must_stay_sync_are_reported_and_left(tmp_path):
+    """A cached function (its cached coroutine could be awaited once only) and one a constructor
+    calls through a class attribute (``__init__`` cannot await): both stay sync, the call on its line."""
+    files = {
+        "site/__init__.py": """\
+        from flask import Flask
+
+        from site.convert import Converter
+        from site.models import Bill
+
+        app = Flask(__name__)
+
+
+        @app.route("/")
+        def index():
+            return str(Bill(3).converted + Converter().exchange(2) + Converter().fee())
+        """,
+        "site/convert.py": """\
+        import requests
+        from cachetools import TTLCache, cached
+
+
+        class Converter:
+            @cached(cache=TTLCache(maxsize=1, ttl=60))
+            def get_rates(self):
+                return requests.get("http://127.0.0.1:9/rates").json()
+
+            def exchange(self, amount):
+                return amount * self.get_rates()["EUR"]
+
+            def fee(self):
+                return requests.get("http://127.0.0.1:9/fee").json()
+        """,
+        "site/models.py": """\
+        from site.convert import Converter
+
+
+        class Bill:
+            helper = Converter()
+
+            def __init__(self, amount):
+                self.converted = self.helper.exchange(amount) + self.helper.fee()
+        """,
+    }
+    texts, findings, _ = port(tmp_path, files)
+    assert texts["site/convert.py"] == textwrap.dedent(files["site/convert.py"])
+    assert texts["site/models.py"] == textwrap.dedent(files["site/models.py"])
+    assert "    return str(Bill(3).converted + Converter().exchange(2) + Converter().fee())\n" in texts["site/__init__.py"]
+    assert sorted((f.path, f.line) for f in findings if f.code == "F2Q117") == [
+        ("site/convert.py", 8), ("site/convert.py", 14)
+    ]
+
+
+def test_a_cached_function_stays_sync():
+    source = """\
+    import cachetools.func
+    import requests
+    from flask import Flask
+
+    app = Flask(__name__)
+
+
+    @cachetools.func.ttl_cache(ttl=60)
+    def rates():
+        return requests.get("http://127.0.0.1:9/rates").json()
+
+
+    @app.route("/")
+    def index():
+        return rates()
+    """
+    findings = check_transformed(
+        source,
+        source.replace("from flask import Flask", "from quart import Quart")
+        .replace("Flask(__name__)", "Quart(__name__)")
+        .replace("def index", "async def index"),
+    )
+    assert f2q117(findings) == [(10, Severity.ERROR)]
+
+
 def test_requests_in_test_modules_and_with_f2q117_off_are_f2q112s():
     app = """\
     import requests

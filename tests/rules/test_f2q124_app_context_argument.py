@@ -1,4 +1,6 @@
 import asyncio
+import subprocess
+import sys
 
 import pytest
 
@@ -304,3 +306,71 @@ def test_overrides_in_an_app_subclass_answer_as_flask():
         return out
 
     assert asyncio.run(answers()) == expected
+
+
+IMPORTED_APP = """\
+from flask import Flask
+
+app = Flask(__name__)
+
+
+@app.route("/")
+def index():
+    return "hi"
+"""
+
+APP_TEST = """\
+from app import app
+
+
+def test_make_response():
+    with app.test_request_context("/"):
+        app.preprocess_request()
+        r = app.make_response("x")
+        assert r.status_code == 200
+"""
+
+
+def test_calls_on_an_app_imported_from_another_module_get_the_context_and_await():
+    findings = check_transformed(
+        APP_TEST,
+        '''\
+        from app import app
+
+
+        def _f2q_ctx():
+            """The context Quart 0.23 passes first to the app's dispatch methods; Quart 0.22 takes none
+            there and uses the current request context (added by flask2quart, F2Q124)."""
+            import quart.globals
+
+            if hasattr(quart.globals, "_cv_request"):  # Quart < 0.23: a separate request context
+                return ()
+            return (quart.globals.app_ctx._get_current_object(),)
+
+
+        async def test_make_response():
+            async with app.test_request_context("/"):
+                await app.preprocess_request(*_f2q_ctx())
+                r = await app.make_response("x")
+                assert r.status_code == 200
+        ''',
+        path="tests/test_x.py",
+        files={"app.py": IMPORTED_APP, "tests/__init__.py": ""},
+    )
+    assert findings == []
+
+
+def test_the_ported_test_of_an_imported_app_passes_under_quart(tmp_path):
+    """The two modules, ported, run: the test passes under this Python's Quart."""
+    pytest.importorskip("quart")
+    pytest.importorskip("pytest_asyncio")
+    _, _, texts = run_rewrite(APP_TEST, path="tests/test_x.py", files={"app.py": IMPORTED_APP, "tests/__init__.py": ""})
+    for name, text in texts.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_x.py"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "1 passed" in run.stdout

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import check_transformed, codes, run_rewrite
+from tests.helpers import check_noop, check_transformed, codes, run_rewrite
 from tests.shim.server import free_port, wait_until_listening
 
 
@@ -189,3 +189,24 @@ def test_run_on_a_factory_call_is_not_evaluated_twice():
         """,
     )
     assert codes(findings) == ["F2Q128"] and "use_reloader" in findings[0].message
+
+
+def test_an_app_imported_through_a_star_reexport_called_as_wsgi_is_reported():
+    files = {
+        "pkg/__init__.py": "from .core import *\n",
+        "pkg/core.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+        "tests/__init__.py": "",
+    }
+    source = """\
+        from werkzeug.test import create_environ
+
+        import pkg
+
+
+        def test_raw_wsgi():
+            env = create_environ("/bytes/64", "http://localhost/")
+            chunks = list(pkg.app(env, lambda *a, **k: None))
+            assert chunks
+        """
+    findings = check_noop(source, path="tests/test_raw.py", files=files)
+    assert [(f.line, f.code) for f in findings if "WSGI" in f.message] == [(8, "F2Q128")]

@@ -347,7 +347,7 @@ class Rewriter(cst.CSTTransformer):
         )
         if facts is not None:
             for name, target in facts.local_imports.items():
-                scope.kinds[name] = V.normalise("q:" + target)
+                scope.kinds[name] = ctx.imported(target)
         params = scope.params
         if class_value and params and not _is_staticmethod(node):
             scope.kinds[params[0]] = class_value
@@ -382,7 +382,10 @@ class Rewriter(cst.CSTTransformer):
 
 
 def _listed(ctx: FileContext, value: V.Value) -> V.Value:
-    """``checks.CHECKS`` (a project module's attribute): the list of functions it holds, if it is one."""
+    """``checks.CHECKS`` (a project module's attribute): the list of functions it holds, if it is one;
+    ``app.app``: the kind it holds, if it is tracked."""
+    if value and value.startswith("q:") and value[2:] in ctx.analysis.module_kinds:
+        return ctx.imported(value[2:])  # ``import app; app.app``: the app
     if value and value.startswith("q:"):
         return ctx.analysis.listed_callables.get(value[2:], value)
     return value

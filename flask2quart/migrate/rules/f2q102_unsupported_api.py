@@ -3,8 +3,7 @@
 ``request.environ`` (when F2Q119 is off; it reports what it cannot port under this code),
 ``request.stream``, ``app.wsgi_app``, ``ensure_sync``, ``request_ctx``,
 ``RequestContext``, ``copy_current_request_context`` and the test
-``EnvironBuilder`` have no drop-in Quart form (reference §1, §7.1), and neither has the app called as a
-WSGI callable (``app(environ, start_response)``, also through a module that re-exports it). Each use is reported with what to
+``EnvironBuilder`` have no drop-in Quart form (reference §1, §7.1). Each use is reported with what to
 do instead; nothing is rewritten, since any guess would change behaviour.
 
 Docs: https://quart.palletsprojects.com/en/latest/reference/api.html
@@ -80,16 +79,7 @@ class UnsupportedApi(Rule):
 
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
-        func = self.ctx.value(updated.func)
-        # (an app value of this module: F2Q128 reports it) one imported from another module
-        called_app = V.project_name(func) in self.ctx.analysis.app_objects
-        if called_app and len(updated.args) == 2 and not any(a.keyword or a.star for a in updated.args):
-            self.ctx.report(
-                original, self.code, "the app called as WSGI (`app(environ, start_response)`): a Quart app "
-                "is an ASGI app (`await app(scope, receive, send)`); use the test client, or serve it",
-                Severity.ERROR,
-            )
-        member = V.flask_name(func)
+        member = V.flask_name(self.ctx.value(updated.func))
         if member == "send_file" and updated.args and isinstance(updated.args[0].value, cst.Call):
             opened = updated.args[0].value
             if isinstance(opened.func, cst.Name) and opened.func.value == "open":

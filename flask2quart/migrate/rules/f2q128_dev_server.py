@@ -15,7 +15,8 @@ Hypercorn on the same host, port and certificate. ``make_server`` (a WSGI server
 drives, ``serve_forever``/``shutdown``) has no drop-in: it is reported with the Hypercorn form.
 WSGI entry modules (``application = create_app()``) need no change: Hypercorn serves the same
 object (F2Q402 moves the commands that start them). Calling the app as a WSGI callable
-(``app(environ, start_response)``, a test driving it by hand) is reported.
+(``app(environ, start_response)``, a test driving it by hand; also an app imported from another module
+or re-exported by a package) is reported.
 
 Docs: https://quart.palletsprojects.com/en/latest/how_to_guides/deployment.html
 """
