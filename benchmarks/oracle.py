@@ -762,10 +762,7 @@ SEND_DATA = "tests.send_data_kwargs"
 
 
 #: Silent classes left to rules this oracle's fixes do not own: class -> why, and which rule.
-KNOWN_SILENT: dict[str, str] = {
-    SEND_DATA: "F2Q202: a data= dict a test helper forwards through **kwargs to getattr(client, method) "
-               "stays data= (Quart's client wants form=/json=); the app sees no form and answers 400",
-}
+KNOWN_SILENT: dict[str, str] = {}
 
 
 def silent_class(nodeid: str) -> str:

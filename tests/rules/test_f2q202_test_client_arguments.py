@@ -398,3 +398,58 @@ def test_headers_and_urls_reach_the_app_as_under_flask():
     ported = {"app": quart_side["app"]}
     exec(compile(output.replace("from app import app\n", ""), "t.py", "exec"), ported)
     assert asyncio.run(ported["answers"]()) == expected
+
+
+FORWARDING_APP = '''\
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/form", methods=["POST"])
+def form():
+    if request.mimetype == "application/json":  # a form's body is parsed: Flask then gives no data
+        return {"json": request.get_json(), "ct": request.mimetype}
+    return {"form": request.form.to_dict(flat=False), "ct": request.mimetype}
+'''
+
+FORWARDING_TESTS = '''\
+from app import app
+
+
+def send(client, method, path, **kwargs):
+    return getattr(client, method)(path, **kwargs)
+
+
+def answers():
+    client = app.test_client()
+    return [
+        send(client, "post", "/form", data={"k": "v", "n": 3, "many": ["a", "b"]}).get_json(),
+        send(client, "post", "/form", data="k=v", content_type="application/x-www-form-urlencoded").get_json(),
+        send(client, "post", "/form", data='{"a": 1}', content_type="application/json").get_json(),
+        send(client, "post", "/form", json={"a": 1}).get_json(),
+    ]
+'''
+
+
+def test_keywords_forwarded_through_kwargs_are_translated_when_the_test_runs():
+    output, findings, _ = run_rewrite(FORWARDING_TESTS, path="tests/test_send.py", files={"app.py": FORWARDING_APP})
+    assert "return await getattr(client, method)(path, **_f2q_client_kwargs(kwargs))" in output, output
+    assert "def _f2q_client_kwargs(kwargs):" in output and findings == []
+
+
+def test_keywords_forwarded_through_kwargs_reach_the_app_as_under_flask():
+    pytest.importorskip("quart")
+    flask_side = {"__name__": "flask_side"}
+    exec(compile(FORWARDING_APP, "app.py", "exec"), flask_side)
+    namespace = {"app": flask_side["app"]}
+    exec(compile(FORWARDING_TESTS.replace("from app import app\n", ""), "t.py", "exec"), namespace)
+    expected = namespace["answers"]()
+    assert expected[0]["form"] == {"k": ["v"], "n": ["3"], "many": ["a", "b"]}
+
+    output, _, files = run_rewrite(FORWARDING_TESTS, path="tests/test_send.py", files={"app.py": FORWARDING_APP})
+    quart_side = {"__name__": "quart_side"}
+    exec(compile(files["app.py"], "app.py", "exec"), quart_side)
+    ported = {"app": quart_side["app"]}
+    exec(compile(output.replace("from app import app\n", ""), "t.py", "exec"), ported)
+    assert asyncio.run(ported["answers"]()) == expected

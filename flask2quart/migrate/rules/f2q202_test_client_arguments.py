@@ -7,7 +7,9 @@ with literal ``None`` values dropped as Werkzeug drops them (porting notes T5). 
 ``content_type=``: a form content type is implied, any other is set in ``headers`` (a dict, a list
 or tuple of pairs, or, for any other value, a copy made by a generated ``_f2q_headers``). Any
 non-literal ``data=`` goes through a generated ``_f2q_form_files`` that encodes it as Werkzeug's
-``EnvironBuilder`` does. Quart's client ignores the scheme and host of an absolute URL
+``EnvironBuilder`` does, and keyword arguments forwarded through ``**kwargs`` (a test helper's
+``send(client, "post", url, **kwargs)``) go through a generated ``_f2q_client_kwargs`` that makes
+the same translations when the test runs. Quart's client ignores the scheme and host of an absolute URL
 (``client.get("https://example.com/x")``) and has no ``base_url=`` (``base_url="https://localhost"``,
 how Flask tests ask for HTTPS): both become ``scheme="https"`` and a ``Host`` header (a ``base_url``
 with a path, or a computed one, is reported).
@@ -86,6 +88,30 @@ def _f2q_headers(headers, extra):
         headers[name] = value
     return headers
 '''
+CLIENT_KWARGS_HELPER = "_f2q_client_kwargs"
+CLIENT_KWARGS_SOURCE = '''
+
+def _f2q_client_kwargs(kwargs):
+    """Flask test-client keyword arguments handed on through `**kwargs`, in Quart's spelling:
+    `data=` as `_f2q_form_files` encodes it, `content_type=` into the headers (a form type is
+    Quart's own); what Quart's client cannot take fails loudly (added by flask2quart, F2Q202)."""
+    kwargs = dict(kwargs)
+    for name in ("environ_base", "environ_overrides", "base_url", "buffered"):
+        if name in kwargs:
+            raise TypeError(f"Quart's test client has no {name}= (flask2quart, F2Q202)")
+    content_type = kwargs.pop("content_type", None)
+    mapping = False
+    if "data" in kwargs:
+        encoded = _f2q_form_files(kwargs.pop("data"))
+        mapping = "data" not in encoded
+        kwargs.update(encoded)
+    form_type = content_type is not None and str(content_type).startswith(
+        ("multipart/form-data", "application/x-www-form-urlencoded")
+    )
+    if content_type is not None and not (mapping and form_type):
+        kwargs["headers"] = _f2q_headers(kwargs.get("headers"), {"Content-Type": content_type})
+    return kwargs
+'''
 _UNSUPPORTED = ("environ_base", "environ_overrides", "base_url", "buffered")
 _SPACE = cst.SimpleWhitespace(" ")
 _NO_SPACE = cst.SimpleWhitespace("")
@@ -139,7 +165,18 @@ class TestClientArguments(Rule):
         touched = False
         for index, arg in enumerate(updated.args):
             keyword = arg.keyword.value if arg.keyword is not None else None
-            if (index == 0 and keyword is None) or keyword == "path":
+            if arg.star == "**" and not _made_here(arg.value):
+                # Keywords known only when the test runs: translated then, as the literal ones here.
+                for name, source in (
+                    (FORM_FILES_HELPER, FORM_FILES_SOURCE),
+                    (HEADERS_HELPER, HEADERS_SOURCE),
+                    (CLIENT_KWARGS_HELPER, CLIENT_KWARGS_SOURCE),
+                ):
+                    self.ctx.add_helper(name, source)
+                call = cst.Call(func=cst.Name(CLIENT_KWARGS_HELPER), args=[cst.Arg(arg.value)])
+                args.append(arg.with_changes(value=call))
+                touched = True
+            elif (index == 0 and keyword is None) or keyword == "path":
                 url = _absolute_url(arg.value) if base is None else None  # with both: reported
                 if url is not None:
                     path, scheme, host = url
@@ -268,6 +305,15 @@ class TestClientArguments(Rule):
             args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=_SPACE))
             args.append(_kwarg("content_type", rest[0]))
         return cst.Call(func=cst.Name(name), args=args)
+
+
+def _made_here(value: cst.BaseExpression) -> bool:
+    """``**_f2q_form_files(...)``/``**_f2q_client_kwargs(...)``: already in Quart's spelling."""
+    return (
+        isinstance(value, cst.Call)
+        and isinstance(value.func, cst.Name)
+        and value.func.value in (FORM_FILES_HELPER, CLIENT_KWARGS_HELPER)
+    )
 
 
 def _literal(text: str) -> cst.SimpleString:
