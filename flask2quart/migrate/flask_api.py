@@ -170,7 +170,7 @@ METHOD_VIEW_METHODS = frozenset(
 VIEW_BASES = frozenset(
     {"flask.views.MethodView", "flask.views.View", "quart.views.MethodView", "quart.views.View",
      # a MethodView in the generated restful module (F2Q340): its methods are views in the port
-     "flask_restful.Resource"}
+     "flask_restful.Resource", "flask_restx.Resource"}
 )
 
 #: Context-manager calls that are async context managers in Quart.

@@ -1,4 +1,4 @@
-"""F2Q325: Flask-RESTX, Flask-RESTPlus, flasgger and flask-smorest uses are reported.
+"""F2Q325: Flask-RESTX, Flask-RESTPlus, flasgger and flask-smorest uses are reported (Flask-RESTX: what F2Q340 lacks).
 
 These REST/OpenAPI layers are built on Flask's request, views and app context and do not run
 under Quart. quart-schema is the counterpart (reference §5): ``QuartSchema(app)`` serves
@@ -19,7 +19,10 @@ marshmallow schemas), so nothing is rewritten; each use site is one finding:
   ``abort`` and other names.
 
 flasgger's YAML specs in view docstrings are not read by this rule. Flask-RESTful is not reported
-here: F2Q340 keeps its API from a generated module.
+here: F2Q340 keeps its API from a generated module. Flask-RESTX's core is kept there too (when F2Q340
+runs): then only what it lacks is reported, as a WARNING: the ``Api(...)`` call (its Swagger UI and
+``swagger.json`` are not served) and each ``validate=True`` (``@ns.expect``, ``Api``, ``Namespace``:
+the payload is not checked against the model); ``flask_restx.inputs`` stays reported.
 
 Docs: https://quart-schema.readthedocs.io/en/latest/; recipe: docs/extensions.md#flask-restx
 """
@@ -101,6 +104,22 @@ _NAMES = {
 _SETUP_CLASSES = frozenset({"Api", "Swagger", "Namespace", "Blueprint", "APISpec"})
 
 
+#: What the generated module (F2Q340) does not keep of Flask-RESTX's core, by the use's first method.
+_KEPT_LOSSES = {
+    "expect": "`validate=True` is not applied by the generated module: the payload is not checked against the "
+              "model (validate it in the resource, or with quart-schema's `@validate_request`)",
+}
+
+
+def _validates(call: cst.Call | None) -> bool:
+    """A ``validate=`` argument that is not literally false/None."""
+    return call is not None and any(
+        arg.keyword is not None and arg.keyword.value == "validate"
+        and not (isinstance(arg.value, cst.Name) and arg.value.value in ("False", "None"))
+        for arg in call.args
+    )
+
+
 class FlaskRestx(ExtensionReport):
     code = "F2Q325"
     name = "flask-restx"
@@ -112,7 +131,43 @@ class FlaskRestx(ExtensionReport):
     def title_of(self, module: str) -> str:
         return _TITLES.get(module.partition(".")[0], self.title)
 
+    @property
+    def kept(self) -> bool:
+        """F2Q340 generates Flask-RESTX's core for this project (its imports move there)."""
+        return "F2Q340" in self.ctx.enabled
+
+    def _restx(self, target: str) -> bool:
+        return self.kept and target.partition(".")[0] == "flask_restx"
+
+    def _report_import(self, node: cst.CSTNode, module: str, names: tuple[str, ...]) -> None:
+        if not self._restx(module):  # F2Q340 reports the moved import and the names it lacks
+            super()._report_import(node, module, names)
+
     def describe(self, use: Use) -> Report | None:
+        if use.kind != "class" and self._restx(use.target):
+            return self._kept_loss(use)
+        return self._describe(use)
+
+    def _kept_loss(self, use: Use) -> Report | None:
+        """Flask-RESTX kept by F2Q340: only what the generated module lacks is reported."""
+        text = f"`{use.spelling}`"
+        if use.kind == "name" and use.member == "Api" and use.path[:1] == (CALL,):
+            lost = ("Flask-RESTX served the Swagger UI (at `doc=`, `/` by default) and `/swagger.json`: the "
+                    "generated module serves neither (quart-schema's `QuartSchema(app)` serves /docs and "
+                    "/openapi.json from its own models)")
+            if _validates(use.calls[0] if use.calls else None):
+                lost += "; " + _KEPT_LOSSES["expect"]
+            return (f"{text}: {lost}", Severity.WARNING)
+        if use.kind == "name" and use.member == "Namespace" and _validates(use.calls[0] if use.calls else None):
+            return (f"{text}: {_KEPT_LOSSES['expect']}", Severity.WARNING)
+        if use.kind == "name" and use.target.rpartition(".")[2] == "inputs":
+            return self._describe(use)
+        if (use.kind == "object" and use.attrs and use.attrs[0] in ("expect", "namespace")
+                and _validates(use.call_after(use.attrs[0]))):
+            return (f"{text}: {_KEPT_LOSSES['expect']}", Severity.WARNING)
+        return None
+
+    def _describe(self, use: Use) -> Report | None:
         text = f"`{use.spelling}`"
         title = self.title_of(use.target) if use.kind != "class" else self.title
         if use.kind == "name":
@@ -136,6 +191,8 @@ class FlaskRestx(ExtensionReport):
     def describe_class(self, node: cst.ClassDef, base: Origin | None, body_uses: list[Use]) -> Report | None:
         if base is None or base.kind != "name" or base.target.rpartition(".")[2] != "Resource":
             return None
+        if self._restx(base.target):
+            return None  # a Resource of the generated module
         name = node.name.value
         return (
             f"`{name}` is a {self.title_of(base.target)} `Resource`: make it a `quart.views.MethodView` (run "

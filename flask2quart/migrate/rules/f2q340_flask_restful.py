@@ -20,7 +20,14 @@ Why not quart-schema: it is a different paradigm (pydantic models and per-route 
 decorators instead of resources, ``fields`` and ``reqparse``), so moving to it rewrites the API by
 hand (reference §5); F2Q325 still reports Flask-RESTX, flasgger and flask-smorest that way.
 
-Not kept: ``flask_restful.inputs`` and ``flask_restful.representations`` (reported).
+Flask-RESTX's core runs on the same API: ``flask_restx`` imports move to the same module under
+their own local names (``from .restful import RestxApi as Api, restx_fields as fields``), which adds
+``Namespace``/``add_namespace``, ``@ns.route``, models, ``marshal_with(skip_none=)``, ``payload``,
+``abort(code, message)``, Flask-RESTX's ``reqparse`` errors, its error handlers and default endpoints;
+F2Q325 reports what it lacks (the Swagger UI and ``swagger.json``, ``validate=True``).
+
+Not kept: ``flask_restful.inputs``, ``flask_restful.representations``, ``flask_restx.inputs`` and
+Flask-RESTX's other submodules (reported).
 
 Docs: https://flask-restful.readthedocs.io/en/latest/; docs/extensions.md#flask-restful
 """
@@ -51,6 +58,16 @@ PROVIDED = frozenset({
 })
 #: Submodules whose names the generated module has (others are reported).
 _SUBMODULES = frozenset({"flask_restful", "flask_restful.fields", "flask_restful.reqparse"})
+#: Flask-RESTX's names -> the generated module's (its RESTX section, built on the same API).
+RESTX_PROVIDED = {
+    "Api": "RestxApi", "Namespace": "RestxNamespace", "Resource": "RestxResource", "Model": "Model",
+    "fields": "restx_fields", "marshal": "restx_marshal", "marshal_with": "restx_marshal_with",
+    "abort": "restx_abort", "reqparse": "restx_reqparse", "RequestParser": "RestxRequestParser",
+    "Argument": "RestxArgument",
+}
+_RESTX_SUBMODULES = frozenset({"flask_restx", "flask_restx.reqparse"})
+#: Top-level packages whose imports move to the generated module.
+PACKAGES = frozenset({"flask_restful", "flask_restx"})
 
 _plans: list[tuple[A.ProjectAnalysis, str | None]] = []
 
@@ -68,7 +85,7 @@ def generated_module(analysis: A.ProjectAnalysis) -> str | None:
 def _importers(analysis: A.ProjectAnalysis) -> list[A.ModuleFacts]:
     return sorted(
         (facts for facts in analysis.modules.values() if not facts.is_test and any(
-            target.split(":")[0].split(".")[0] == "flask_restful" for target in facts.imports.values()
+            target.split(":")[0].split(".")[0] in PACKAGES for target in facts.imports.values()
         )),
         key=lambda facts: (facts.module.count("."), facts.path),
     )
@@ -141,6 +158,8 @@ class FlaskRestful(Rule):
         if not isinstance(statement, cst.ImportFrom) or statement.relative or statement.module is None:
             return updated
         module = dotted(statement.module)
+        if module.split(".")[0] == "flask_restx":
+            return self._restx(original, updated, statement, module)
         if module.split(".")[0] != "flask_restful":
             return updated
         if isinstance(statement.names, cst.ImportStar) or module not in _SUBMODULES:
@@ -163,22 +182,63 @@ class FlaskRestful(Rule):
         old = statement.with_changes(names=_no_last_comma(kept), lpar=None, rpar=None)
         return cst.FlattenSentinel([updated.with_changes(body=[new]), cst.SimpleStatementLine(body=[old])])
 
+    def _restx(
+        self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine, statement: cst.ImportFrom,
+        module: str,
+    ) -> cst.SimpleStatementLine | cst.FlattenSentinel[cst.SimpleStatementLine]:
+        """``from flask_restx import Api, fields`` -> ``from .restful import RestxApi as Api, restx_fields as
+        fields``: the local names stay."""
+        if isinstance(statement.names, cst.ImportStar) or module not in _RESTX_SUBMODULES:
+            self.ctx.report(original, self.code, f"`{module}` is not part of the generated {self.module} module: "
+                            "port its use by hand", Severity.ERROR)
+            return updated
+        moved: list[cst.ImportAlias] = []
+        kept: list[cst.ImportAlias] = []
+        for alias in statement.names:
+            name = dotted(alias.name)
+            if name not in RESTX_PROVIDED:
+                kept.append(alias)
+                self.ctx.report(original, self.code, f"`{module}.{name}` is not part of the generated "
+                                f"{self.module} module: port its use by hand", Severity.ERROR)
+                continue
+            local = alias.asname.name if alias.asname is not None else cst.Name(name)
+            same = RESTX_PROVIDED[name] == (local.value if isinstance(local, cst.Name) else None)
+            moved.append(alias.with_changes(
+                name=cst.Name(RESTX_PROVIDED[name]), asname=None if same else cst.AsName(local),
+            ))
+        if not moved:
+            return updated
+        self.changed()
+        self.ctx.report(original, self.code, f"Flask-RESTX's API kept: imported from the generated {self.module} "
+                        "(resources on Quart's MethodView; no Swagger UI); see docs/extensions.md#flask-restx",
+                        Severity.INFO)
+        new = statement.with_changes(names=_no_last_comma(moved), **self._reference())
+        if not kept:
+            return updated.with_changes(body=[new])
+        old = statement.with_changes(names=_no_last_comma(kept), lpar=None, rpar=None)
+        return cst.FlattenSentinel([updated.with_changes(body=[new]), cst.SimpleStatementLine(body=[old])])
+
     def _import(
         self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine, statement: cst.Import
     ) -> cst.SimpleStatementLine:
         """``import flask_restful`` -> ``from pkg import restful as flask_restful``."""
         assert self.module is not None
         names = [dotted(alias.name) for alias in statement.names]
-        if names != ["flask_restful"]:
-            if any(name.split(".")[0] == "flask_restful" for name in names):
+        if names not in (["flask_restful"], ["flask_restx"]):
+            if any(name.split(".")[0] in PACKAGES for name in names):
                 self.ctx.report(original, self.code, f"import the generated {self.module} module instead",
                                 Severity.ERROR)
             return updated
         alias = statement.names[0]
-        local = alias.asname.name if alias.asname is not None else cst.Name("flask_restful")
+        local = alias.asname.name if alias.asname is not None else cst.Name(names[0])
         package, _, name = self.module.rpartition(".")
-        if not package:
-            new: cst.BaseSmallStatement = cst.Import(
+        if names == ["flask_restx"]:  # its RESTX section, as a namespace of Flask-RESTX's names
+            new: cst.BaseSmallStatement = cst.ImportFrom(
+                module=cst.parse_expression(self.module),
+                names=[cst.ImportAlias(cst.Name("restx"), asname=cst.AsName(local))],
+            )
+        elif not package:
+            new = cst.Import(
                 names=[cst.ImportAlias(cst.Name(name), asname=cst.AsName(local))]
             )
         else:
