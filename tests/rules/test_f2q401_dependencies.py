@@ -198,6 +198,16 @@ def test_flask_sock_is_removed_and_said(tmp_path: Path) -> None:
     assert [f.severity for f in findings] == [Severity.INFO] * 3
 
 
+@pytest.mark.parametrize("name", ["flask-restful", "Flask-RESTX"])
+def test_restful_apis_generated_for_quart_drop_their_requirement(tmp_path: Path, name: str) -> None:
+    edits, findings = _plan_with_findings(
+        tmp_path, {"requirements.txt": f"flask\n{name}>=0.3\n"}, async_tests=False
+    )
+    assert edits == {"requirements.txt": f"{QUART}\n"}
+    assert [(f.line, f.severity) for f in findings] == [(2, Severity.INFO)]
+    assert "restful.py, F2Q340" in findings[0].message
+
+
 @pytest.mark.parametrize("name", sorted(NO_MECHANICAL_PORT))
 def test_extensions_with_no_mechanical_port_stay_and_are_reported(
     tmp_path: Path, name: str

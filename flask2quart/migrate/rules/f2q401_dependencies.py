@@ -85,7 +85,6 @@ BRIDGED = frozenset(
     {"flask-sqlalchemy", "flask-migrate", "flask-caching", "flask-mail", "flask-talisman", "flask-principal"}
 )
 NO_MECHANICAL_PORT = {
-    "flask-restx": "quart-schema",
     "flasgger": "quart-schema",
     "flask-smorest": "quart-schema",
     "flask-jwt-extended": "quart-jwt-extended (a port of the 3.x API, unmaintained)",
@@ -201,7 +200,7 @@ def _change(text: str, options: Options, present: set[str]) -> _Change | None:
             note=(Severity.INFO, f"{match.group('name')} -> limits: Flask-Limiter's API is kept in the generated "
                   "rate_limiting module, which counts with it (F2Q304)"),
         )
-    if name == "flask-restful":  # its API is generated for Quart (F2Q340)
+    if name in ("flask-restful", "flask-restx"):  # their core API is generated for Quart (F2Q340)
         return _Change(
             None,
             note=(Severity.INFO, f"removed {match.group('name')}: its API is generated for Quart (restful.py, "
