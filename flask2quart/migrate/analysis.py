@@ -735,17 +735,16 @@ class _FunctionScanner:
                 for target in stmt.targets:
                     self.visit_any(target, no_await=True)
                 self._class_body_binding(stmt, qual, value)
-            else:
-                self.visit_any(stmt, no_await=True)
                 if (
-                    isinstance(stmt, ast.Assign)
-                    and any(isinstance(t, ast.Name) and t.id == "decorators" for t in stmt.targets)
+                    any(isinstance(t, ast.Name) and t.id == "decorators" for t in stmt.targets)
                     and isinstance(stmt.value, (ast.List, ast.Tuple))
                 ):
                     for element in stmt.value.elts:
                         value = self.expr(element, no_await=True)
                         if V.is_project(value):
                             self.module.facts.view_class_decorators.append(value[2:])  # type: ignore[index]
+            else:
+                self.visit_any(stmt, no_await=True)
 
     def _class_body_binding(self, stmt: ast.Assign, qual: str, kind: V.Value) -> None:
         """``error = make_error`` and ``empty = property(make_empty)`` in a class body;

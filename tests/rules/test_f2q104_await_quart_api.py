@@ -495,6 +495,32 @@ def test_a_plain_generator_reading_the_request_stays_sync_and_is_reported():
     assert "cannot be in `fields`" in findings[0].message
 
 
+def test_a_cached_function_reading_the_request_stays_sync_and_is_reported():
+    # cachetools would cache the coroutine object, which can be awaited once only.
+    source = """\
+        import cachetools
+        from flask import Flask, request
+
+        app = Flask(__name__)
+
+
+        @cachetools.cached(cache={})
+        def rates():
+            return request.form["base"]
+
+
+        @app.post("/")
+        def view():
+            return rates()
+        """
+    findings = check_transformed(
+        source,
+        source.replace("from flask import Flask", "from quart import Quart").replace("Flask(", "Quart(").replace("def view", "async def view"),
+    )
+    assert [(f.code, f.line) for f in findings] == [("F2Q104", 9)]
+    assert "cannot be in `rates`" in findings[0].message
+
+
 def test_a_generator_streamed_from_a_view_still_becomes_async():
     check_transformed(
         """\

@@ -131,6 +131,38 @@ def test_method_view_decorators_list_and_existing_current_app_import():
     )
 
 
+def test_a_view_class_decorator_defined_in_a_test_awaits_the_view():
+    output, _, _ = run_rewrite(
+        textwrap.dedent(
+            """\
+            import flask
+            import flask.views
+
+
+            def test_view_decorators(app, client):
+                def add_x_parachute(f):
+                    def new_function(*args, **kwargs):
+                        resp = flask.make_response(f(*args, **kwargs))
+                        resp.headers["X-Parachute"] = "awesome"
+                        return resp
+
+                    return new_function
+
+                class Index(flask.views.View):
+                    decorators = [add_x_parachute]
+
+                    def dispatch_request(self):
+                        return "Awesome"
+
+                app.add_url_rule("/", view_func=Index.as_view("index"))
+                assert client.get("/").headers["X-Parachute"] == "awesome"
+            """
+        ),
+        path="tests/test_views.py",
+    )
+    assert "            resp = await quart.make_response(await current_app.ensure_async(f)(*args, **kwargs))\n" in output
+
+
 def test_decorator_applied_only_to_plain_functions_stays_sync():
     check_transformed(
         """\
@@ -338,13 +370,13 @@ def test_class_based_view_decorator_is_reported():
 
 
 def test_a_decorator_from_elsewhere_on_a_function_made_async_is_wrapped_and_reported():
-    """``@db.atomic()`` (a library's object) and ``@cachetools.cached(...)`` wrap the function
+    """``@db.atomic()`` (a library's object) and ``@retrying.retry(...)`` wrap the function
     synchronously: once it is async they go through the generated helper, which enters a context
     manager around each awaited call and applies anything else as it was."""
     output, findings, _ = run_rewrite(
         textwrap.dedent(
             """\
-            import cachetools
+            import retrying
             from flask import Flask, request
 
             from peeweeish import db
@@ -358,14 +390,14 @@ def test_a_decorator_from_elsewhere_on_a_function_made_async_is_wrapped_and_repo
                 return request.form["name"]
 
 
-            @cachetools.cached(cache={})
+            @retrying.retry(stop_max_attempt_number=2)
             def rates():
                 return request.form["base"]
             """
         )
     )
     assert "@app.route(\"/create\", methods=[\"POST\"])\n@_f2q_async_aware(db.atomic())\nasync def create():" in output
-    assert "@_f2q_async_aware(cachetools.cached(cache={}))\nasync def rates():" in output
+    assert "@_f2q_async_aware(retrying.retry(stop_max_attempt_number=2))\nasync def rates():" in output
     assert "def _f2q_async_aware(decorator):" in output
     reported = sorted((f.line, f.code) for f in findings if f.code == "F2Q106")
     assert reported == [(10, "F2Q106"), (15, "F2Q106")]
