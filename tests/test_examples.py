@@ -81,25 +81,8 @@ def test_the_original_suite_passes_under_flask(tmp_path, original):
     assert " passed" in proc.stdout and " failed" not in proc.stdout
 
 
-#: Ports whose suite does not fully pass yet, and why (strict: remove the mark once it passes).
-KNOWN_GAPS = {
-    "inkpot": "F2Q340: a 429 raised by Flask-Limiter's before_request on a Flask-RESTful route is "
-    "answered by the app's errorhandler, not by the Api (1 of 134: test_the_api_allows_60_requests_a_minute)",
-}
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    ("original", "port"),
-    [
-        pytest.param(
-            *pair, id=name, marks=[pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[name])]
-        )
-        if name in KNOWN_GAPS
-        else pytest.param(*pair, id=name)
-        for pair, name in zip(PAIRS, PAIR_IDS, strict=True)
-    ],
-)
+@pytest.mark.parametrize(("original", "port"), PAIRS, ids=PAIR_IDS)
 def test_the_ported_suite_passes_under_quart(tmp_path, original, port):
     """No manual edit: the committed port is the rewrite output (test above), run as it is."""
     proc = _pytest_in_copy(port, tmp_path)

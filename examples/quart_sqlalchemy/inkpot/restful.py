@@ -12,9 +12,21 @@ settings and a final newline), and an error raised in a resource is answered in 
 the app keeps its own error handlers. Resource methods, their decorators and representations may be
 plain or ``async def``.
 
-Differences: Flask-RESTful also answered in JSON for errors raised before the resource ran on its
-routes (a ``before_request`` hook, a 405 for a method the resource lacks); here the app's handlers
-answer them, as for the rest of the app. ``reqparse`` reads the
+As under Flask-RESTful, the ``Api`` answers every error on its own routes (raised in a resource, in a
+``before_request`` hook, a 405 for a method the resource lacks; a 404 too with ``catch_all_404s``)
+before the app's error handlers, which keep answering for the rest of the app.
+
+Flask-RESTX's core is here too (the port imports it under Flask-RESTX's names): ``Api`` with its default
+namespace, ``Namespace``/``api.namespace``/``add_namespace``, ``@ns.route``/``@api.route``, ``Resource``
+(``self.api``), ``ns.model``/``api.model``/``inherit``/``clone`` and its ``fields``, ``marshal``/
+``marshal_with``/``marshal_list_with`` (``skip_none``), ``ns.payload``/``api.payload``, ``abort(code,
+message, **data)``, ``reqparse`` (``{"message": "Input payload validation failed", "errors": ...}``) and
+its error handling (``@api.errorhandler``/``@ns.errorhandler``, the 404 "did you mean" help). Not kept
+from Flask-RESTX: the Swagger UI and ``swagger.json``, ``validate=True`` (``@ns.expect`` documents only),
+``X-Fields`` masks, ``flask_restx.inputs``; the documentation decorators (``doc``, ``response``,
+``param``...) are kept and do nothing.
+
+Differences: ``reqparse`` reads the
 body that the resource's dispatch loaded first (Quart reads it asynchronously), so ``parse_args()``
 works inside resources, not in plain views. ``flask_restful.inputs`` is not included.
 
@@ -23,27 +35,41 @@ Why and how the rewrite uses it: docs/extensions.md#flask-restful in flask2quart
 
 from __future__ import annotations
 
+import contextlib
 import decimal
+import difflib
 import inspect
 import json
+import re
 import sys
 from calendar import timegm
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from email.utils import formatdate
-from functools import wraps
+from functools import partial, wraps
 from types import SimpleNamespace
 from typing import Any, ClassVar
 from urllib.parse import urlparse, urlunparse
 
-from quart import Blueprint, Quart, current_app, g, make_response, request, url_for
+from quart import (
+    Blueprint,
+    Quart,
+    current_app,
+    g,
+    has_request_context,
+    make_response,
+    request,
+    url_for,
+)
 from quart.signals import got_request_exception
 from quart.views import MethodView
 from werkzeug.datastructures import CombinedMultiDict, FileStorage, Headers, MultiDict
 from werkzeug.exceptions import (
     HTTPException,
     InternalServerError,
+    MethodNotAllowed,
     NotAcceptable,
+    NotFound,
     UnsupportedMediaType,
 )
 from werkzeug.exceptions import abort as _werkzeug_abort
@@ -130,10 +156,49 @@ class Api:
     def init_app(self, app: Quart | Blueprint) -> None:
         if isinstance(app, Blueprint):
             self.blueprint = app
+            app.record_once(lambda state: self._route_errors(state.app))
         else:
             self.app = app
+            self._route_errors(app)
         for resource, urls, kwargs in self.resources:
             self._register_view(app, resource, *urls, **kwargs)
+
+    def _route_errors(self, app: Quart) -> None:
+        """As Flask-RESTful: the app's error handling goes through this Api's first (``error_router``)."""
+        for name in ("handle_user_exception", "handle_exception"):  # wrapped, not called: both Quart versions
+            setattr(app, name, partial(self.error_router, getattr(app, name)))
+
+    async def error_router(self, original_handler: Callable[..., Any], *args: Any) -> Any:
+        """An error on one of this Api's routes (raised in a resource, a ``before_request`` hook, a 405 for
+        a method its resource lacks...) is answered by ``handle_error``, before the app's own handlers, as
+        under Flask-RESTful; other routes, or an error ``handle_error`` re-raises, go to the app's handler.
+        ``args`` ends with the error (Quart 0.23 passes the context first)."""
+        if has_request_context() and self._has_fr_route():
+            with contextlib.suppress(Exception):
+                return await self.handle_error(args[-1])
+        return await original_handler(*args)
+
+    def _has_fr_route(self) -> bool:
+        routing_error = request.routing_exception
+        if isinstance(routing_error, MethodNotAllowed):  # would another method at this URL reach the Api?
+            adapter = current_app.create_url_adapter(request)
+            try:
+                rule, _ = adapter.match(method=routing_error.valid_methods[0], return_rule=True)  # type: ignore[union-attr,index]
+            except Exception:
+                return False
+            return self.owns_endpoint(rule.endpoint)
+        if isinstance(routing_error, NotFound):
+            return self.catch_all_404s
+        return request.url_rule is not None and self.owns_endpoint(request.url_rule.endpoint)
+
+    def owns_endpoint(self, endpoint: str | None) -> bool:
+        if endpoint is None:
+            return False
+        if self.blueprint is not None:
+            if not endpoint.startswith(f"{self.blueprint.name}."):
+                return False
+            endpoint = endpoint.split(f"{self.blueprint.name}.", 1)[-1]
+        return endpoint in self.endpoints
 
     def add_resource(self, resource: type[Resource], *urls: str, **kwargs: Any) -> None:
         target = self.app or self.blueprint
@@ -166,18 +231,15 @@ class Api:
 
         @wraps(resource)
         async def wrapper(*args: Any, **kwargs: Any) -> Any:
-            try:
-                await _load_body()
-                answer = await resource(*args, **kwargs)
-                if isinstance(answer, BaseResponse):
-                    return answer
-                data, code, headers = unpack(answer)
-                response = await self.make_response(data, code, headers=headers)
-                if response.status_code in (204, 304) or response.status_code < 200:
-                    response.set_data(b"")  # Werkzeug sends no body with these, Quart would
-                return response
-            except Exception as error:  # Flask-RESTful's handle_error, for its own routes only
-                return await self.handle_error(error)
+            await _load_body()
+            answer = await resource(*args, **kwargs)
+            if isinstance(answer, BaseResponse):
+                return answer
+            data, code, headers = unpack(answer)
+            response = await self.make_response(data, code, headers=headers)
+            if response.status_code in (204, 304) or response.status_code < 200:
+                response.set_data(b"")  # Werkzeug sends no body with these, Quart would
+            return response
 
         return wrapper
 
@@ -718,3 +780,381 @@ class RequestParser:
 
 
 reqparse = SimpleNamespace(Argument=Argument, RequestParser=RequestParser, Namespace=Namespace)
+
+
+# --- Flask-RESTX's core, on the same API ---------------------------------------------------------
+# The port imports these under Flask-RESTX's names (``from .restful import RestxApi as Api``...).
+
+_DOC_ONLY = frozenset({
+    "required", "description", "example", "readonly", "title", "min", "max", "enum", "pattern", "discriminator",
+    "min_length", "max_length", "min_items", "max_items", "unique", "exclusiveMin", "exclusiveMax", "multiple",
+    "nullable", "skip_none", "as_list", "mask",
+})
+
+
+def _restx_field(base: type[Raw], name: str, **defaults: Any) -> type[Raw]:
+    """Flask-RESTX's field: the Flask-RESTful one, its documentation arguments kept but unused."""
+
+    def __init__(self: Raw, *args: Any, **kwargs: Any) -> None:
+        self.required = kwargs.get("required")  # type: ignore[attr-defined]
+        self.description = kwargs.get("description")  # type: ignore[attr-defined]
+        kwargs = {key: value for key, value in kwargs.items() if key not in _DOC_ONLY}
+        base.__init__(self, *args, **{**defaults, **kwargs})
+
+    def output(self: Raw, key: Any, obj: Any) -> Any:
+        value = base.output(self, key, obj)
+        default = self.default() if callable(self.default) else self.default
+        if value is self.default:  # as Flask-RESTX: a missing value is its default, formatted when set
+            return self.format(default) if default else default
+        return value
+
+    methods: dict[str, Any] = {"__init__": __init__}
+    if base not in (Nested, List):
+        methods["output"] = output
+    return type(name, (base,), methods)
+
+
+class Model(dict):  # type: ignore[type-arg]
+    """``api.model(name, {...})``: the fields by name (what ``marshal`` and ``Nested`` read)."""
+
+    def __init__(self, name: str, *args: Any, **kwargs: Any) -> None:
+        self.name = name
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def inherit(cls, name: str, *parents: Mapping[str, Any]) -> Model:
+        merged: dict[str, Any] = {}
+        for parent in parents:
+            merged.update(parent)
+        return cls(name, merged)
+
+    def clone(self, name: str, *parents: Mapping[str, Any]) -> Model:
+        return Model.inherit(name, self, *parents)
+
+
+restx_fields = SimpleNamespace(
+    **{name: _restx_field(getattr(fields, name), name)
+       for name in ("Raw", "String", "Boolean", "Float", "Arbitrary", "Fixed", "Price", "FormattedString", "Url",
+                    "Nested", "List")},
+    Integer=_restx_field(Integer, "Integer", default=None),
+    DateTime=_restx_field(DateTime, "DateTime", dt_format="iso8601"),
+    MarshallingException=MarshallingException, get_value=_value,
+)
+
+
+def restx_marshal(data: Any, fields: Mapping[str, Any], envelope: str | None = None, skip_none: bool = False,
+                  mask: Any = None, ordered: bool = False) -> Any:
+    """Flask-RESTX's ``marshal``: Flask-RESTful's, ``skip_none`` dropping the missing values."""
+    out = marshal(data, fields, envelope)
+    if skip_none:
+        def dropped(item: Any) -> Any:
+            return OrderedDict((k, v) for k, v in item.items() if v is not None) if isinstance(item, Mapping) else item
+
+        out = [dropped(item) for item in out] if isinstance(out, list) else dropped(out)
+    return out if ordered else _plain(out)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def restx_marshal_with(fields: Mapping[str, Any], envelope: str | None = None, skip_none: bool = False,
+                       mask: Any = None, ordered: bool = False) -> Callable[[Callable[..., Any]], Any]:
+    def decorator(function: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(function)
+        async def wrapper(*args: Any, **kwargs: Any) -> Any:
+            answer = await current_app.ensure_async(function)(*args, **kwargs)
+            if isinstance(answer, tuple):
+                data, code, headers = unpack(answer)
+                return restx_marshal(data, fields, envelope, skip_none, mask, ordered), code, headers
+            return restx_marshal(answer, fields, envelope, skip_none, mask, ordered)
+
+        return wrapper
+
+    return decorator
+
+
+def restx_abort(code: int = 500, message: Any = None, **kwargs: Any) -> None:
+    """Flask-RESTX's ``abort(code, message, **data)``."""
+    if message:
+        kwargs["message"] = str(message)
+    abort(code, **kwargs)
+
+
+class RestxArgument(Argument):
+    """Flask-RESTX's argument: its errors are ``{"message": ..., "errors": {name: "help error"}}``."""
+
+    def handle_validation_error(self, error: Exception, bundle_errors: bool) -> Any:
+        message = f"{self.help} {error}" if self.help else str(error)
+        if current_app.config.get("BUNDLE_ERRORS", False) or bundle_errors:
+            return ValueError(error), {self.name: message}
+        restx_abort(400, "Input payload validation failed", errors={self.name: message})
+        return None
+
+
+class RestxRequestParser(RequestParser):
+    def __init__(self, argument_class: type[Argument] = RestxArgument, namespace_class: type[dict] = Namespace,  # type: ignore[type-arg]
+                 trim: bool = False, bundle_errors: bool = False) -> None:
+        super().__init__(argument_class, namespace_class, trim, bundle_errors)
+
+    def parse_args(self, req: Any = None, strict: bool = False, http_error_code: int = 400) -> Any:
+        try:
+            return super().parse_args(req, strict, http_error_code)
+        except HTTPException as error:  # the bundled errors, in Flask-RESTX's form
+            data = getattr(error, "data", None)
+            if isinstance(data, dict) and isinstance(data.get("message"), dict):
+                error.data = {"message": "Input payload validation failed", "errors": data["message"]}  # type: ignore[attr-defined]
+            raise
+
+
+restx_reqparse = SimpleNamespace(Argument=RestxArgument, RequestParser=RestxRequestParser, ParseResult=Namespace)
+
+
+def _same(target: Any) -> Any:
+    return target
+
+
+class _Documenting:
+    """What ``Api`` and ``Namespace`` share: models, marshalling, the payload, and the documentation-only
+    decorators (kept, doing nothing: the port serves no Swagger UI or ``swagger.json``)."""
+
+    error_handlers: dict[type[BaseException], Callable[..., Any]]
+    models: dict[str, Model]
+
+    def model(self, name: str | None = None, model: Mapping[str, Any] | None = None, **kwargs: Any) -> Model:
+        made = Model(name or "", model or {})
+        self.models[made.name] = made
+        return made
+
+    def inherit(self, name: str, *parents: Mapping[str, Any]) -> Model:
+        made = Model.inherit(name, *parents)
+        self.models[name] = made
+        return made
+
+    def clone(self, name: str, *parents: Mapping[str, Any]) -> Model:
+        return self.inherit(name, *parents)
+
+    def marshal_with(self, fields: Mapping[str, Any], as_list: bool = False, code: int = 200,
+                     description: str | None = None, **kwargs: Any) -> Callable[[Callable[..., Any]], Any]:
+        return restx_marshal_with(fields, **kwargs)
+
+    def marshal_list_with(self, fields: Mapping[str, Any], **kwargs: Any) -> Callable[[Callable[..., Any]], Any]:
+        return self.marshal_with(fields, True, **kwargs)
+
+    def expect(self, *inputs: Any, **kwargs: Any) -> Callable[[Any], Any]:
+        return _same  # Flask-RESTX validates only with validate=True / RESTX_VALIDATE (reported by F2Q325)
+
+    def doc(self, *args: Any, **kwargs: Any) -> Callable[[Any], Any]:
+        return _same
+
+    response = param = header = produces = vendor = doc
+
+    def deprecated(self, target: Any) -> Any:
+        return target
+
+    hide = deprecated
+
+    def parser(self) -> RequestParser:
+        return RestxRequestParser()
+
+    def abort(self, *args: Any, **kwargs: Any) -> None:
+        restx_abort(*args, **kwargs)
+
+    @property
+    def payload(self) -> Any:
+        """``request.get_json()``: the JSON body the dispatch read (a 415 when the body is not JSON)."""
+        if not request.is_json:
+            raise UnsupportedMediaType("Did not attempt to load JSON data because the request Content-Type was "
+                                       "not 'application/json'.")
+        body = g.get("_restful_body")
+        return body.json if body is not None else None
+
+    def errorhandler(self, exception: Any = None) -> Any:
+        if callable(exception) and not isinstance(exception, type):  # @api.errorhandler: the default one
+            self._default_error_handler = exception
+            return exception
+
+        def wrapper(function: Callable[..., Any]) -> Callable[..., Any]:
+            self.error_handlers[exception or Exception] = function
+            return function
+
+        return wrapper
+
+
+class RestxNamespace(_Documenting):
+    """Flask-RESTX's ``Namespace``: resources under ``/name`` (or ``path``), added by ``api.add_namespace``."""
+
+    def __init__(self, name: str, description: str | None = None, path: str | None = None,
+                 decorators: list[Callable[..., Any]] | None = None, validate: bool | None = None,
+                 **kwargs: Any) -> None:
+        self.name, self.description, self._path = name, description, path
+        self.decorators = decorators or []
+        self.resources: list[tuple[type[Resource], tuple[str, ...], dict[str, Any]]] = []
+        self.models: dict[str, Model] = {}
+        self.error_handlers: dict[type[BaseException], Callable[..., Any]] = {}
+        self._default_error_handler: Callable[..., Any] | None = None
+        self.apis: list[RestxApi] = []
+
+    @property
+    def path(self) -> str:
+        return (self._path or f"/{self.name}").rstrip("/")
+
+    def add_resource(self, resource: type[Resource], *urls: str, **kwargs: Any) -> None:
+        self.resources.append((resource, urls, kwargs))
+        for api in self.apis:
+            api.register_resource(self, resource, *urls, **kwargs)
+
+    def route(self, *urls: str, **kwargs: Any) -> Callable[[type[Resource]], type[Resource]]:
+        def wrapper(cls: type[Resource]) -> type[Resource]:
+            kwargs.pop("doc", None)
+            self.add_resource(cls, *urls, **kwargs)
+            return cls
+
+        return wrapper
+
+
+def _snake(name: str) -> str:
+    """``TodoList`` -> ``todo_list``: Flask-RESTX's default endpoints."""
+    first = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z0-9])([A-Z])", r"\1_\2", first).lower()
+
+
+class RestxResource(Resource):
+    """Flask-RESTX's ``Resource``: the ``Api`` it is registered on is ``self.api``."""
+
+    def __init__(self, api: Any = None, *args: Any, **kwargs: Any) -> None:
+        self.api = api
+
+
+class RestxApi(_Documenting, Api):
+    """Flask-RESTX's ``Api``: a default namespace at ``/``, ``api.namespace``/``add_namespace``, its error
+    handlers. Its documentation arguments are kept; no Swagger UI or ``swagger.json`` is served."""
+
+    def __init__(self, app: Quart | Blueprint | None = None, version: str = "1.0", title: str | None = None,
+                 description: str | None = None, doc: Any = "/", default: str = "default",
+                 default_label: str = "Default namespace", validate: bool | None = None, prefix: str = "",
+                 ordered: bool = False, default_mediatype: str = "application/json",
+                 decorators: list[Callable[..., Any]] | None = None, catch_all_404s: bool = False,
+                 serve_challenge_on_401: bool = False, **kwargs: Any) -> None:
+        self.version, self.title, self.description = version, title, description
+        self.models: dict[str, Model] = {}
+        self.namespaces: list[RestxNamespace] = []
+        self.ns_paths: dict[RestxNamespace, str] = {}
+        self.error_handlers: dict[type[BaseException], Callable[..., Any]] = {}
+        self._default_error_handler: Callable[..., Any] | None = None
+        super().__init__(None, prefix=prefix, default_mediatype=default_mediatype, decorators=decorators,
+                         catch_all_404s=catch_all_404s, serve_challenge_on_401=serve_challenge_on_401)
+        self.default_namespace = RestxNamespace(default, default_label, path="/")
+        self.add_namespace(self.default_namespace)
+        if app is not None:
+            self.init_app(app)
+
+    def init_app(self, app: Quart | Blueprint, **kwargs: Any) -> None:
+        super().init_app(app)
+
+    def namespace(self, *args: Any, **kwargs: Any) -> RestxNamespace:
+        made = RestxNamespace(*args, **kwargs)
+        self.add_namespace(made)
+        return made
+
+    def add_namespace(self, ns: RestxNamespace, path: str | None = None) -> None:
+        if ns not in self.namespaces:
+            self.namespaces.append(ns)
+        if self not in ns.apis:
+            ns.apis.append(self)
+        if path is not None:
+            self.ns_paths[ns] = path
+        for resource, urls, kwargs in ns.resources:
+            self.register_resource(ns, resource, *urls, **dict(kwargs))
+        self.models.update(ns.models)
+        self.error_handlers.update(ns.error_handlers)
+
+    def add_resource(self, resource: type[Resource], *urls: str, **kwargs: Any) -> None:
+        self.default_namespace.add_resource(resource, *urls, **kwargs)
+
+    def route(self, *urls: str, **kwargs: Any) -> Callable[[type[Resource]], type[Resource]]:
+        return self.default_namespace.route(*urls, **kwargs)
+
+    def register_resource(self, ns: RestxNamespace, resource: type[Resource], *urls: str, **kwargs: Any) -> None:
+        kwargs["endpoint"] = kwargs.get("endpoint") or self.default_endpoint(resource, ns)
+        kwargs["resource_class_args"] = (self, *kwargs.get("resource_class_args", ()))
+        path = self.ns_paths.get(ns, ns.path).rstrip("/")
+        Api.add_resource(self, resource, *(path + url for url in urls), **kwargs)
+        self.endpoints.add(kwargs["endpoint"])
+
+    def default_endpoint(self, resource: type[Resource], ns: RestxNamespace) -> str:
+        endpoint = _snake(resource.__name__)
+        if ns is not self.default_namespace:
+            endpoint = f"{ns.name}_{endpoint}"
+        base, suffix = endpoint, 2
+        while endpoint in self.endpoints:
+            endpoint, suffix = f"{base}_{suffix}", suffix + 1
+        return endpoint
+
+    async def handle_error(self, error: Exception) -> Any:
+        """Flask-RESTX's ``handle_error``: its error handlers first, ``{"message": ...}`` else."""
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        propagate = app.config.get("PROPAGATE_EXCEPTIONS")
+        if propagate is None:
+            propagate = app.testing or app.debug
+        handlers = self.error_handlers
+        if not isinstance(error, HTTPException) and propagate and not isinstance(error, tuple(handlers)):
+            raise error
+        with_message = app.config.get("ERROR_INCLUDE_MESSAGE", True)
+        data: Any = {}
+        headers: Any = Headers()
+        handler = next((function for kind, function in handlers.items() if isinstance(error, kind)), None)
+        if handler is not None:
+            data, code, headers = _unpack_500(await _resolved(handler(error)))
+        else:
+            await got_request_exception.send_async(app, _sync_wrapper=app.ensure_async, exception=error)
+            if isinstance(error, HTTPException):
+                code = error.code or 500
+                if with_message:
+                    data = {"message": error.description or HTTP_STATUS_CODES.get(code, "")}
+                headers = Headers(error.get_headers())
+            elif self._default_error_handler is not None:
+                data, code, headers = _unpack_500(await _resolved(self._default_error_handler(error)))
+            else:
+                code = 500
+                if with_message:
+                    data = {"message": HTTP_STATUS_CODES[500]}
+        if with_message:
+            data["message"] = data.get("message", str(error))
+        data = getattr(error, "data", data)
+        if code >= 500:
+            app.logger.error(f"Exception on {request.path} [{request.method}]", exc_info=sys.exc_info())
+        elif code == 404 and app.config.get("RESTX_ERROR_404_HELP", True) and with_message:
+            data["message"] = _help_on_404(data.get("message"))
+        headers = Headers(headers)
+        for name in ("Content-Length", "Content-Type"):
+            headers.remove(name)
+        response = await self.make_response(data, code, headers)
+        if code == 401 and self.serve_challenge_on_401:
+            realm = app.config.get("HTTP_BASIC_AUTH_REALM", "flask-restx")
+            response.headers["WWW-Authenticate"] = f'Basic realm="{realm}"'
+        return response
+
+
+def _unpack_500(value: Any) -> tuple[Any, int, Any]:
+    """An error handler's answer: without a code, a 500 (as Flask-RESTX)."""
+    return unpack(value) if isinstance(value, tuple) else (value, 500, {})
+
+
+def _help_on_404(message: str | None) -> str | None:
+    rules = {re.sub("(<.*>)", "", rule.rule): rule.rule for rule in current_app.url_map.iter_rules()}
+    matches = difflib.get_close_matches(request.path, rules.keys())
+    if not matches:
+        return message
+    start = (message.rstrip(".") + ". ") if message else ""
+    return f"{start}You have requested this URI [{request.path}] but did you mean {' or '.join(rules[m] for m in matches)} ?"
+
+
+restx = SimpleNamespace(
+    Api=RestxApi, Namespace=RestxNamespace, Resource=RestxResource, Model=Model, fields=restx_fields,
+    marshal=restx_marshal, marshal_with=restx_marshal_with, abort=restx_abort, reqparse=restx_reqparse,
+)
