@@ -165,7 +165,7 @@ class TestClientArguments(Rule):
         touched = False
         for index, arg in enumerate(updated.args):
             keyword = arg.keyword.value if arg.keyword is not None else None
-            if arg.star == "**" and not _made_here(arg.value):
+            if arg.star == "**" and not _made_here(arg.value) and not self._in_generated_helper():
                 # Keywords known only when the test runs: translated then, as the literal ones here.
                 for name, source in (
                     (FORM_FILES_HELPER, FORM_FILES_SOURCE),
@@ -231,6 +231,11 @@ class TestClientArguments(Rule):
         self.ctx.set_value(result, self.ctx.value(updated))
         self.ctx.set_step(result, self.ctx.step(updated))
         return result
+
+    def _in_generated_helper(self) -> bool:
+        """Inside a ``_f2q_*`` function flask2quart wrote (F2Q129's ``_f2q_open`` hands Quart's own
+        keywords on): already Quart's spelling."""
+        return any(scope.qualname.split(".")[0].startswith("_f2q_") for scope in self.ctx.scopes)
 
     def _headers(self, headers: cst.Arg | None, extra: list[tuple[str, cst.BaseExpression]]) -> cst.Arg:
         """``headers=`` with ``extra`` set on top (they win, as Werkzeug's ``content_type=`` does)."""
