@@ -448,7 +448,7 @@ def _mp_context() -> multiprocessing.context.BaseContext:
     progress bar's), can deadlock, and Python 3.13 warns about it."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["flask2quart.migrate"])
+        context.set_forkserver_preload(["flask2quart.migrate._forkserver", "flask2quart.migrate"])
         return context
     return multiprocessing.get_context("spawn")
 
