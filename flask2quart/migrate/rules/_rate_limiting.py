@@ -22,6 +22,7 @@ from ...findings import Finding, Severity
 from .. import analysis as A
 from ..context import FileContext
 from ._extensions import dotted
+from ._generated_imports import moved_import
 from .base import Rule
 from .f2q206_pytest_asyncio_config import ConfigEdit
 
@@ -245,20 +246,8 @@ class KeptFlaskLimiterApi(Rule):
         self.ctx.report(original, self.code, f"Flask-Limiter's API kept: imported from the generated {self.module} "
                         "(the app uses options quart-rate-limiter lacks; limits counted as Flask-Limiter counts "
                         "them); see docs/extensions.md#flask-limiter", Severity.INFO)
-        new = statement.with_changes(names=_no_last_comma(moved), **self._module_reference())
-        if not kept:
-            return updated.with_changes(body=[new])
-        old = statement.with_changes(names=_no_last_comma(kept), lpar=None, rpar=None)
-        return cst.FlattenSentinel([updated.with_changes(body=[new]), cst.SimpleStatementLine(body=[old])])
+        return moved_import(self.ctx, self.module, updated, statement, moved, kept)
 
-    def _module_reference(self) -> dict[str, object]:
-        """``from .rate_limiting import`` in the generated module's package, else its dotted name."""
-        package, _, name = self.module.rpartition(".")
-        facts = self.ctx.facts
-        here = facts.module if Path(facts.path).name == "__init__.py" else facts.module.rpartition(".")[0]
-        if package and package == here:
-            return {"module": cst.Name(name), "relative": [cst.Dot()]}
-        return {"module": cst.parse_expression(self.module), "relative": []}
 
     def leave_Import(self, original: cst.Import, updated: cst.Import) -> cst.Import:
         for alias in updated.names:
@@ -268,6 +257,3 @@ class KeptFlaskLimiterApi(Rule):
                                 Severity.ERROR)
         return updated
 
-
-def _no_last_comma(aliases: list[cst.ImportAlias]) -> list[cst.ImportAlias]:
-    return [*aliases[:-1], aliases[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)] if aliases else aliases

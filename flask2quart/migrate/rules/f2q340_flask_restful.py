@@ -43,6 +43,7 @@ from ...findings import Finding, Severity
 from .. import analysis as A
 from ..context import FileContext
 from ._extensions import dotted
+from ._generated_imports import moved_import
 from .base import Rule
 from .f2q206_pytest_asyncio_config import ConfigEdit
 
@@ -137,15 +138,6 @@ class FlaskRestful(Rule):
         super().__init__(ctx)
         self.module = generated_module(ctx.analysis)
 
-    def _reference(self) -> dict[str, object]:
-        """``from .restful import`` in the generated module's package, else its dotted name."""
-        assert self.module is not None
-        package, _, name = self.module.rpartition(".")
-        facts = self.ctx.facts
-        here = facts.module if Path(facts.path).name == "__init__.py" else facts.module.rpartition(".")[0]
-        if package and package == here:
-            return {"module": cst.Name(name), "relative": [cst.Dot()]}
-        return {"module": cst.parse_expression(self.module), "relative": []}
 
     def leave_SimpleStatementLine(
         self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
@@ -176,11 +168,7 @@ class FlaskRestful(Rule):
         self.changed()
         self.ctx.report(original, self.code, f"Flask-RESTful's API kept: imported from the generated {self.module} "
                         "(resources on Quart's MethodView); see docs/extensions.md#flask-restful", Severity.INFO)
-        new = statement.with_changes(names=_no_last_comma(moved), **self._reference())
-        if not kept:
-            return updated.with_changes(body=[new])
-        old = statement.with_changes(names=_no_last_comma(kept), lpar=None, rpar=None)
-        return cst.FlattenSentinel([updated.with_changes(body=[new]), cst.SimpleStatementLine(body=[old])])
+        return moved_import(self.ctx, self.module, updated, statement, moved, kept)
 
     def _restx(
         self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine, statement: cst.ImportFrom,
@@ -212,11 +200,7 @@ class FlaskRestful(Rule):
         self.ctx.report(original, self.code, f"Flask-RESTX's API kept: imported from the generated {self.module} "
                         "(resources on Quart's MethodView; no Swagger UI); see docs/extensions.md#flask-restx",
                         Severity.INFO)
-        new = statement.with_changes(names=_no_last_comma(moved), **self._reference())
-        if not kept:
-            return updated.with_changes(body=[new])
-        old = statement.with_changes(names=_no_last_comma(kept), lpar=None, rpar=None)
-        return cst.FlattenSentinel([updated.with_changes(body=[new]), cst.SimpleStatementLine(body=[old])])
+        return moved_import(self.ctx, self.module, updated, statement, moved, kept)
 
     def _import(
         self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine, statement: cst.Import
@@ -249,9 +233,6 @@ class FlaskRestful(Rule):
         self.changed()
         return updated.with_changes(body=[new])
 
-
-def _no_last_comma(aliases: list[cst.ImportAlias]) -> list[cst.ImportAlias]:
-    return [*aliases[:-1], aliases[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)] if aliases else aliases
 
 
 __all__ = ["CODE", "FlaskRestful", "generated_module", "module_edit"]
