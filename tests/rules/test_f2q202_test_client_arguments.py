@@ -92,7 +92,7 @@ def test_form_typed_data_variable_goes_through_the_helper():
             from werkzeug.datastructures import MultiDict
 
             class Fields(list):
-                """Form pairs, repeated names kept: Quart's test client reads them with `.items()`."""
+                """Pairs, repeated names kept: Quart's test client reads fields and files with `.items()`."""
 
                 def items(self):
                     return list(self)
@@ -103,12 +103,12 @@ def test_form_typed_data_variable_goes_through_the_helper():
                 return {"data": data.read()}
             if not hasattr(data, "items"):
                 raise TypeError(f"data= of type {type(data).__name__}: pass a dict, str or bytes (flask2quart, F2Q202)")
-            form, files = [], MultiDict()
+            form, files = [], Fields()
             items = data.items(multi=True) if isinstance(data, MultiDict) else data.items()
             for key, value in items:
                 for item in value if isinstance(value, list) and not isinstance(data, MultiDict) else [value]:
                     if isinstance(item, FileStorage):
-                        files.add(key, item)
+                        files.append((key, item))
                     elif isinstance(item, tuple) or hasattr(item, "read"):
                         stream, filename, content_type = (*item, None, None)[:3] if isinstance(item, tuple) else (item, None, None)
                         if isinstance(stream, str):
@@ -116,7 +116,7 @@ def test_form_typed_data_variable_goes_through_the_helper():
                             stream = open(stream, "rb")  # noqa: SIM115 - read by the request, as in Werkzeug
                         if filename and content_type is None:
                             content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-                        files.add(key, FileStorage(stream, filename=filename, name=key, content_type=content_type))
+                        files.append((key, FileStorage(stream, filename=filename, name=key, content_type=content_type)))
                     else:
                         form.append((key, item))
             if not files:  # urlencoded: Werkzeug leaves out None values
@@ -223,6 +223,53 @@ async def test_the_helper_sends_what_werkzeugs_environ_builder_sends():
     expected = flask_app.test_client().post("/form", data=dict(fields)).get_json()
     got = await (await quart_app.test_client().post("/form", **helper(dict(fields)))).get_json()
     assert got == expected == {"n": ["3"], "tags": ["a", "b"]}
+
+
+async def test_a_literal_with_several_values_for_a_field_goes_through_the_helper():
+    """``{"tag": ["a", "b"]}`` and a list of uploads: Quart's client sends one value per key, so the
+    literal is encoded when the test runs, and the view sees every value as under Flask."""
+    import io
+
+    import flask
+    import quart
+
+    output, findings, files = run_rewrite(
+        """\
+        def test_posts(client):
+            client.post("/v", data={"payer": 1, "payed_for": [1, 2], "what": "cheese"})
+            client.post("/up", data={"docs": [(io.BytesIO(b"a"), "a.txt"), (io.BytesIO(b"b"), "b.csv")], "k": "v"})
+        """,
+        path="tests/test_posts.py",
+    )
+    assert findings == []
+    assert '    await client.post("/v", **_f2q_form_files({"payer": 1, "payed_for": [1, 2], "what": "cheese"}))\n' in output
+    namespace: dict[str, object] = {}
+    exec(files["tests/test_posts.py"].split("async def test_posts")[0], namespace)
+    helper = namespace["_f2q_form_files"]
+
+    flask_app, quart_app = flask.Flask(__name__), quart.Quart(__name__)
+
+    @flask_app.post("/v")
+    def flask_fields():
+        files = flask.request.files
+        return {"form": flask.request.form.to_dict(flat=False),
+                "files": [[f.name, f.filename, f.mimetype, f.read().decode()] for f in files.getlist("docs")]}
+
+    @quart_app.post("/v")
+    async def quart_fields():
+        form, files = await quart.request.form, await quart.request.files
+        return {"form": form.to_dict(flat=False),
+                "files": [[f.name, f.filename, f.mimetype, f.read().decode()] for f in files.getlist("docs")]}
+
+    def uploads() -> dict[str, object]:
+        return {"docs": [(io.BytesIO(b"a"), "a.txt"), (io.BytesIO(b"b"), "b.csv")], "k": "v"}
+
+    for data in ({"payer": 1, "payed_for": [1, 2], "what": "cheese"}, uploads()):
+        expected = flask_app.test_client().post("/v", data=data).get_json()
+        fresh = uploads() if "docs" in data else dict(data)
+        got = await (await quart_app.test_client().post("/v", **helper(fresh))).get_json()
+        assert got == expected
+    assert expected["files"] == [["docs", "a.txt", "text/plain", "a"], ["docs", "b.csv", "text/csv", "b"]]
 
 
 def test_ported_arguments_and_non_client_calls_are_untouched():

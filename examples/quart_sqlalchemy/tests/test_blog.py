@@ -16,7 +16,7 @@ def _f2q_form_files(data):
     from werkzeug.datastructures import MultiDict
 
     class Fields(list):
-        """Form pairs, repeated names kept: Quart's test client reads them with `.items()`."""
+        """Pairs, repeated names kept: Quart's test client reads fields and files with `.items()`."""
 
         def items(self):
             return list(self)
@@ -27,12 +27,12 @@ def _f2q_form_files(data):
         return {"data": data.read()}
     if not hasattr(data, "items"):
         raise TypeError(f"data= of type {type(data).__name__}: pass a dict, str or bytes (flask2quart, F2Q202)")
-    form, files = [], MultiDict()
+    form, files = [], Fields()
     items = data.items(multi=True) if isinstance(data, MultiDict) else data.items()
     for key, value in items:
         for item in value if isinstance(value, list) and not isinstance(data, MultiDict) else [value]:
             if isinstance(item, FileStorage):
-                files.add(key, item)
+                files.append((key, item))
             elif isinstance(item, tuple) or hasattr(item, "read"):
                 stream, filename, content_type = (*item, None, None)[:3] if isinstance(item, tuple) else (item, None, None)
                 if isinstance(stream, str):
@@ -40,7 +40,7 @@ def _f2q_form_files(data):
                     stream = open(stream, "rb")  # noqa: SIM115 - read by the request, as in Werkzeug
                 if filename and content_type is None:
                     content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-                files.add(key, FileStorage(stream, filename=filename, name=key, content_type=content_type))
+                files.append((key, FileStorage(stream, filename=filename, name=key, content_type=content_type)))
             else:
                 form.append((key, item))
     if not files:  # urlencoded: Werkzeug leaves out None values

@@ -3,7 +3,9 @@
 Quart's test client takes form fields as ``form={...}`` and uploads as
 ``files={"f": FileStorage(stream, filename=...)}``; its ``data=`` accepts only ``str``/``bytes`` and
 **silently drops a dict** (reference §1.6). ``data={...}`` is split into ``form=`` and ``files=``,
-with literal ``None`` values dropped as Werkzeug drops them (porting notes T5). Quart has no
+with literal ``None`` values dropped as Werkzeug drops them (porting notes T5); a literal giving a
+field several values (``{"tag": ["a", "b"]}``, a list of uploads), which Quart's client would send
+once, goes through the helper below as a whole. Quart has no
 ``content_type=``: a form content type is implied, any other is set in ``headers`` (a dict, a list
 or tuple of pairs, or, for any other value, a copy made by a generated ``_f2q_headers``). Any
 non-literal ``data=`` goes through a generated ``_f2q_form_files`` that encodes it as Werkzeug's
@@ -44,7 +46,7 @@ def _f2q_form_files(data):
     from werkzeug.datastructures import MultiDict
 
     class Fields(list):
-        """Form pairs, repeated names kept: Quart's test client reads them with `.items()`."""
+        """Pairs, repeated names kept: Quart's test client reads fields and files with `.items()`."""
 
         def items(self):
             return list(self)
@@ -55,12 +57,12 @@ def _f2q_form_files(data):
         return {"data": data.read()}
     if not hasattr(data, "items"):
         raise TypeError(f"data= of type {type(data).__name__}: pass a dict, str or bytes (flask2quart, F2Q202)")
-    form, files = [], MultiDict()
+    form, files = [], Fields()
     items = data.items(multi=True) if isinstance(data, MultiDict) else data.items()
     for key, value in items:
         for item in value if isinstance(value, list) and not isinstance(data, MultiDict) else [value]:
             if isinstance(item, FileStorage):
-                files.add(key, item)
+                files.append((key, item))
             elif isinstance(item, tuple) or hasattr(item, "read"):
                 stream, filename, content_type = (*item, None, None)[:3] if isinstance(item, tuple) else (item, None, None)
                 if isinstance(stream, str):
@@ -68,7 +70,7 @@ def _f2q_form_files(data):
                     stream = open(stream, "rb")  # noqa: SIM115 - read by the request, as in Werkzeug
                 if filename and content_type is None:
                     content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-                files.add(key, FileStorage(stream, filename=filename, name=key, content_type=content_type))
+                files.append((key, FileStorage(stream, filename=filename, name=key, content_type=content_type)))
             else:
                 form.append((key, item))
     if not files:  # urlencoded: Werkzeug leaves out None values
@@ -188,8 +190,8 @@ class TestClientArguments(Rule):
                         extra.append(("Host", _literal(host)))
                     touched = True
                 args.append(arg)
-            elif keyword == "data" and isinstance(arg.value, cst.Dict):
-                args.extend(self._form_and_files(arg, original))
+            elif keyword == "data" and isinstance(arg.value, cst.Dict) and not _several_values(arg.value):
+                args.extend(self._form_and_files(arg))
                 touched = True
             elif keyword == "data" and not isinstance(
                 arg.value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
@@ -266,7 +268,7 @@ class TestClientArguments(Rule):
             cst.Arg(value, comma=cst.Comma(whitespace_after=_SPACE)), cst.Arg(mapping)])
         return headers.with_changes(value=call)
 
-    def _form_and_files(self, arg: cst.Arg, call: cst.Call) -> list[cst.Arg]:
+    def _form_and_files(self, arg: cst.Arg) -> list[cst.Arg]:
         """``data={...}`` -> ``form={...}`` and/or ``files={...}``, in the old argument's place."""
         data = arg.value
         assert isinstance(data, cst.Dict)
@@ -275,11 +277,6 @@ class TestClientArguments(Rule):
         for element in data.elements:
             if isinstance(element, cst.DictElement) and isinstance(element.value, cst.Name) and element.value.value == "None":
                 continue  # Werkzeug leaves None values out; Quart would send "None"
-            if isinstance(element, cst.DictElement) and isinstance(element.value, (cst.List, cst.Tuple)) and not _is_upload(element.value):
-                self.ctx.report(
-                    call, self.code, "several values for one field: Quart's test client sends one value "
-                    "(or one file) per key; send them as a urlencoded `data=` string", Severity.ERROR,
-                )
             if isinstance(element, cst.DictElement) and _is_upload(element.value):
                 files.append(element.with_changes(value=self._file_storage(element.value)))  # type: ignore[arg-type]
             else:
@@ -310,6 +307,16 @@ class TestClientArguments(Rule):
             args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=_SPACE))
             args.append(_kwarg("content_type", rest[0]))
         return cst.Call(func=cst.Name(name), args=args)
+
+
+def _several_values(data: cst.Dict) -> bool:
+    """A field given several values (``{"tag": ["a", "b"]}``) or a ``**spread``: Quart's client
+    sends one value per key, so the literal goes through ``_f2q_form_files`` as a whole."""
+    return any(
+        not isinstance(element, cst.DictElement)
+        or (isinstance(element.value, (cst.List, cst.Tuple)) and not _is_upload(element.value))
+        for element in data.elements
+    )
 
 
 def _made_here(value: cst.BaseExpression) -> bool:
