@@ -433,10 +433,13 @@ class _FunctionScanner:
             if "getattr" not in self.local_names and self.module.resolve_global("getattr") is None:
                 return V.getattr_value(positional[0], name if isinstance(name, str) else None)
         if (
-            func is None and isinstance(node.func, ast.Name) and node.func.id == "super" and not node.args
+            func is None and isinstance(node.func, ast.Name) and node.func.id == "super"
             and "super" not in self.local_names and self.func is not None
         ):  # ``super().m()``: ``m`` as the class's first project base finds it
-            return super_value(self.module.facts.classes, self.func.qualname)
+            if not node.args:
+                return super_value(self.module.facts.classes, self.func.qualname)
+            if len(node.args) == 2 and isinstance(node.args[0], ast.Name):  # ``super(Class, self)``
+                return explicit_super_value(self.module.facts.classes, self.resolve(node.args[0].id), self.module.facts.module)
         self._registration(node)
         for kw in node.keywords:  # ``Babel(app, locale_selector=get_locale)``
             role = flask_api.EXTENSION_CALLBACK_KEYWORDS.get(kw.arg or "")
@@ -1014,6 +1017,15 @@ def super_value(classes: dict[str, ClassFacts], method: str) -> V.Value:
     klass = classes.get(method.rpartition(".")[0])
     bases = [V.project_name(base) for base in klass.bases] if klass else []
     return next((f"k:obj:{base}" for base in bases if base), None)
+
+
+def explicit_super_value(classes: dict[str, ClassFacts], klass: V.Value, module: str) -> V.Value:
+    """What ``super(Class, self)`` is, ``Class`` a class of this module (``klass`` its value): an
+    object of that class's first project base, as :func:`super_value` for ``super()`` in it."""
+    name = V.project_name(klass)
+    if not name or not name.startswith(f"{module}:"):
+        return None
+    return super_value(classes, name.partition(":")[2] + ".method")
 
 
 def callee(func: str) -> tuple[str | None, int]:

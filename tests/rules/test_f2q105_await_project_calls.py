@@ -1,4 +1,7 @@
-from tests.helpers import check_noop, check_transformed, codes
+import asyncio
+import types
+
+from tests.helpers import check_noop, check_transformed, codes, run_rewrite
 
 DB = """\
 from flask import request
@@ -455,6 +458,127 @@ def test_super_call_of_a_method_made_async_is_awaited():
         async def view():
             return await Sub().value()
         """,
+    )
+
+
+def test_explicit_super_call_skips_to_the_named_class_base():
+    # `super(Detail, self).get()` in a subclass of Detail reaches Detail's first base's `get`
+    # (a MethodView method, async once ported): it is awaited as `super().get()` is.
+    check_transformed(
+        """\
+        from flask import Flask
+        from flask.views import MethodView
+
+        app = Flask(__name__)
+
+
+        class Download(MethodView):
+            def get(self, name):
+                return "download " + name
+
+
+        class Detail(Download):
+            def get(self, name):
+                return "detail " + name
+
+
+        class Raw(Detail):
+            def get(self, name):
+                return super(Detail, self).get(name)
+
+
+        app.add_url_rule("/<name>", view_func=Raw.as_view("raw"))
+        """,
+        """\
+        from quart import Quart
+        from quart.views import MethodView
+
+        app = Quart(__name__)
+
+
+        class Download(MethodView):
+            async def get(self, name):
+                return "download " + name
+
+
+        class Detail(Download):
+            async def get(self, name):
+                return "detail " + name
+
+
+        class Raw(Detail):
+            async def get(self, name):
+                return await super(Detail, self).get(name)
+
+
+        app.add_url_rule("/<name>", view_func=Raw.as_view("raw"))
+        """,
+    )
+
+
+EXPLICIT_SUPER = """\
+from flask import Flask
+from flask.views import MethodView
+
+app = Flask(__name__)
+
+
+class Download(MethodView):
+    def get(self, name):
+        return "download " + name
+
+
+class Detail(Download):
+    def get(self, name):
+        return "detail " + name
+
+
+class Raw(Detail):
+    def get(self, name):
+        return super(Detail, self).get(name)
+
+
+class Both(Detail):
+    def get(self, name):
+        return super(Both, self).get(name) + " / " + super(Detail, self).get(name)
+
+
+app.add_url_rule("/raw/<name>", view_func=Raw.as_view("raw"))
+app.add_url_rule("/both/<name>", view_func=Both.as_view("both"))
+"""
+
+
+def _load(name: str, source: str) -> types.ModuleType:
+    module = types.ModuleType(name)
+    exec(compile(source, f"{name}.py", "exec"), module.__dict__)
+    return module
+
+
+def test_explicit_super_calls_answer_as_under_flask():
+    flask_client = _load("flask_side", EXPLICIT_SUPER).app.test_client()
+    expected = [(r.status_code, r.get_data(as_text=True)) for r in (flask_client.get("/raw/a"), flask_client.get("/both/b"))]
+    assert expected == [(200, "download a"), (200, "detail b / download b")]
+    output, _, _ = run_rewrite(EXPLICIT_SUPER)
+    quart_app = _load("quart_side", output).app
+
+    async def fetch() -> list[tuple[int, str]]:
+        client = quart_app.test_client()
+        return [(r.status_code, await r.get_data(as_text=True)) for r in (await client.get("/raw/a"), await client.get("/both/b"))]
+
+    assert asyncio.run(fetch()) == expected
+
+
+def test_explicit_super_of_a_class_elsewhere_is_left_as_it_is():
+    # `super(Other, self)` with `Other` unknown to the module: nothing is decided from it.
+    check_noop(
+        """\
+        from lib import Other
+
+
+        class Sub(Other):
+            def read(self):
+                return super(Other, self).read()
+        """
     )
 
 

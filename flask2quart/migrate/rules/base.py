@@ -16,7 +16,7 @@ from typing import ClassVar
 import libcst as cst
 
 from .. import values as V
-from ..analysis import Role, super_value
+from ..analysis import Role, explicit_super_value, super_value
 from ..context import FileContext, Scope
 
 LeaveHandler = Callable[[cst.CSTNode, cst.CSTNode], cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel]  # type: ignore[type-arg]
@@ -273,10 +273,14 @@ class Rewriter(cst.CSTTransformer):
             literal = name.evaluated_value if isinstance(name, cst.SimpleString) else None
             ctx.set_value(node, V.getattr_value(ctx.value(node.args[0].value), literal if isinstance(literal, str) else None))
             return
-        if func is None and isinstance(node.func, cst.Name) and node.func.value == "super" and not node.args:
+        if func is None and isinstance(node.func, cst.Name) and node.func.value == "super":
             scope = ctx.enclosing_function()
-            if scope is not None and ctx.resolve("super") is None:  # ``super().m()``: ``m`` of the base
+            if scope is not None and ctx.resolve("super") is None and not node.args:  # ``super().m()``: ``m`` of the base
                 ctx.set_value(node, super_value(ctx.facts.classes, scope.qualname))
+                return
+            if scope is not None and ctx.resolve("super") is None and len(node.args) == 2 and isinstance(node.args[0].value, cst.Name):
+                klass = ctx.value(node.args[0].value)  # ``super(Class, self).m()``
+                ctx.set_value(node, explicit_super_value(ctx.facts.classes, klass, ctx.facts.module))
                 return
         step = V.call_step(func, project_async=ctx.analysis.awaitable_functions)
         value = step.value
