@@ -138,24 +138,29 @@ def test_wsgi_code_outside_flask_is_not_reported():
     assert findings == []
 
 
-def test_a_request_class_of_the_project_is_reported():
-    _, findings, _ = run_rewrite(
-        """\
-        from flask import Flask, Request
+REQUEST_CLASS = """\
+from flask import Flask, Request
 
 
-        class TrackingRequest(Request):
-            pass
+class TrackingRequest(Request):
+    pass
 
 
-        class Web:
-            def __init__(self):
-                self.app = Flask(__name__)
-                self.app.request_class = TrackingRequest
-        """
-    )
+class Web:
+    def __init__(self):
+        self.app = Flask(__name__)
+        self.app.request_class = TrackingRequest
+"""
+
+
+def test_a_request_class_of_the_project_is_reported_without_f2q131():
+    _, findings, _ = run_rewrite(REQUEST_CLASS, select=("F2Q101", "F2Q102"))
     assert [(f.code, f.line) for f in findings] == [("F2Q102", 11)]
     assert "quart.wrappers.Request" in findings[0].message
+
+
+def test_a_request_class_f2q131_ports_is_left_to_it():
+    assert run_rewrite(REQUEST_CLASS)[1] == []  # its base became Quart's; nothing else to do
 
 
 def test_calls_of_other_objects_with_two_arguments_are_not_the_app():

@@ -36,6 +36,7 @@ from .f2q126_http_exception_response import HttpExceptionResponse
 from .f2q127_optional_flask_imports import OptionalFlaskImports
 from .f2q128_dev_server import DevServer
 from .f2q129_test_response_request import TestResponseRequest
+from .f2q131_request_subclass import RequestSubclass
 from .f2q201_await_test_client import AwaitTestClient
 from .f2q202_test_client_arguments import TestClientArguments
 from .f2q203_cookie_arguments import CookieArguments
@@ -47,6 +48,8 @@ from .f2q208_cli_runner_in_async_tests import CliRunnerInAsyncTests
 from .f2q209_test_client_environ import TestClientEnviron
 from .f2q210_sync_response_snapshot import SyncResponseSnapshot
 from .f2q211_test_response_stream import TestResponseStream
+from .f2q212_test_response_content_length import TestResponseContentLength
+from .f2q213_code_in_subprocess import CodeInSubprocess
 from .f2q215_pytest_flask import PytestFlask
 from .f2q301_flask_cors import FlaskCors
 from .f2q302_flask_login import FlaskLogin
@@ -96,6 +99,7 @@ PYTHON_RULES: tuple[type[Rule], ...] = (
     AppContextArgument,
     FileWrapper,
     HttpExceptionResponse,
+    RequestSubclass,
     OptionalFlaskImports,
     DevServer,
     TestResponseRequest,
@@ -113,6 +117,8 @@ PYTHON_RULES: tuple[type[Rule], ...] = (
     PytestFlask,
     SyncResponseSnapshot,
     TestResponseStream,
+    TestResponseContentLength,
+    CodeInSubprocess,
     FlaskCors,
     FlaskLogin,
     FlaskWtf,

@@ -18,7 +18,9 @@ from .. import flask_api
 from .. import values as V
 from ..context import FileContext
 from .base import Rule
+from .f2q126_http_exception_response import _project_classes
 from .f2q128_dev_server import RUN_SIMPLE as _RUN_SIMPLE
+from .f2q131_request_subclass import is_request_subclass
 
 #: App methods Quart made async *and* gave a ``ctx`` first argument (0.23): no mechanical form.
 _DISPATCH_METHODS = frozenset(
@@ -53,6 +55,7 @@ class UnsupportedApi(Rule):
                 and node.attr.value in _WRAPPER_CLASSES
                 and self.ctx.value(node.value) == V.APP
                 and V.is_project(self.ctx.value(original.value))
+                and not self._ported_request_class(original.value)
             ):
                 self.ctx.report(
                     original, self.code, f"`{node.attr.value}` is a Flask/Werkzeug subclass: Quart builds "
@@ -60,6 +63,13 @@ class UnsupportedApi(Rule):
                     "and make what reads the body async", Severity.ERROR,
                 )
         return updated
+
+    def _ported_request_class(self, node: cst.BaseExpression) -> bool:
+        """A project subclass of Flask's ``Request`` that F2Q131 ports (and reports what it cannot)."""
+        project = V.project_name(self.ctx.value(node) or "")
+        return bool(project) and "F2Q131" in self.ctx.enabled and is_request_subclass(
+            project, _project_classes(self.ctx.analysis)
+        )
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
