@@ -179,6 +179,8 @@ class _ModuleScanner:
         self.inputs = inputs or FlowInputs()
         self.package = facts.module if is_package else facts.module.rpartition(".")[0]
         self.top_level: dict[str, str] = {}  # module-level defs/classes -> module:qualname
+        #: ids of ``request.headers`` nodes read for one constant header name (F2Q130)
+        self.named_header_reads: set[int] = set()
 
     # imports ---------------------------------------------------------------------------------
     def _record_imports(self, node: ast.Import | ast.ImportFrom, into: dict[str, str]) -> None:
@@ -325,10 +327,14 @@ class _FunctionScanner:
             if step.awaits and not awaited and not isinstance(node.ctx, ast.Store):
                 self.mark_await(no_await)
             self._note_body_read(node, base)
+            if step.value == _REQUEST_HEADERS and id(node) not in self.module.named_header_reads:
+                self.module.facts.reads_request_headers = True
             return step.value
         if isinstance(node, ast.Call):
             return self.call(node, awaited=awaited, no_await=no_await)
         if isinstance(node, ast.Subscript):
+            if _one_header_name(node.slice):  # ``request.headers["X-Token"]``
+                self.module.named_header_reads.add(id(node.value))
             base = self.expr(node.value, no_await=no_await)
             self.expr(node.slice, no_await=no_await)
             return V.subscript_value(base)
@@ -348,6 +354,13 @@ class _FunctionScanner:
             if len(set(listed)) > 1:  # a dispatch table: whichever it gives is called alike
                 self.module.facts.callable_lists.append(tuple(listed))
             return V.MAPPING + values[0]  # type: ignore[operator]
+        if (
+            isinstance(node, ast.Compare)
+            and len(node.ops) == 1
+            and isinstance(node.ops[0], (ast.In, ast.NotIn))
+            and _one_header_name(node.left)
+        ):  # ``"X-Token" in request.headers``
+            self.module.named_header_reads.add(id(node.comparators[0]))
         if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
             elements = [self.expr(e, no_await=no_await) for e in node.elts]
             listed = V.project_functions(elements)
@@ -421,6 +434,13 @@ class _FunctionScanner:
                 self.visit_any(child, no_await=no_await)
 
     def call(self, node: ast.Call, *, awaited: bool, no_await: bool) -> V.Value:
+        if (
+            isinstance(node.func, ast.Attribute)
+            and node.func.attr in _ONE_HEADER_READS
+            and node.args
+            and _one_header_name(node.args[0])
+        ):  # ``request.headers.get("X-Token")``
+            self.module.named_header_reads.add(id(node.func.value))
         func = self.expr(node.func, no_await=no_await)
         if func == V.TEST_CLIENT and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
             func = V.called_attribute(self.resolve(node.func.value.id), node.func.attr, func)
@@ -1539,3 +1559,15 @@ def _pull_sync_http(
     }
     asyncs |= pulled
     return bool(pulled)
+
+
+# --- request headers used as a whole (F2Q130) ----------------------------------------------
+
+_REQUEST_HEADERS = f"b:{V.REQUEST}|headers"
+#: Methods of ``Headers`` that read the values of the one name they are given.
+_ONE_HEADER_READS = frozenset({"get", "getlist", "get_all", "__getitem__", "__contains__"})
+
+
+def _one_header_name(node: ast.expr) -> bool:
+    """A constant header name other than ``Remote-Addr`` (the one Quart adds: F2Q130)."""
+    return isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.lower() != "remote-addr"

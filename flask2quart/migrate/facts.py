@@ -145,6 +145,10 @@ class ModuleFacts:
     kinds: dict[str, str] = field(default_factory=dict)
     #: Project modules it star-imports (``from .core import *``): their names are its names too.
     star_imports: list[str] = field(default_factory=list)
+    #: Uses ``request.headers`` as a whole somewhere: iterates or copies it, passes it on, keeps it
+    #: in a name, asks for ``Remote-Addr`` or a name only known at run time (anything but a lookup
+    #: of one constant header name): Quart's own ``Remote-Addr`` would show (F2Q130).
+    reads_request_headers: bool = False
 
 
 @dataclass

@@ -26,7 +26,7 @@ from .compare import (
     text_differences,
 )
 from .cookies import CookieJar
-from .known import classify_known, config_differences, framing_differences
+from .known import classify_known, config_differences, framing_differences, hides_remote_addr
 from .model import (
     Case,
     CaseResult,
@@ -104,6 +104,8 @@ class ParityRunner:
         self._app_wide: set[str] | None = None
         self._flattened: dict[int, tuple[RecordedResponse, Flattened]] = {}
         self._adapter = flask_app.url_map.bind("localhost") if flask_app is not None else None
+        #: the Quart app is a port that removes Quart's Remote-Addr request header (F2Q130)
+        self.hides_remote_addr = hides_remote_addr(quart_app)
         self.session_cookies = {
             str(app.config.get("SESSION_COOKIE_NAME") or "session")
             for app in (flask_app, quart_app)
@@ -291,6 +293,7 @@ class ParityRunner:
             endpoint=endpoint,
             flask_config=_config(self.flask_app),
             quart_config=_config(self.quart_app),
+            hides_remote_addr=self.hides_remote_addr,
         )
         return [
             difference.with_category(Category.NOISE, NOISE_REASON)

@@ -53,6 +53,13 @@ REMOTE_ADDR = (
     "that Werkzeug does not: an app that echoes or forwards its request headers shows it on the "
     "Quart side only (request.remote_addr is the same on both)"
 )
+REMOTE_ADDR_PORTED = (
+    "Quart's Remote-Addr request header shows in a port whose F2Q130 hook (drop_quart_remote_addr) "
+    "removes it: something reads the headers before that hook runs (a hook registered before it, "
+    "a url_value_preprocessor, an ASGI middleware)"
+)
+#: The hook F2Q130 writes into ported apps: with it, Quart's Remote-Addr is no longer expected.
+REMOTE_ADDR_HOOK = "drop_quart_remote_addr"
 FILE_HEADERS = frozenset({"header:content-disposition", "header:accept-ranges"})
 CACHING_HEADERS = frozenset({"header:cache-control", "header:expires"})
 
@@ -143,8 +150,12 @@ def classify_known(
     endpoint: str | None,
     flask_config: Mapping[str, Any] | None,
     quart_config: Mapping[str, Any] | None,
+    hides_remote_addr: bool = False,
 ) -> list[Difference]:
-    """Mark the differences that a documented framework difference explains as KNOWN."""
+    """Mark the differences that a documented framework difference explains as KNOWN.
+
+    ``hides_remote_addr``: the Quart app is a port that removes Quart's ``Remote-Addr`` request
+    header (:func:`hides_remote_addr`); an echo of it is then real, with the reason."""
     flask_config = flask_config or {}
     quart_config = quart_config or {}
     limit_flask = flask_config.get("MAX_CONTENT_LENGTH", None)
@@ -187,12 +198,25 @@ def classify_known(
         elif name == "header:vary" and (reason := _vary_cookie_reason(difference.flask, difference.quart)):
             classified.append(difference.with_category(Category.KNOWN, reason))
         elif _only_remote_addr(difference):
-            classified.append(difference.with_category(Category.KNOWN, REMOTE_ADDR))
+            if hides_remote_addr:
+                classified.append(difference.with_category(Category.REAL, REMOTE_ADDR_PORTED))
+            else:
+                classified.append(difference.with_category(Category.KNOWN, REMOTE_ADDR))
         elif quart.status == 304 and name == "header:content-type" and difference.flask is None:
             classified.append(difference.with_category(Category.KNOWN, NOT_MODIFIED_TYPE))
         else:
             classified.append(difference)
     return classified
+
+
+def hides_remote_addr(quart_app: Any) -> bool:
+    """The Quart app (a flask2quart port) registers F2Q130's hook, so it shows its request headers
+    as Flask does: Quart's ``Remote-Addr`` is not expected there. Unknown (over the wire without
+    the app, or a Quart app written by hand): it is."""
+    hooks = getattr(quart_app, "before_request_funcs", None)
+    if not isinstance(hooks, Mapping):
+        return False
+    return any(getattr(hook, "__name__", None) == REMOTE_ADDR_HOOK for hook in hooks.get(None, ()))
 
 
 # one "Remote-Addr: 1.2.3.4" / "'Remote-Addr': '1.2.3.4'" / "Remote-Addr=..." entry, as an

@@ -443,3 +443,41 @@ async def test_quarts_remote_addr_request_header_is_a_known_difference() -> None
         for difference in differences:
             assert difference.category is Category.KNOWN, difference
             assert "Remote-Addr" in difference.reason
+
+
+@pytest.mark.parametrize("hook_first", [True, False])
+async def test_remote_addr_is_real_in_a_port_that_removes_it(hook_first: bool) -> None:
+    # A port with F2Q130's hook shows the client's headers as Flask does; where something reads
+    # them before the hook runs, Quart's Remote-Addr is no longer an expected difference: real
+    from flask2quart.migrate.rules.f2q130_remote_addr_header import HOOK, HOOK_SOURCE
+    from flask2quart.parity.known import REMOTE_ADDR_HOOK, REMOTE_ADDR_PORTED
+
+    assert HOOK == REMOTE_ADDR_HOOK
+    flask_app = flask.Flask(f"remote_addr_flask_{next(_counter)}")
+    quart_app = quart.Quart(f"remote_addr_quart_{next(_counter)}")
+    generated: dict[str, Any] = {"request": quart.request}
+    exec(HOOK_SOURCE.replace("{request}", "request"), generated)
+
+    async def snapshot() -> None:
+        quart.g.headers = dict(quart.request.headers)
+
+    hooks = [generated[HOOK], snapshot] if hook_first else [snapshot, generated[HOOK]]
+    for hook in hooks:
+        quart_app.before_request(hook)
+
+    @flask_app.get("/json")
+    def flask_json() -> Any:
+        return flask.jsonify(dict(flask.request.headers))
+
+    @quart_app.get("/json")
+    async def quart_json() -> Any:
+        return quart.jsonify(quart.g.headers)
+
+    report = await run(flask_app, quart_app, ParityRequest.build("GET", "/json", headers={"X-Probe": "1"}))
+    differences = beyond_vary(report.cases[0].differences)
+    if hook_first:
+        assert differences == [] and report.passed
+    else:
+        assert [(d.field, d.category, d.reason) for d in differences] == [
+            ("body:$.Remote-Addr", Category.REAL, REMOTE_ADDR_PORTED)
+        ]

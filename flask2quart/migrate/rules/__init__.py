@@ -36,6 +36,7 @@ from .f2q126_http_exception_response import HttpExceptionResponse
 from .f2q127_optional_flask_imports import OptionalFlaskImports
 from .f2q128_dev_server import DevServer
 from .f2q129_test_response_request import TestResponseRequest
+from .f2q130_remote_addr_header import RemoteAddrHeader
 from .f2q131_request_subclass import RequestSubclass
 from .f2q201_await_test_client import AwaitTestClient
 from .f2q202_test_client_arguments import TestClientArguments
@@ -103,6 +104,7 @@ PYTHON_RULES: tuple[type[Rule], ...] = (
     OptionalFlaskImports,
     DevServer,
     TestResponseRequest,
+    RemoteAddrHeader,
     RequestEnviron,
     WsgiMiddleware,
     LocationIri,
