@@ -500,3 +500,71 @@ def test_keywords_forwarded_through_kwargs_reach_the_app_as_under_flask():
     ported = {"app": quart_side["app"]}
     exec(compile(output.replace("from app import app\n", ""), "t.py", "exec"), ported)
     assert asyncio.run(ported["answers"]()) == expected
+
+
+BUFFERED_APP = '''\
+from flask import Flask, Response, request
+
+app = Flask(__name__)
+
+
+@app.route("/stream", methods=["GET", "POST"])
+def stream():
+    method = request.method
+
+    def chunks():
+        yield method.encode()
+        yield b"-done"
+
+    return Response(chunks())
+'''
+BUFFERED_TESTS = '''\
+from app import app
+
+
+def send(client, path, **kwargs):
+    return client.post(path, **kwargs)
+
+
+def answers():
+    client = app.test_client()
+    one = client.get("/stream", buffered=True)
+    two = send(client, "/stream", buffered=True)
+    return [(one.status_code, one.get_data()), (two.status_code, two.get_data())]
+'''
+
+
+def test_buffered_true_is_dropped_since_quarts_client_always_reads_the_whole_body():
+    check_transformed(
+        """\
+        def test_page(client):
+            rv = client.get("/", buffered=True)
+            assert rv.status_code == 200
+        """,
+        """\
+        async def test_page(client):
+            rv = await client.get("/")
+            assert rv.status_code == 200
+        """,
+        path="tests/test_page.py",
+    )
+    findings = check_noop('def test_page(client):\n    client.get("/", buffered=False)\n', path="tests/test_page.py", select=("F2Q202",))
+    assert codes(findings) == ["F2Q202"] and "buffered" in findings[0].message
+
+
+def test_buffered_requests_answer_as_under_flask():
+    pytest.importorskip("quart")
+    flask_side = {"__name__": "flask_side"}
+    exec(compile(BUFFERED_APP, "app.py", "exec"), flask_side)
+    namespace = {"app": flask_side["app"]}
+    exec(compile(BUFFERED_TESTS.replace("from app import app\n", ""), "t.py", "exec"), namespace)
+    expected = namespace["answers"]()
+    assert expected == [(200, b"GET-done"), (200, b"POST-done")]
+
+    output, findings, files = run_rewrite(BUFFERED_TESTS, path="tests/test_buffered.py", files={"app.py": BUFFERED_APP})
+    assert findings == [] and 'client.get("/stream")' in output  # the helper drops the forwarded one
+    quart_side = {"__name__": "quart_side"}
+    exec(compile(files["app.py"], "app.py", "exec"), quart_side)
+    ported = {"app": quart_side["app"]}
+    exec(compile(output.replace("from app import app\n", ""), "t.py", "exec"), ported)
+    assert asyncio.run(ported["answers"]()) == expected

@@ -14,7 +14,8 @@ non-literal ``data=`` goes through a generated ``_f2q_form_files`` that encodes 
 the same translations when the test runs. Quart's client ignores the scheme and host of an absolute URL
 (``client.get("https://example.com/x")``) and has no ``base_url=`` (``base_url="https://localhost"``,
 how Flask tests ask for HTTPS): both become ``scheme="https"`` and a ``Host`` header (a ``base_url``
-with a path, or a computed one, is reported).
+with a path, or a computed one, is reported). ``buffered=True`` is dropped: Quart's client reads the
+whole body before it returns, which is what it asked for (any other ``buffered=`` is reported).
 
 Docs: https://quart.palletsprojects.com/en/latest/reference/source/quart.testing.html
 """
@@ -98,6 +99,8 @@ def _f2q_client_kwargs(kwargs):
     `data=` as `_f2q_form_files` encodes it, `content_type=` into the headers (a form type is
     Quart's own); what Quart's client cannot take fails loudly (added by flask2quart, F2Q202)."""
     kwargs = dict(kwargs)
+    if kwargs.get("buffered") is True:
+        del kwargs["buffered"]  # Quart's client reads the whole body before it returns
     for name in ("environ_base", "environ_overrides", "base_url", "buffered"):
         if name in kwargs:
             raise TypeError(f"Quart's test client has no {name}= (flask2quart, F2Q202)")
@@ -204,6 +207,8 @@ class TestClientArguments(Rule):
                 touched = True
             elif keyword == "content_type":
                 touched = True  # a form content type Quart sets itself; any other goes into the headers
+            elif keyword == "buffered" and isinstance(arg.value, cst.Name) and arg.value.value == "True":
+                touched = True  # Quart's client reads the whole body before it returns: buffered already
             elif keyword == "base_url" and base_url is not None:
                 touched = True  # its host went into the headers
                 if base_url[0] != "http":
