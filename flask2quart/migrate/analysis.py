@@ -477,6 +477,10 @@ class _FunctionScanner:
             target = self.resolve(inner.id) if isinstance(inner, ast.Name) else None
             if V.is_project(target):
                 self.module.facts.stream_wrapped.append(target[2:])  # type: ignore[index]
+            elif isinstance(inner, ast.Attribute):  # ``stream_with_context(self.stream(...))``
+                method = V.bound_method(self.expr(inner, no_await=True))
+                if method:
+                    self.module.facts.stream_wrapped.append(method)
         if func and func.startswith("p:"):  # through a fixture parameter: settled later
             param, _, attr = func[2:].partition("|")
             if self.func is not None and not no_await:
@@ -1231,6 +1235,8 @@ def _decide_once(summaries: Iterable[ModuleFacts], module_names: set[str]) -> Pr
                 view_wrappers[dec] = wrappers[dec]
                 roles[wrappers[dec]] = Role.WRAPPER
     stream_wrapped = {t for facts in modules.values() for t in facts.stream_wrapped}
+    # ``self.stream()`` names the object's class: the method it reaches may be a base's
+    stream_wrapped |= {m for t in stream_wrapped if t not in functions and (m := inherited(t, classes, functions))}
     for target in stream_wrapped:
         if target in roles:
             roles[target] = Role.STREAM

@@ -68,6 +68,9 @@ class FileContext:
         self.imports: list[tuple[str, str | None]] = []
         #: Module-level helper sources to insert after the imports, keyed by a stable name.
         self.helpers: dict[str, str] = {}
+        #: ids of sync ``with ....test_request_context(...)`` blocks (and their calls) that only build
+        #: URLs: F2Q135 gives them a sync URL builder, so F2Q107 leaves them alone.
+        self.sync_url_blocks: set[int] = set()
         self.changed_by: set[str] = set()
         #: How many edits each rule made (``Rule.changed`` calls), for ``flask2quart check``.
         self.edit_counts: dict[str, int] = {}

@@ -12,7 +12,8 @@
    the code as the rewrite leaves it, and only in functions that run on the event loop after the
    port (async functions, sync-only hooks, and whatever they call).
 5. A finding belongs to a route when it is inside one of the route's functions (decorators
-   included); so does a blocking call.
+   included); so does a blocking call. A finding in code that runs for every request (the app's
+   request class, F2Q131) belongs to every route.
 
 Docs: docs/check.md
 """
@@ -40,6 +41,9 @@ from .routes import FoundRoute, definitions, find_routes
 _PARSE_ERRORS = (SyntaxError, ValueError, UnicodeDecodeError, RecursionError)
 #: Roles whose functions never run on the event loop: click commands, tests and fixtures.
 _OFF_LOOP = frozenset({A.Role.CLI, A.Role.TEST, A.Role.FIXTURE})
+#: Findings about code Quart runs for every request, whichever route it reaches: F2Q131's are in
+#: the app's ``request_class``, built for each request before the view is chosen.
+_EVERY_REQUEST = frozenset({"F2Q131"})
 
 
 class NothingToCheck(DiscoveryError):
@@ -330,6 +334,9 @@ class _Collector:
             for finding in findings_by_path.get(path, ())
             if any(start <= finding.line <= end for start, end in ranges)
         ]
+        # Code Quart runs for every request of the app, whatever the route (the request class):
+        # what needs a human there needs it before any route is ready.
+        mine += [f for found_in in findings_by_path.values() for f in found_in if f.code in _EVERY_REQUEST]
         mine = sorted(set(mine))
         lines = changed_lines.get(route.path, set())
         return RouteReadiness(

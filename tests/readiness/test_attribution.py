@@ -108,3 +108,35 @@ def test_at_100_a_place_outside_routes_fails_even_when_every_route_is_ready():
     )
     assert report.readiness == 100.0 and len(report.manual_outside_routes) == 1
     assert not report.passed
+
+
+REQUEST_CLASS_APP = """\
+    from flask import Flask, Request
+
+
+    class NotingRequest(Request):
+        def __init__(self, environ, populate_request=True, shallow=False):
+            super().__init__(environ, populate_request, shallow)
+            self.note = self.form.get("note") if self.method == "POST" else None
+
+
+    app = Flask(__name__)
+    app.request_class = NotingRequest
+
+
+    @app.route("/")
+    def index():
+        return "index"
+
+
+    @app.route("/upload", methods=["POST"])
+    def upload():
+        return "ok"
+"""
+
+
+def test_a_finding_in_the_request_class_makes_every_route_manual():
+    report = check_project({"app.py": REQUEST_CLASS_APP})
+    for endpoint in ("index", "upload"):
+        assert route(report, endpoint).status is RouteStatus.MANUAL
+        assert route(report, endpoint).codes == ["F2Q131"]

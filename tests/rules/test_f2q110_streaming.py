@@ -323,6 +323,68 @@ def test_module_level_generators_stream_what_flask_streams():
     assert asyncio.run(answers()) == expected
 
 
+METHOD_STREAM_APP = """\
+from flask import Flask, Response, request, stream_with_context
+from flask.views import MethodView
+
+app = Flask(__name__)
+
+
+class Download(MethodView):
+    def stream(self, count):
+        for i in range(count):
+            yield f"{request.args.get('prefix', 'part')} {i}\\n"
+
+    def response(self, count):
+        return Response(stream_with_context(self.stream(count)), mimetype="text/plain")
+
+    def get(self, count):
+        return self.response(count)
+
+
+class Raw(Download):
+    def response(self, count):
+        return Response(stream_with_context(self.stream(count + 1)), mimetype="text/plain")
+
+
+app.add_url_rule("/download/<int:count>", view_func=Download.as_view("download"))
+app.add_url_rule("/raw/<int:count>", view_func=Raw.as_view("raw"))
+"""
+
+
+def test_a_method_generator_in_stream_with_context_becomes_async():
+    # `self.stream` is a method of the class (or of a base, for `Raw`): it becomes an async
+    # generator, wrapped where the request is (`stream_with_context(self.stream)(...)`).
+    output, findings, _ = run_rewrite(METHOD_STREAM_APP)
+    assert not findings
+    assert "    async def stream(self, count):" in output
+    assert 'return Response(stream_with_context(self.stream)(count), mimetype="text/plain")' in output
+    assert 'return Response(stream_with_context(self.stream)(count + 1), mimetype="text/plain")' in output
+
+
+def test_method_generators_stream_what_flask_streams():
+    flask_side = {"__name__": "flask_side"}
+    exec(compile(METHOD_STREAM_APP, "app.py", "exec"), flask_side)
+    client = flask_side["app"].test_client()
+    paths = ["/download/2", "/raw/2?prefix=line"]
+    expected = [(r.status_code, r.mimetype, r.get_data()) for r in map(client.get, paths)]
+    assert expected[1][2] == b"line 0\nline 1\nline 2\n"
+
+    output, _, _ = run_rewrite(METHOD_STREAM_APP)
+    quart_side = {"__name__": "quart_side"}
+    exec(compile(output, "app.py", "exec"), quart_side)
+
+    async def answers():
+        client = quart_side["app"].test_client()
+        out = []
+        for path in paths:
+            response = await client.get(path)
+            out.append((response.status_code, response.mimetype, await response.get_data()))
+        return out
+
+    assert asyncio.run(answers()) == expected
+
+
 def test_the_flask_docs_stream_template_recipe_becomes_quarts():
     check_transformed(
         """\

@@ -34,6 +34,8 @@ class AsyncContextManagers(Rule):
     name = "async-context-managers"
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        if id(original) in self.ctx.sync_url_blocks:
+            return updated  # F2Q135 passes its Flask arguments to a sync URL builder
         func = self.ctx.value(updated.func)
         if func and func.endswith("|test_request_context"):
             updated = self._request_context_arguments(original, updated)
@@ -48,7 +50,7 @@ class AsyncContextManagers(Rule):
         return updated
 
     def leave_With(self, original: cst.With, updated: cst.With) -> cst.With:
-        if updated.asynchronous is not None:
+        if updated.asynchronous is not None or id(original) in self.ctx.sync_url_blocks:
             return updated
         flags = [item_is_async(self.ctx, item) for item in updated.items]
         if not any(flags):

@@ -2,7 +2,8 @@
 
 Quart's ``stream_with_context`` wraps an *async* generator function, and a sync generator returned by
 a view is iterated in a worker thread, away from the connection objects on ``g`` (reference §1.1).
-A generator function nested in a view, or passed as ``stream_with_context(generate())``, becomes an
+A generator function nested in a view, or passed as ``stream_with_context(generate())`` (a method
+too: ``stream_with_context(self.stream(...))``, found along the object's base classes), becomes an
 ``async def`` generator. Nested in a function, it is decorated with ``@stream_with_context`` and the
 call site passes ``generate()`` directly; defined at module (or class) level, where Quart's
 ``stream_with_context`` would run at import and fail (it copies the request context when applied),
@@ -25,6 +26,7 @@ import libcst as cst
 from ...findings import Severity
 from .. import values as V
 from ..analysis import Role
+from ..facts import inherited
 from .base import Rule
 from .f2q124_app_context_argument import HELPER as CTX_HELPER
 
@@ -65,7 +67,7 @@ class Streaming(Rule):
         if len(updated.args) != 1 or not isinstance(updated.args[0].value, cst.Call):
             return updated
         inner = updated.args[0].value
-        target = V.project_name(self.ctx.value(inner.func))
+        target = V.project_name(self.ctx.value(inner.func)) or _streamed_method(self.ctx.analysis, self.ctx.value(inner.func))
         if target is None or self.ctx.analysis.roles.get(target) is not Role.STREAM:
             return updated
         self.changed()
@@ -131,6 +133,18 @@ class Streaming(Rule):
         loop = cst.parse_statement("for _f2q_item in _:\n    yield _f2q_item\n")
         assert isinstance(loop, cst.For)
         return loop.with_changes(iter=source.item, target=item, leading_lines=updated.leading_lines)
+
+
+def _streamed_method(analysis, func: V.Value) -> str | None:  # type: ignore[no-untyped-def]
+    """``self.stream`` (``b:k:obj:m:C|stream``) -> the method its class reaches (``m:Base.stream``)."""
+    method = V.bound_method(func)
+    if method is None or method not in analysis.stream_wrapped:
+        return None
+    functions = {f"{m.module}:{q}": f for m in analysis.modules.values() for q, f in m.functions.items()}
+    if method in functions:
+        return method
+    classes = {f"{m.module}:{q}": c for m in analysis.modules.values() for q, c in m.classes.items()}
+    return inherited(method, classes, functions)
 
 
 def _nested_in_function(analysis, target: str) -> bool:  # type: ignore[no-untyped-def]
