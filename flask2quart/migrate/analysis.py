@@ -43,6 +43,7 @@ from .flow import (
     global_attrs,
     merged_attrs,
     mixin_method,
+    request_reading_modules,
     subclasses,
 )
 
@@ -309,6 +310,7 @@ class _FunctionScanner:
             return self.expr(node.value, awaited=True, no_await=no_await)
         if isinstance(node, ast.Attribute):
             base = self.expr(node.value, no_await=no_await)
+            self._note_request_read(node, base)
             if base and base.startswith("p:"):
                 if node.attr not in V.DISTINCTIVE_METHODS:
                     return f"{base}|{node.attr}"
@@ -397,6 +399,18 @@ class _FunctionScanner:
             and (node.attr in flask_api.RESPONSE_PROPERTY_CALLS or node.attr in flask_api.RESPONSE_ASYNC_METHODS)
         ):
             self.func.body_read_params.add(node.value.id)
+
+    def _note_request_read(self, node: ast.Attribute, base: V.Value) -> None:
+        """``resp.request``/``resp.history`` on a parameter that may hold a test response (F2Q129):
+        its kind unknown here (callers settle it), not another tracked object (``self.request``)."""
+        if (
+            self.func is not None
+            and node.attr in _RESPONSE_REQUEST_ATTRS
+            and isinstance(node.value, ast.Name)
+            and node.value.id in self.func.params
+            and (not base or base.startswith("p:") or base in (V.TEST_RESPONSE, V.TEST_RESPONSE_SNAPSHOT))
+        ):
+            self.func.request_read_params.add(node.value.id)
 
     def _patch_in_force(self, func: ast.expr) -> tuple[str, str] | None:
         """``self.client.get`` where the class's set-up replaced it (``class_patches``), outside the
@@ -1067,6 +1081,10 @@ def callee(func: str) -> tuple[str | None, int]:
     return project, 0
 
 
+#: What Flask's test responses carry and Quart's lack: the request, the redirects followed (F2Q129).
+_RESPONSE_REQUEST_ATTRS = frozenset({"request", "history"})
+
+
 def _flows(value: V.Value) -> bool:
     """A value worth following into a callee: a tracked kind, a parameter, a call's result."""
     if not value:
@@ -1391,6 +1409,7 @@ def _decide_once(summaries: Iterable[ModuleFacts], module_names: set[str]) -> Pr
         class_patches=class_patches(classes, functions, returns),
         duck_properties=_duck_properties(functions, returns),
         resumable=resumable | {alias for alias, target in aliases.items() if target in resumable},
+        request_reading_modules=request_reading_modules(modules, functions, classes, returns),
     )
 
 

@@ -84,6 +84,9 @@ class FunctionFacts:
     #: Parameters holding a test response whose body it reads (``response.get_data()``): where it
     #: must stay sync (``__init__``, a property), callers hand it a read snapshot (F2Q210).
     body_read_params: set[str] = field(default_factory=set)
+    #: Parameters whose ``.request``/``.history`` it reads (``resp.request.path`` in a test helper):
+    #: a test response handed to one must come from F2Q129's ``_f2q_open``.
+    request_read_params: set[str] = field(default_factory=set)
 
 
 @dataclass(slots=True)
@@ -219,6 +222,9 @@ class ProjectAnalysis:
     #: ``module:name`` of module-level names of a tracked kind, and their re-exports (``from .core
     #: import app``, ``from .core import *``) -> that kind: ``from app import app`` is the app.
     module_kinds: dict[str, str] = field(default_factory=dict)
+    #: Paths of the test modules whose test-client requests go through F2Q129's ``_f2q_open``:
+    #: a response they make reaches a parameter whose ``.request``/``.history`` is read elsewhere.
+    request_reading_modules: set[str] = field(default_factory=set)
 
     def module_for(self, path: str) -> ModuleFacts | None:
         return self.modules.get(path)

@@ -410,3 +410,61 @@ def mixin_method(
             found.add(target)
         todo.extend(children.get(name, ()))
     return found.pop() if len(found) == 1 else None
+
+
+def request_reading_modules(
+    modules: dict[str, ModuleFacts],
+    functions: dict[str, FunctionFacts],
+    classes: dict[str, ClassFacts],
+    returns: dict[str, str],
+) -> set[str]:
+    """Paths of the test modules whose test-client requests must carry Flask's ``.request`` and
+    ``.history`` (F2Q129): they hand a test response to a parameter that reads them in another
+    function (``self.assertStatus(201, resp)`` with ``resp.request.path`` in a base class), or
+    define a helper returning a test response one of those hands on (``resp = self.api_create()``).
+
+    A function passing a parameter of its own on to such a parameter reads it as well."""
+    readers = {name: {*func.request_read_params} for name, func in functions.items() if func.request_read_params}
+
+    def reads(target: str, slot: int | str) -> bool:
+        if target not in functions:
+            target = inherited(target, classes, functions) or target
+        read = readers.get(target)
+        if not read:
+            return False
+        params = functions[target].params
+        return (params[slot] if isinstance(slot, int) and slot < len(params) else slot) in read
+
+    def handed(func: FunctionFacts) -> list[str]:
+        """What it hands to reading parameters: flow values (``p:x``, ``r:...``, kinds)."""
+        return [value for target, slot, value in func.arg_flows if reads(target, slot)]
+
+    changed = True
+    while changed:  # parameters passed on to a reader read too
+        changed = False
+        for name, func in functions.items():
+            mine = readers.get(name, set())
+            passed = {v[2:] for v in handed(func) if v.startswith("p:")}
+            if V.TEST_RESPONSE in handed(func):  # a parameter of that kind may be the one passed on
+                passed |= {p for p, kind in func.param_kinds.items() if kind == V.TEST_RESPONSE}
+            if (new := (passed & set(func.params)) - mine):
+                readers[name] = mine | new
+                changed = True
+    path_of = {facts.module: facts.path for facts in modules.values()}
+    found: set[str] = set()
+    for name, func in functions.items():
+        given = handed(func)
+        made = V.TEST_RESPONSE in given or any(v.startswith("r:") and returns.get(v[2:]) == V.TEST_RESPONSE for v in given)
+        if not made:
+            continue
+        found.add(path_of[name.partition(":")[0]])
+        for call in func.calls:  # the helpers it may have had the response from
+            if call not in functions:
+                call = inherited(call, classes, functions) or call
+            if returns.get(call) == V.TEST_RESPONSE and call.partition(":")[0] in path_of:
+                found.add(path_of[call.partition(":")[0]])
+    for facts in modules.values():
+        module_given = [value for target, slot, value in facts.module_flows if reads(target, slot)]
+        if V.TEST_RESPONSE in module_given:
+            found.add(facts.path)
+    return {path for path in found if modules[path].is_test}

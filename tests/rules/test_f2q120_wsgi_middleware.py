@@ -267,6 +267,10 @@ def create_app(root):
     def page():
         return f"{request.path} {request.script_root} {url_for('page', _external=True)}"
 
+    @app.route("/", strict_slashes=False)
+    def index():
+        return f"index {request.path} {request.script_root} {url_for('index')}"
+
     return app
 
 
@@ -277,7 +281,8 @@ root_app = create_app("/")
 
 @pytest.mark.parametrize("attr", ["app", "root_app"])
 def test_a_middleware_built_from_the_app_runs_through_the_adapter(attr: str):
-    requests = [("/budget/page", {}), ("/page", {"X-Scheme": "https"}), ("/budget/missing", {})]
+    # the root itself too: "/" mounted at "/" leaves an empty PATH_INFO, "/budget" at "/budget" as well
+    requests = [("/budget/page", {}), ("/page", {"X-Scheme": "https"}), ("/budget/missing", {}), ("/", {}), ("/budget", {}), ("/budget/", {})]
     expected = _flask_answers(getattr(_module("flask_prefixed", PREFIXED), attr), requests)
     output, findings, _ = run_rewrite(PREFIXED)
     assert "F2Q102" not in codes(findings)

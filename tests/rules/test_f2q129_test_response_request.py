@@ -111,3 +111,93 @@ def test_the_port_reports_the_requests_and_history_flask_reported():
     ported = {"app": quart_side["app"]}
     exec(compile(output.replace("from app import app\n", ""), "t.py", "exec"), ported)
     assert asyncio.run(ported["answers"]()) == expected
+
+
+BASE = '''\
+from app import app
+
+
+class BaseCase:
+    def setup_method(self):
+        self.client = app.test_client()
+
+    def login(self, n):
+        return self.client.post("/login", data={"n": n}, follow_redirects=True)
+
+    def assert_status(self, expected, resp, url=None):
+        if url is None:
+            url = resp.request.path
+        assert expected == resp.status_code, f"{url} expected {expected}, got {resp.status_code}"
+        return url
+'''
+
+SUBCLASS_TESTS = '''\
+from tests.common.base import BaseCase
+
+
+class TestPages(BaseCase):
+    def post_keep(self, name):
+        data = {"x": name}
+        return self.client.post("/keep", data=data, follow_redirects=True)
+
+    def check(self, resp):
+        return self.assert_status(200, resp)
+
+    def test_paths(self):
+        seen = [self.assert_status(200, self.login("7")), self.check(self.post_keep("a"))]
+        resp = self.client.get("/home?a=1", follow_redirects=True)
+        seen.append(self.assert_status(200, resp))
+        seen.append(self.assert_status(200, self.client.get("/home"), url="given"))
+        return seen
+'''
+
+
+def test_a_response_handed_to_a_helper_of_another_module_carries_its_request():
+    """``resp.request.path`` read in a base class's helper: the requests of the subclass's module
+    (and those of the base's own helpers whose response it hands on) go through ``_f2q_open``."""
+    output, findings, files = run_rewrite(
+        SUBCLASS_TESTS, path="tests/test_pages.py", files={"app.py": APP, "tests/__init__.py": "", "tests/common/__init__.py": "", "tests/common/base.py": BASE}
+    )
+    assert findings == []
+    assert 'return await _f2q_open(self.client.post, "/keep", **_f2q_form_files(data), follow_redirects=True)' in output
+    assert 'resp = await _f2q_open(self.client.get, "/home?a=1", follow_redirects=True)' in output
+    base = files["tests/common/base.py"]
+    assert 'return await _f2q_open(self.client.post, "/login", form={"n": n}, follow_redirects=True)' in base
+
+    flask_side = {"__name__": "flask_side"}
+    exec(compile(APP, "app.py", "exec"), flask_side)
+    expected = _run_case(BASE, SUBCLASS_TESTS, flask_side["app"])
+    assert expected == ["/home", "/home", "/home", "given"]
+    quart_side = {"__name__": "quart_side"}
+    exec(compile(files["app.py"], "app.py", "exec"), quart_side)
+    assert asyncio.run(_run_case(base, output, quart_side["app"])) == expected
+
+
+def _run_case(base: str, tests: str, app: object):  # type: ignore[no-untyped-def]
+    """``TestPages().test_paths()`` with the two modules run against ``app``."""
+    namespace: dict[str, object] = {"app": app}
+    exec(compile(base.replace("from app import app\n", ""), "base.py", "exec"), namespace)
+    exec(compile(tests.replace("from tests.common.base import BaseCase\n", ""), "t.py", "exec"), namespace)
+    case = namespace["TestPages"]()  # type: ignore[operator]
+    case.setup_method()
+    return case.test_paths()
+
+
+def test_a_helper_reading_request_of_no_test_response_wraps_nothing():
+    check_noop(
+        """\
+        from tests.common.base import BaseCase
+
+
+        class TestPages(BaseCase):
+            def test_home(self):
+                resp = self.client.get("/home")
+                assert resp.status_code == 200
+                self.assert_status(200, object())
+        """,
+        path="tests/test_pages.py",
+        files={"app.py": APP, "tests/__init__.py": "", "tests/common/__init__.py": "", "tests/common/base.py": BASE.replace(
+            'return self.client.post("/login", data={"n": n}, follow_redirects=True)', "return n"
+        )},
+        select=("F2Q129",),
+    )

@@ -210,8 +210,11 @@ class WSGIMiddlewareASGI:
         if environ.get("QUERY_STRING", "") != before["QUERY_STRING"]:
             scope["query_string"] = environ.get("QUERY_STRING", "").encode("latin-1")
         if (environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", "")) != (before["SCRIPT_NAME"], before["PATH_INFO"]):
-            scope["root_path"] = environ.get("SCRIPT_NAME", "")
-            scope["path"] = scope["root_path"] + environ.get("PATH_INFO", "")
+            # as Werkzeug reads them: the root without its trailing "/", the path with one leading
+            # "/" (Quart answers 404 to a path equal to its root; an empty PATH_INFO reaches the
+            # root's rule, which Werkzeug only redirects to when that rule has strict slashes)
+            scope["root_path"] = environ.get("SCRIPT_NAME", "").rstrip("/")
+            scope["path"] = scope["root_path"] + "/" + environ.get("PATH_INFO", "").lstrip("/")
             scope["raw_path"] = scope["path"].encode("utf-8")
         if (environ.get("SERVER_NAME"), environ.get("SERVER_PORT")) != (before["SERVER_NAME"], before["SERVER_PORT"]):
             scope["server"] = (environ.get("SERVER_NAME"), int(environ.get("SERVER_PORT") or 0))

@@ -4,7 +4,8 @@ Flask's test responses know the request that produced them (``response.request.p
 ``follow_redirects=True`` ended up) and, after following redirects, the responses on the way
 (``response.history``). Quart's have neither (``AttributeError``), and Quart's client follows a
 redirect keeping the method and body that Werkzeug drops for 301/302/303. A test-client request
-whose response has ``.request`` or ``.history`` read goes through a generated
+whose response has ``.request`` or ``.history`` read (there, or in a helper it is handed to, in
+any module: ``self.assertStatus(201, resp)`` reading ``resp.request.path``) goes through a generated
 ``_f2q_open``: it sends the request through Quart's client, follows redirects as Werkzeug does
 (307/308 keep method and body, the others become a ``GET`` without one, the query string is the
 ``Location``'s), and sets ``response.request`` (a Werkzeug ``Request`` for the URL, method and
@@ -100,7 +101,8 @@ class TestResponseRequest(Rule):
         if self.ctx.in_tests or self.ctx.facts.is_test:
             node.visit(self._bases)
             self._calls = set(self._bases.calls)
-            self._all = bool(self._bases.names - self._bases.assigned)
+            # a response read as a parameter here, or handed to one read elsewhere (the analysis)
+            self._all = bool(self._bases.names - self._bases.assigned) or self.ctx.path in self.ctx.analysis.request_reading_modules
 
     def visit_Assign(self, node: cst.Assign) -> None:
         value = node.value.expression if isinstance(node.value, cst.Await) else node.value
@@ -129,7 +131,10 @@ class TestResponseRequest(Rule):
         func = self.ctx.value(updated.func)
         if not func or not func.startswith(f"b:{V.TEST_CLIENT}|") or func.rpartition("|")[2] not in flask_api.CLIENT_METHODS:
             return updated
-        if any(a.star for a in updated.args) or len([a for a in updated.args if a.keyword is None]) > 1:
+        if any(a.star == "*" for a in updated.args) or len([a for a in updated.args if a.keyword is None and not a.star]) > 1:
+            return updated
+        scope = self.ctx.function_scope()
+        if scope is not None and scope.qualname == HELPER:  # its own request, on a later run
             return updated
         self.ctx.add_helper(HELPER, HELPER_SOURCE)
         self.changed()
