@@ -1,5 +1,6 @@
 import asyncio
 import io
+import textwrap
 
 import pytest
 
@@ -85,44 +86,48 @@ def test_a_file_stream_hook_is_handed_to_quarts_form_parser():
     )
 
 
-def test_body_reads_close_and_unknown_inits_are_reported_where_they_are():
-    findings = check_transformed(
-        """\
-        from flask import Request
+def test_body_reads_are_reported_where_they_are():
+    output, findings, _ = run_rewrite(
+        textwrap.dedent(
+            """\
+            from flask import Request
 
 
-        class Base(Request):
-            pass
+            class Base(Request):
+                pass
 
 
-        class Noted(Base):
-            def __init__(self, environ, *args):
-                super().__init__(environ, *args)
-                self.note = self.form.get("note")
+            class Noted(Base):
+                def __init__(self, environ):
+                    super().__init__(environ)
+                    self.note = self.form.get("note")
 
-            def close(self):
-                super().close()
-        """,
-        """\
-        from quart import Request
-
-
-        class Base(Request):
-            pass
-
-
-        class Noted(Base):
-            def __init__(self, environ, *args):
-                super().__init__(environ, *args)
-                self.note = self.form.get("note")
-
-            def close(self):
-                super().close()
-        """,
+                def size(self):
+                    return len(self.get_data())
+            """
+        )
     )
-    assert codes(findings) == ["F2Q131", "F2Q131"]
-    assert findings[0].line == 11 and "`self.form` reads the body" in findings[0].message
-    assert findings[1].line == 13 and "teardown_request" in findings[1].message
+    assert "    def __init__(self, *args, **kwargs):\n        super().__init__(*args, **kwargs)\n" in output
+    assert [(f.code, f.line) for f in findings] == [("F2Q131", 11), ("F2Q131", 14)]
+    assert "`self.form` reads the body" in findings[0].message and "await request.form" in findings[0].message
+
+
+def test_a_sync_close_stays_sync_and_becomes_awaitable_for_quart():
+    output, findings, _ = run_rewrite(
+        "from flask import Request\n\n\nclass Counted(Request):\n"
+        "    def close(self):\n"
+        "        super(Counted, self).close()\n"
+        "        Request.close(self)\n"
+        "        self.files_seen.close(self)\n"
+    )
+    assert findings == []
+    assert (
+        "    @_f2q_awaitable_close\n    def close(self):\n"
+        "        _f2q_closed(super(Counted, self).close())\n"
+        "        _f2q_closed(Request.close(self))\n"
+        "        self.files_seen.close(self)\n"
+    ) in output
+    assert run_rewrite(output)[0] == output
 
 
 def test_a_werkzeug_init_without_the_base_call_is_reported_on_its_def():
@@ -183,6 +188,11 @@ class TrackingRequest(Request):
         self.stored = io.BytesIO()
         return self.stored
 
+    def close(self):
+        super().close()
+        stored = getattr(self, "stored", None)
+        self.tracker.append(("close", self.path, stored is not None and stored.closed))
+
 
 app = Flask(__name__)
 app.request_class = TrackingRequest
@@ -206,7 +216,10 @@ def test_the_port_builds_the_request_class_as_flask_did():
     got = client.get("/").get_data(as_text=True)
     posted = client.post("/", data={"doc": (io.BytesIO(b"abc"), "a.txt")}).get_data(as_text=True)
     expected = (got, posted, list(flask_side["TRACKER"]))
-    assert expected == ("hello", "a.txt:abc:True", [("init", "GET", "/", "/"), ("init", "POST", "/", "/"), ("file", "a.txt")])
+    assert expected == ("hello", "a.txt:abc:True", [
+        ("init", "GET", "/", "/"), ("close", "/", False),
+        ("init", "POST", "/", "/"), ("file", "a.txt"), ("close", "/", True),  # the base closed the upload
+    ])
 
     output, findings, _ = run_rewrite(APP)
     assert codes(findings) == ["F2Q120"]  # the middleware's note; the request class is ported

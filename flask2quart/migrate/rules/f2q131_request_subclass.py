@@ -20,8 +20,12 @@ Werkzeug's ``Request``:
 * Reads of the body on ``self`` in a sync method (``self.form``, ``self.files``,
   ``self.get_data()``...) are reported: Quart creates the request before the body arrives and
   these are coroutines; read them in the view (``await request.form``).
-* A ``close`` override is reported: Flask calls ``request.close()`` when the request context ends,
-  Quart never does (its own ``close`` is a coroutine): call it from a ``teardown_request`` hook.
+* A sync ``close`` override: Flask calls ``request.close()`` when the request context ends, and so
+  does Quart, with ``await`` (a ``close`` returning ``None`` fails every request there, in
+  teardown). It gets ``@_f2q_awaitable_close``: still sync for the project's own callers, its result
+  awaitable for Quart. Its call of the base ``close`` (a coroutine on Quart's request, which closes
+  the uploaded files without ever waiting) is run to its end where it was:
+  ``_f2q_closed(super().close())``.
 
 Docs: https://quart.palletsprojects.com/en/latest/reference/source/quart.wrappers.request.html,
 https://werkzeug.palletsprojects.com/en/stable/wrappers/#werkzeug.wrappers.Request
@@ -60,6 +64,42 @@ def _f2q_request_environ(request):
     environ = {key: value for key, value in request.scope.items() if key not in asgi}
     environ.update(_f2q_wsgi_environ(request))
     return environ
+'''
+
+CLOSE_DECORATOR = "_f2q_awaitable_close"
+CLOSED = "_f2q_closed"
+CLOSE_SOURCE = '''
+
+def _f2q_closed(closing):
+    """Runs Quart's ``Request.close()`` where a Werkzeug request's sync ``close()`` called its base:
+    a coroutine that closes the uploaded files and never waits (added by flask2quart, F2Q131)."""
+    try:
+        closing.send(None)
+    except StopIteration:
+        return None
+    closing.close()
+    raise RuntimeError("the base Request.close() waited: call it with await, from async code")
+
+
+def _f2q_awaitable_close(close):
+    """A request's sync ``close()``, as Werkzeug's was: Quart awaits ``request.close()`` when the
+    request ends, so its result can be awaited too; the project's own callers call it as before
+    (added by flask2quart, F2Q131)."""
+    import functools
+
+    class Closed:
+        def __init__(self, value):
+            self.value = value
+
+        def __await__(self):
+            return self.value
+            yield  # a generator: ``await`` gives ``value``
+
+    @functools.wraps(close)
+    def awaitable_close(*args, **kwargs):
+        return Closed(close(*args, **kwargs))
+
+    return awaitable_close
 '''
 
 PARSER_METHOD = '''\
@@ -102,20 +142,15 @@ class RequestSubclass(Rule):
         methods = {s.name.value: s for s in original.body.body if isinstance(s, cst.FunctionDef)}
         for method in methods.values():
             self._report_body_reads(method)
-        close = methods.get("close")
-        if close is not None and close.asynchronous is None:
-            self.ctx.report(
-                close.name, self.code, "Flask calls `request.close()` when the request ends; Quart never "
-                "does (and its own `close` is a coroutine): what this method does no longer runs. Call it "
-                "from a `teardown_request` hook (`request.close()`), and do not call the base `close` from it",
-                Severity.ERROR,
-            )
         body = list(updated.body.body)
         for index, statement in enumerate(body):
             if isinstance(statement, cst.FunctionDef) and statement.name.value == "__init__":
                 body[index] = self._init(methods["__init__"], statement)
             elif isinstance(statement, cst.FunctionDef):
                 body[index] = self._environ_reads(statement)
+                if statement.name.value == "close" and statement.asynchronous is None:
+                    bases = {b.value.value for b in original.bases if isinstance(b.value, cst.Name)}
+                    body[index] = self._close(body[index], bases)  # type: ignore[arg-type]
         if "_get_file_stream" in methods and "make_form_data_parser" not in methods:
             body.append(cst.parse_statement(PARSER_METHOD).with_changes(leading_lines=[cst.EmptyLine(indent=False)]))
             self.changed()
@@ -166,6 +201,25 @@ class RequestSubclass(Rule):
         )
         function = updated.with_changes(params=new_params, body=updated.body.with_changes(body=statements))
         return self._environ_reads(function)
+
+    # --- close() ---------------------------------------------------------------------------------
+    def _close(self, function: cst.FunctionDef, bases: set[str]) -> cst.FunctionDef:
+        """``@_f2q_awaitable_close`` on a sync ``close``; its base ``close()`` calls run to their end."""
+        if any(_decorator_name(d) == CLOSE_DECORATOR for d in function.decorators):
+            return function
+        self.ctx.add_helper(CLOSE_DECORATOR, CLOSE_SOURCE)
+
+        class BaseCloses(cst.CSTTransformer):
+            def leave_Expr(self, original: cst.Expr, updated: cst.Expr) -> cst.Expr:
+                if _is_base_close(updated.value, bases):
+                    return updated.with_changes(value=cst.Call(cst.Name(CLOSED), [cst.Arg(updated.value)]))
+                return updated
+
+        result = function.visit(BaseCloses())
+        assert isinstance(result, cst.FunctionDef)
+        self.changed()
+        decorator = cst.Decorator(cst.Name(CLOSE_DECORATOR))
+        return result.with_changes(decorators=[*result.decorators, decorator])
 
     # --- self.environ -----------------------------------------------------------------------------
     def _environ_reads(self, function: cst.FunctionDef) -> cst.FunctionDef:
@@ -253,6 +307,21 @@ def _base_init_call(function: cst.FunctionDef, names: list[str]) -> int | None:
         if ok and isinstance(passed[0].value, cst.Name) and passed[0].value.value == names[1] and passed[0].keyword is None:
             return index
     return None
+
+
+def _decorator_name(decorator: cst.Decorator) -> str | None:
+    return decorator.decorator.value if isinstance(decorator.decorator, cst.Name) else None
+
+
+def _is_base_close(node: cst.BaseExpression, bases: set[str]) -> bool:
+    """``super().close()``, ``super(C, self).close()`` or ``Base.close(self)`` (``Base`` one of the
+    class's bases)."""
+    if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "close"):
+        return False
+    receiver = node.func.value
+    if isinstance(receiver, cst.Call) and isinstance(receiver.func, cst.Name) and receiver.func.value == "super":
+        return not node.args
+    return isinstance(receiver, cst.Name) and receiver.value in bases and len(node.args) == 1
 
 
 def _with_star_args(statement: cst.BaseStatement) -> cst.BaseStatement:
