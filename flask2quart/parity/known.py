@@ -58,6 +58,12 @@ REMOTE_ADDR_PORTED = (
     "removes it: something reads the headers before that hook runs (a hook registered before it, "
     "a url_value_preprocessor, an ASGI middleware)"
 )
+HEADER_ENCODING = (
+    "Quart sends response header names and values as UTF-8 (encode_headers, quart/utils.py); a WSGI "
+    "server sends them as Latin-1 (PEP 3333), and Werkzeug passes a non-ASCII cookie name as its "
+    "UTF-8 bytes through Latin-1, which Quart encodes a second time: non-ASCII header text reaches "
+    "the client as other bytes (a name beyond Latin-1 makes a WSGI server fail)"
+)
 #: The hook F2Q130 writes into ported apps: with it, Quart's Remote-Addr is no longer expected.
 REMOTE_ADDR_HOOK = "drop_quart_remote_addr"
 FILE_HEADERS = frozenset({"header:content-disposition", "header:accept-ranges"})
@@ -174,6 +180,7 @@ def classify_known(
     max_age_quart = quart_config.get("SEND_FILE_MAX_AGE_DEFAULT", _MISSING)
     caching_differs = max_age_flask is _MISSING or max_age_quart is _MISSING or max_age_flask != max_age_quart
     file_response = _is_file_response(endpoint, flask)
+    header_encoding = _header_encoding_fields(differences)
     classified: list[Difference] = []
     for difference in differences:
         name = difference.field
@@ -202,11 +209,43 @@ def classify_known(
                 classified.append(difference.with_category(Category.REAL, REMOTE_ADDR_PORTED))
             else:
                 classified.append(difference.with_category(Category.KNOWN, REMOTE_ADDR))
+        elif name in header_encoding:
+            classified.append(difference.with_category(Category.KNOWN, HEADER_ENCODING))
         elif quart.status == 304 and name == "header:content-type" and difference.flask is None:
             classified.append(difference.with_category(Category.KNOWN, NOT_MODIFIED_TYPE))
         else:
             classified.append(difference)
     return classified
+
+
+def _as_quart_sends(text: str) -> str:
+    """What a header text the app set reads as on Quart's side (its UTF-8 bytes read as Latin-1),
+    where the Flask side reads the text itself."""
+    return text.encode("utf-8", "surrogatepass").decode("latin-1")
+
+
+def _header_encoding_fields(differences: list[Difference]) -> set[str]:
+    """Header and cookie fields that differ only by Quart's UTF-8 encoding of header text: a value
+    (``header:x`` ``÷`` / ``Ã·``), or a name, which splits one field into a Flask-only and a
+    Quart-only one with the same value (``cookie:Â¡`` / ``cookie:Ã\x82Â¡``)."""
+    by_field = {difference.field: difference for difference in differences}
+    found: set[str] = set()
+    for difference in differences:
+        kind, _, name = difference.field.partition(":")
+        if kind not in ("header", "cookie") or difference.category is not Category.REAL:
+            continue
+        flask, quart = difference.flask, difference.quart
+        if isinstance(flask, str) and isinstance(quart, str) and not flask.isascii() and _as_quart_sends(flask) == quart:
+            found.add(difference.field)
+        if flask is None or quart is not None or name.isascii():
+            continue
+        for quart_name in {_as_quart_sends(name), _as_quart_sends(name).lower()}:  # Quart lowers names
+            other = by_field.get(f"{kind}:{quart_name}")
+            if other is None or other.flask is not None or other.category is not Category.REAL:
+                continue
+            if other.quart == flask or (isinstance(flask, str) and other.quart == _as_quart_sends(flask)):
+                found.update((difference.field, other.field))
+    return found
 
 
 def hides_remote_addr(quart_app: Any) -> bool:
