@@ -1,6 +1,7 @@
 import os
 import subprocess
 import sys
+import textwrap
 import urllib.request
 from pathlib import Path
 
@@ -42,38 +43,82 @@ def test_app_run_keeps_flasks_reloader_choice_and_drops_werkzeug_options():
     assert codes(findings) == ["F2Q128"] and "hypercorn --workers" in findings[0].message
 
 
-def test_run_simple_of_the_app_becomes_app_run_and_make_server_is_reported():
-    findings = check_transformed(
-        """\
-        from flask import Flask
-        from werkzeug.serving import make_server, run_simple
+def test_run_simple_of_the_app_becomes_app_run_and_make_server_the_generated_server():
+    output, findings, _ = run_rewrite(
+        textwrap.dedent(
+            """\
+            from flask import Flask
+            from werkzeug.serving import make_server, run_simple
 
-        app = Flask(__name__)
-
-
-        def main():
-            run_simple("localhost", 5000, app, use_debugger=True, threaded=True)
+            app = Flask(__name__)
 
 
-        def live():
-            return make_server("127.0.0.1", 0, app)
-        """,
-        """\
-        from quart import Quart
-        from werkzeug.serving import make_server, run_simple
-
-        app = Quart(__name__)
+            def main():
+                run_simple("localhost", 5000, app, use_debugger=True, threaded=True)
 
 
-        def main():
-            app.run(host="localhost", port=5000, debug=True, use_reloader=False)
+            def live():
+                return make_server("127.0.0.1", 0, app)
 
 
-        def live():
-            return make_server("127.0.0.1", 0, app)
-        """,
+            def forked():
+                return make_server("127.0.0.1", 0, app.wsgi_app, processes=2)
+            """
+        )
     )
-    assert codes(findings) == ["F2Q128"] and "Hypercorn" in findings[0].message
+    assert '    app.run(host="localhost", port=5000, debug=True, use_reloader=False)\n' in output
+    assert '    return _f2q_make_server("127.0.0.1", 0, app)\n' in output
+    assert '    return _f2q_make_server("127.0.0.1", 0, app.asgi_app, processes=2)\n' in output
+    assert "def _f2q_make_server(host, port, app," in output
+    assert codes(findings) == ["F2Q128"] and "`processes=`" in findings[0].message
+    assert run_rewrite(output)[0] == output
+
+
+LIVE_APP = """\
+import threading
+from urllib.request import urlopen
+
+from flask import Flask, request
+from werkzeug.serving import make_server
+
+app = Flask(__name__)
+
+
+@app.route("/hello")
+def hello():
+    return f"hello {request.args.get('name', 'you')}"
+
+
+def fetch_live(path):
+    server = make_server("127.0.0.1", 0, app)
+    port = server.socket.getsockname()[1]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as answer:
+            return answer.status, answer.read()
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        alive = thread.is_alive()
+        server.server_close()
+        assert not alive
+"""
+
+
+def test_the_generated_server_serves_what_werkzeugs_served():
+    pytest.importorskip("hypercorn")
+    flask_side = {"__name__": "flask_live"}
+    exec(compile(LIVE_APP, "live.py", "exec"), flask_side)
+    expected = flask_side["fetch_live"]("/hello?name=ada")
+    assert expected == (200, b"hello ada")
+
+    output, findings, _ = run_rewrite(LIVE_APP)
+    assert findings == []
+    quart_side = {"__name__": "quart_live"}
+    exec(compile(output, "live.py", "exec"), quart_side)
+    assert quart_side["fetch_live"]("/hello?name=ada") == expected
+    assert quart_side["fetch_live"]("/hello") == (200, b"hello you")  # a second server, a new port
 
 
 APP = '''\

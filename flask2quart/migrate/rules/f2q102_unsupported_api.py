@@ -19,7 +19,7 @@ from .. import values as V
 from ..context import FileContext
 from .base import Rule
 from .f2q126_http_exception_response import _project_classes
-from .f2q128_dev_server import RUN_SIMPLE as _RUN_SIMPLE
+from .f2q128_dev_server import WSGI_SERVERS as _WSGI_SERVERS
 from .f2q131_request_subclass import is_request_subclass
 
 #: App methods Quart made async *and* gave a ``ctx`` first argument (0.23): no mechanical form.
@@ -78,8 +78,8 @@ class UnsupportedApi(Rule):
         self._served: set[int] = set()  # what ``run_simple`` is handed
 
     def visit_Call(self, node: cst.Call) -> None:
-        # ``run_simple(host, port, app.wsgi_app)``: F2Q128 serves ``app.asgi_app`` instead
-        if "F2Q128" in self.ctx.enabled and isinstance(node.func, cst.Name) and self.ctx.resolve(node.func.value) in _RUN_SIMPLE:
+        # ``run_simple(host, port, app.wsgi_app)``, ``make_server(...)``: F2Q128 serves ``app.asgi_app`` instead
+        if "F2Q128" in self.ctx.enabled and isinstance(node.func, cst.Name) and self.ctx.resolve(node.func.value) in _WSGI_SERVERS:
             self._served.update(id(arg.value) for arg in node.args)
 
     def visit_Assign(self, node: cst.Assign) -> None:

@@ -11,8 +11,13 @@ key)`` becomes ``certfile=``/``keyfile=``. Options that change what is served (`
 ``werkzeug.serving.run_simple(host, port, app, ...)`` served the app as WSGI: with the Quart (ASGI)
 app every request would fail. With an app it becomes ``app.run(host, port, ...)`` as above; with
 anything else (middleware around ``asgi_app``; ``app.wsgi_app`` is served as ``app.asgi_app``) a generated ``_f2q_run_simple`` serves it with
-Hypercorn on the same host, port and certificate. ``make_server`` (a WSGI server object the code then
-drives, ``serve_forever``/``shutdown``) has no drop-in: it is reported with the Hypercorn form.
+Hypercorn on the same host, port and certificate. ``make_server(host, port, app)`` (a WSGI server
+object the code then drives: a live server for tests, ``serve_forever`` in a thread, ``shutdown``)
+becomes a generated ``_f2q_make_server`` with the same arguments: its socket is bound at once
+(``server.socket``, ``server.port``, port 0 picks a free one, as Werkzeug's), ``serve_forever()``
+serves the app with Hypercorn on an event loop of its own in the calling thread, ``shutdown()``
+(from another thread) stops it and waits, as Werkzeug's does. Its ``processes``, ``fd`` and
+``request_handler`` options have no Hypercorn form here: reported.
 WSGI entry modules (``application = create_app()``) need no change: Hypercorn serves the same
 object (F2Q402 moves the commands that start them). Calling the app as a WSGI callable
 (``app(environ, start_response)``, a test driving it by hand; also an app imported from another module
@@ -47,8 +52,77 @@ def _f2q_run_simple(hostname, port, application, use_reloader=False, ssl_context
     asyncio.run(serve(application, config))
 '''
 
+MAKE_SERVER = "_f2q_make_server"
+MAKE_SERVER_SOURCE = '''
+
+def _f2q_make_server(host, port, app, threaded=False, processes=1, request_handler=None,
+                     passthrough_errors=False, ssl_context=None, fd=None):
+    """werkzeug.serving.make_server for an ASGI application (added by flask2quart, F2Q128): the
+    socket is bound at once (`socket`, `port`); `serve_forever()` serves the app with Hypercorn on an
+    event loop of its own in the calling thread; `shutdown()`, from another thread, stops it and
+    waits. Werkzeug-only options (threaded, passthrough_errors) do not apply."""
+    import asyncio
+    import os
+    import socket
+    import threading
+
+    from hypercorn.asyncio import serve
+    from hypercorn.config import Config
+
+    class Server:
+        def __init__(self):
+            family = socket.AF_INET6 if ":" in host else socket.AF_INET
+            self.socket = socket.socket(family, socket.SOCK_STREAM)
+            self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            self.socket.bind((host, port))
+            self.socket.listen(128)  # as Werkzeug's: connections wait until serve_forever accepts them
+            self.server_address = self.socket.getsockname()[:2]
+            self.host, self.port = host, self.server_address[1]
+            self.app = app
+            self._loop = self._stop = None
+            self._started = threading.Event()
+            self._done = threading.Event()
+
+        def serve_forever(self, poll_interval=0.5):
+            config = Config()
+            config.bind = [f"fd://{os.dup(self.socket.fileno())}"]
+            if isinstance(ssl_context, tuple):
+                config.certfile, config.keyfile = ssl_context
+            config.accesslog = config.errorlog = None
+
+            async def main():
+                self._loop, self._stop = asyncio.get_running_loop(), asyncio.Event()
+                self._started.set()
+                await serve(self.app, config, shutdown_trigger=self._stop.wait)
+
+            try:
+                asyncio.run(main())
+            finally:
+                self._started.set()
+                self._done.set()
+
+        def shutdown(self):
+            self._started.wait()
+            if self._loop is not None and not self._done.is_set():
+                self._loop.call_soon_threadsafe(self._stop.set)
+            self._done.wait()
+
+        def server_close(self):
+            self.socket.close()
+
+    return Server()
+'''
+#: make_server options with no form in the generated server.
+_MAKE_SERVER_REPORTED = {
+    "processes": "the generated server runs one process: use `hypercorn --workers N`",
+    "fd": "serve an inherited socket with Hypercorn's `fd://` bind",
+    "request_handler": "Hypercorn has no request handler class: write ASGI middleware instead",
+}
+
 RUN_SIMPLE = frozenset({"q:werkzeug.serving.run_simple", "q:werkzeug.run_simple"})
 _MAKE_SERVER = frozenset({"q:werkzeug.serving.make_server"})
+#: Werkzeug functions serving the app they are handed (``app.wsgi_app`` there becomes ``asgi_app``).
+WSGI_SERVERS = RUN_SIMPLE | _MAKE_SERVER
 #: Werkzeug options with nothing to do under Quart.
 _DROPPED = frozenset({"threaded", "use_debugger", "use_evalex", "load_dotenv", "passthrough_errors", "reloader_interval",
                       "reloader_type", "request_handler"})
@@ -82,13 +156,7 @@ class DevServer(Rule):
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
         func = self.ctx.value(updated.func)
         if func in _MAKE_SERVER:
-            self.ctx.report(
-                original, self.code, "werkzeug's `make_server` serves WSGI and the Quart app is ASGI (every request "
-                "would fail): serve it with Hypercorn, `await hypercorn.asyncio.serve(app, config, "
-                "shutdown_trigger=event.wait)` (in a thread with its own event loop for a live-server test)",
-                Severity.ERROR,
-            )
-            return updated
+            return self._make_server(original, updated)
         if func in RUN_SIMPLE:
             return self._run_simple(original, updated)
         if self.ctx.value(updated.func) == V.APP and len(updated.args) == 2 and not any(a.keyword for a in updated.args):
@@ -133,6 +201,35 @@ class DevServer(Rule):
             # the middleware F2Q120 moved onto ``asgi_app`` is what Werkzeug served
             args = [a.with_changes(value=served.with_changes(attr=cst.Name("asgi_app"))) if a is app_arg else a for a in args]
         return updated.with_changes(func=cst.Name(HELPER), args=args)
+
+    def _make_server(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        args = list(updated.args)
+        if any(a.star for a in args):
+            self.ctx.report(
+                original, self.code, "werkzeug's `make_server` serves WSGI and the Quart app is ASGI (every request "
+                "would fail): serve it with Hypercorn, `await hypercorn.asyncio.serve(app, config, "
+                "shutdown_trigger=event.wait)` (in a thread with its own event loop for a live-server test)",
+                Severity.ERROR,
+            )
+            return updated
+        positional = [a for a in args if a.keyword is None]
+        for index, arg in enumerate(args):
+            key = arg.keyword.value if arg.keyword is not None else (
+                ("host", "port", "app", "threaded", "processes", "request_handler")[index] if index < 6 else None
+            )
+            if key in _MAKE_SERVER_REPORTED and not (isinstance(arg.value, cst.Name) and arg.value.value == "None"):
+                self.ctx.report(original, self.code, f"`{key}=` has no form in the generated server: "
+                                f"{_MAKE_SERVER_REPORTED[key]}", Severity.WARNING)
+        app_arg = positional[2] if len(positional) >= 3 else next(
+            (a for a in args if a.keyword is not None and a.keyword.value == "app"), None
+        )
+        if app_arg is not None:
+            served = app_arg.value
+            if isinstance(served, cst.Attribute) and served.attr.value == "wsgi_app" and self.ctx.value(served.value) == V.APP:
+                args = [a.with_changes(value=served.with_changes(attr=cst.Name("asgi_app"))) if a is app_arg else a for a in args]
+        self.ctx.add_helper(MAKE_SERVER, MAKE_SERVER_SOURCE)
+        self.changed()
+        return updated.with_changes(func=cst.Name(MAKE_SERVER), args=args)
 
     def _report_option(self, node: cst.CSTNode, option: str) -> None:
         self.ctx.report(node, self.code, f"`{option}=` has no Quart form: {_REPORTED[option]}", Severity.WARNING)
