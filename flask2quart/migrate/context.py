@@ -51,8 +51,12 @@ class FileContext:
         facts: ModuleFacts,
         analysis: ProjectAnalysis,
         enabled: frozenset[str],
+        source: bytes | None = None,
     ) -> None:
         self.path = path
+        #: The module's bytes as read (None when a caller has only a tree): for a rule's cheap
+        #: byte search before it walks the whole tree, and for an :mod:`ast` parse of it.
+        self.source = source
         self.facts = facts
         self.analysis = analysis
         self.enabled = enabled

@@ -16,6 +16,8 @@ Docs: https://flask.palletsprojects.com/en/stable/testing/#following-redirects
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from ...findings import Severity
@@ -60,16 +62,24 @@ async def _f2q_open(request, path="/", *, follow_redirects=False, **kwargs):
 '''
 
 _READS = frozenset({"request", "history"})
+#: ``.request``/``.history`` as a module's bytes can spell it: a dot, then spaces, line breaks,
+#: backslash continuations or comments (inside brackets), then the name.
+_READ_BYTES = re.compile(rb"\.(?:\s|\\|#[^\r\n]*)*(?:request|history)\b")
 
 
 class _Bases(cst.CSTVisitor):
     """Names (and call nodes) whose ``.request``/``.history`` the module reads, and the names it
     assigns a call's result to."""
 
-    def __init__(self) -> None:
+    def __init__(self, source: bytes | None = None) -> None:
         self.names: set[str] = set()
         self.calls: set[int] = set()
         self.assigned: set[str] = set()
+        self._source = source
+
+    def visit_Module(self, node: cst.Module) -> bool:
+        # A module whose bytes read neither attribute has nothing to find: not walked.
+        return self._source is None or _READ_BYTES.search(self._source) is not None
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         if node.attr.value not in _READS:
@@ -93,7 +103,7 @@ class TestResponseRequest(Rule):
 
     def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx)
-        self._bases = _Bases()
+        self._bases = _Bases(ctx.source)
         self._calls: set[int] = set()
         self._all = False  # a response handed around (a parameter) is read: every request is wrapped
 

@@ -246,7 +246,8 @@ class FlaskLimiter(RenamesConfigKeys, ExtensionImports):
     # --- what the module says ---------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
         try:
-            tree = self._tree = ast.parse(node.code)
+            # the bytes as read: the tree's code again would be a second codegen of the module
+            tree = self._tree = ast.parse(self.ctx.source if self.ctx.source is not None else node.code)
         except SyntaxError:
             return
         top_level = {name for name in self.ctx.facts.functions if "." not in name}
