@@ -228,7 +228,11 @@ def _header_encoding_fields(differences: list[Difference]) -> set[str]:
     """Header and cookie fields that differ only by Quart's UTF-8 encoding of header text: a value
     (``header:x`` ``÷`` / ``Ã·``), or a name, which splits one field into a Flask-only and a
     Quart-only one with the same value (``cookie:Â¡`` / ``cookie:Ã\x82Â¡``)."""
-    by_field = {difference.field: difference for difference in differences}
+    quart_only = [
+        difference
+        for difference in differences
+        if difference.flask is None and difference.quart is not None and difference.category is Category.REAL
+    ]
     found: set[str] = set()
     for difference in differences:
         kind, _, name = difference.field.partition(":")
@@ -239,13 +243,22 @@ def _header_encoding_fields(differences: list[Difference]) -> set[str]:
             found.add(difference.field)
         if flask is None or quart is not None or name.isascii():
             continue
-        for quart_name in {_as_quart_sends(name), _as_quart_sends(name).lower()}:  # Quart lowers names
-            other = by_field.get(f"{kind}:{quart_name}")
-            if other is None or other.flask is not None or other.category is not Category.REAL:
+        for other in quart_only:
+            other_kind, _, other_name = other.field.partition(":")
+            if other_kind != kind or not _sent_as(name, other_name):
                 continue
             if other.quart == flask or (isinstance(flask, str) and other.quart == _as_quart_sends(flask)):
                 found.update((difference.field, other.field))
     return found
+
+
+def _sent_as(name: str, quart_name: str) -> bool:
+    """``quart_name`` is how Quart's encoding shows ``name``: lowered (header names), or cut short
+    where the parsing strips a Latin-1 space (``\xa0``) that was part of a UTF-8 character."""
+    if quart_name in (_as_quart_sends(name), _as_quart_sends(name).lower()):
+        return True
+    as_bytes = quart_name.encode("latin-1", "replace")
+    return as_bytes.decode("utf-8", "ignore").strip() == name.strip() and not quart_name.isascii()
 
 
 def hides_remote_addr(quart_app: Any) -> bool:
