@@ -152,6 +152,9 @@ class ModuleFacts:
     #: in a name, asks for ``Remote-Addr`` or a name only known at run time (anything but a lookup
     #: of one constant header name): Quart's own ``Remote-Addr`` would show (F2Q130).
     reads_request_headers: bool = False
+    #: Names the ``Content-Length`` header (a constant, any case) or reads ``.content_length``: the
+    #: suite's test requests carry Content-Length as Werkzeug's client sends it (F2Q216).
+    content_length: bool = False
 
 
 @dataclass

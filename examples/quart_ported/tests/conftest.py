@@ -5,6 +5,34 @@ import pytest
 from linkbox import create_app
 from linkbox.db import get_db, init_db
 
+
+def _f2q_content_length(client):
+    """Quart's test client sending Content-Length as Werkzeug's client does: the body's length when
+    there is a body (a Content-Length given in `headers` is replaced), none without one (added by
+    flask2quart, F2Q216)."""
+    from quart.testing.utils import make_test_body_with_headers
+    from werkzeug.datastructures import Headers
+
+    send = client.open
+
+    async def open(*args, **kwargs):
+        body_args = {key: kwargs.pop(key) for key in ("data", "form", "files", "json") if key in kwargs}
+        body, body_headers = make_test_body_with_headers(**body_args, app=client.app)
+        headers = Headers(kwargs.pop("headers", None) or ())
+        for key, value in body_headers.items():  # as Quart's client: the body's Content-Type wins
+            headers[key] = value
+        headers.remove("Content-Length")
+        if body:
+            headers["Content-Length"] = str(len(body))
+        # pairs, not the Headers object: Quart's client adds cookies to a Headers it is given, again
+        # on each redirect it follows
+        kwargs.update(headers=list(headers.items()), data=body)
+        return await send(*args, **kwargs)
+
+    client.open = open
+    return client
+
+
 # rows inserted into every fresh test database
 with open(os.path.join(os.path.dirname(__file__), "data.sql"), "rb") as f:
     _data_sql = f.read().decode("utf8")
@@ -40,7 +68,7 @@ async def app(tmp_path):
 @pytest.fixture
 def client(app):
     """Client for making requests without running a server."""
-    return app.test_client()
+    return _f2q_content_length(app.test_client())
 
 
 @pytest.fixture

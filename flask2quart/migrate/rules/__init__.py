@@ -53,6 +53,7 @@ from .f2q211_test_response_stream import TestResponseStream
 from .f2q212_test_response_content_length import TestResponseContentLength
 from .f2q213_code_in_subprocess import CodeInSubprocess
 from .f2q215_pytest_flask import PytestFlask
+from .f2q216_test_client_content_length import TestClientContentLength
 from .f2q301_flask_cors import FlaskCors
 from .f2q302_flask_login import FlaskLogin
 from .f2q303_flask_wtf import FlaskWtf
@@ -116,6 +117,7 @@ PYTHON_RULES: tuple[type[Rule], ...] = (
     GAfterRequest,
     UnittestAsync,
     TestClientExceptions,
+    TestClientContentLength,
     CliRunnerInAsyncTests,
     TestClientEnviron,
     PytestFlask,
