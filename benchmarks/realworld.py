@@ -107,6 +107,7 @@ class App:
     parity: str | None = None  # "module:expression" loading the app (both sides)
     parity_setup: str = ""  # Python run before loading a side ($root, $tmp substituted)
     parity_skip: str = ""  # why parity cannot load this app in-process
+    hand_port: int | None = None  # tests a hand port with general rules passes: the ceiling (docs/realworld.md)
     entry: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -116,6 +117,9 @@ class App:
 
 _LIST_FIELDS = {"packages", "tests", "pytest", "build_requires", "requires", "editable"}
 _STR_FIELDS = {"about", "root", "import_root", "script", "sdist", "parity", "parity_setup", "parity_skip"}
+#: Keys that say what was measured, not how to build: left out of the build key, so recording a
+#: measurement does not rebuild the app.
+_MEASURE_FIELDS = {"hand_port"}
 
 
 def load_manifest(path: Path) -> dict[str, App]:
@@ -125,9 +129,12 @@ def load_manifest(path: Path) -> dict[str, App]:
         raise HarnessError(f"cannot read manifest {path}: {error}") from error
     apps = {}
     for name, entry in (data.get("apps") or {}).items():
-        unknown = set(entry) - _LIST_FIELDS - _STR_FIELDS
+        unknown = set(entry) - _LIST_FIELDS - _STR_FIELDS - _MEASURE_FIELDS
         if unknown:
             raise HarnessError(f"manifest {path}: app {name}: unknown keys {sorted(unknown)}")
+        hand_port = entry.get("hand_port")
+        if hand_port is not None and (not isinstance(hand_port, int) or isinstance(hand_port, bool) or hand_port < 1):
+            raise HarnessError(f"manifest {path}: app {name}: hand_port must be a positive integer")
         for key in ("root", "packages", "tests"):
             if key not in entry:
                 raise HarnessError(f"manifest {path}: app {name}: missing {key!r}")
@@ -204,7 +211,8 @@ class Context:
 
 def build_key(app: App, ctx: Context) -> str:
     """Hash of what the build depends on: the entry, the Python, and the script it runs."""
-    parts: dict[str, Any] = {"entry": app.entry, "python": ctx.version, "how": _build_how(app, ctx)}
+    entry = {key: value for key, value in app.entry.items() if key not in _MEASURE_FIELDS}
+    parts: dict[str, Any] = {"entry": entry, "python": ctx.version, "how": _build_how(app, ctx)}
     if parts["how"] == "script":
         assert ctx.scripts is not None and app.script is not None
         parts["script"] = (ctx.scripts / app.script).read_text(encoding="utf-8")
@@ -553,6 +561,8 @@ def ensure_tooling(app: App, build: Build, log: Path) -> str:
 def measure(app: App, ctx: Context) -> dict[str, Any]:
     started = time.monotonic()
     result: dict[str, Any] = {"app": app.name, "about": app.about, "python": ctx.version}
+    if app.hand_port is not None:
+        result["hand_port"] = app.hand_port
     try:
         result.update(_measure(app, ctx))
     except HarnessError as error:

@@ -239,13 +239,13 @@ def agreement(routes: Iterable[Route], failing: Iterable[TestOutcome], port: Spa
 
 # --- table and floors -----------------------------------------------------------------------------
 
-COLUMNS = ("app", "Flask", "ported", "findings (human)", "silent", "parity", "agreement", "time")
+COLUMNS = ("app", "Flask", "ported", "hand port", "findings (human)", "silent", "parity", "agreement", "time")
 
 
 def table_row(result: Mapping[str, object]) -> list[str]:
     """One row of the table from one app's result (the ``--json`` entry)."""
     if result.get("error"):
-        return [str(result["app"]), f"error: {result['error']}", "", "", "", "", "", _seconds(result)]
+        return [str(result["app"]), f"error: {result['error']}", "", "", "", "", "", "", _seconds(result)]
     flask = result.get("flask", {}) or {}
     port = result.get("port", {}) or {}
     findings = result.get("findings", {}) or {}
@@ -254,12 +254,20 @@ def table_row(result: Mapping[str, object]) -> list[str]:
         str(result["app"]),
         f"{flask.get('passed', 0)}/{flask.get('total', 0)}" + (f" +{errors} errors" if errors else ""),  # type: ignore[union-attr]
         str(port.get("passed", 0)) + (f" +{port.get('collect_errors')} errors" if port.get("collect_errors") else ""),  # type: ignore[union-attr]
+        _hand_port(result.get("hand_port"), int(port.get("passed", 0))),  # type: ignore[union-attr]
         f"{findings.get('total', 0)} ({findings.get('human', 0)})",  # type: ignore[union-attr]
         str(result.get("silent", "")),
         str(result.get("parity", "")),
         str(result.get("agreement", "")),
         _seconds(result),
     ]
+
+
+def _hand_port(hand_port: object, passed: int) -> str:
+    """The manifest's hand-port count and the share of it the port reaches ("70 (97%)"), or ""."""
+    if not isinstance(hand_port, int) or hand_port < 1:
+        return ""
+    return f"{hand_port} ({100 * passed // hand_port}%)"
 
 
 def _seconds(result: Mapping[str, object]) -> str:

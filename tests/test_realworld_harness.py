@@ -176,6 +176,36 @@ def test_table_has_one_row_per_app() -> None:
     assert "error: needs the shared script" in table[3]
 
 
+def test_table_shows_the_hand_port_and_the_share_the_port_reaches() -> None:
+    """The manifest's ``hand_port`` (the ceiling of general rules) beside the ported count, with
+    the share of it reached, rounded down (97.1% is 97%, never more than reached)."""
+    results = [
+        {"app": "a", "flask": {"passed": 70, "total": 70}, "port": {"passed": 68}, "hand_port": 70},
+        {"app": "b", "flask": {"passed": 50, "total": 51}, "port": {"passed": 33}},
+    ]
+    header, _, with_hand, without = (row.split("|")[1:-1] for row in rr.render_table(results).splitlines())
+    column = [cell.strip() for cell in header].index("hand port")
+    assert [cell.strip() for cell in header][column - 1] == "ported"
+    assert with_hand[column].strip() == "70 (97%)"
+    assert without[column].strip() == ""
+
+
+def test_hand_port_in_the_manifest_is_checked_and_not_a_build_input(tmp_path: Path) -> None:
+    entry = '[apps.x]\nroot = "."\npackages = ["p"]\ntests = ["t"]\nsdist = "x==1"\n'
+    plain, measured = tmp_path / "plain.toml", tmp_path / "measured.toml"
+    plain.write_text(entry)
+    measured.write_text(entry + "hand_port = 12\n")
+    app = realworld.load_manifest(measured)["x"]
+    assert app.hand_port == 12 and realworld.load_manifest(plain)["x"].hand_port is None
+    ctx = realworld.Context("python", "3.11", tmp_path, None, None)
+    # Recording a measurement must not rebuild the app: the cache key ignores it.
+    assert realworld.build_key(app, ctx) == realworld.build_key(realworld.load_manifest(plain)["x"], ctx)
+    for bad in ('"12"', "0", "true"):
+        (tmp_path / "bad.toml").write_text(entry + f"hand_port = {bad}\n")
+        with pytest.raises(realworld.HarnessError, match="hand_port must be a positive integer"):
+            realworld.load_manifest(tmp_path / "bad.toml")
+
+
 def test_floors() -> None:
     assert rr.compare_floors(RESULTS, {"flaskr": 20}) == []
     assert rr.compare_floors(RESULTS, {"flaskr": 21}) == ["flaskr: 20 ported tests passed, below the floor of 21"]
