@@ -38,6 +38,7 @@ from .discover import (
 )
 from .engine import FileResult, transform_source
 from .flask_api import is_test_module
+from .launch import entry_points
 from .project import project_root
 from .rules import ALL_CODES, ENGINE_CODES, ProjectDependencies, PytestAsyncioConfig, SyncHttpClient
 from .rules import _rate_limiting as rate_limiting
@@ -512,6 +513,8 @@ def _config_edits(
             for edit in launch.edits:
                 edits[edit.path.resolve()] = edit
             result.project_findings.extend(launch.findings)
+            scripts = entry_points.async_scripts(project_root(root), analysis.async_functions, LaunchCommands.code)
+            result.project_findings.extend(f for f in scripts if f not in result.project_findings)
         if flask_here and "F2Q403" in options.enabled:
             env_edits, env_findings = FlaskEnvFiles.plan(root, options.exclude)
             for edit in env_edits:

@@ -350,3 +350,30 @@ def test_app_factory_that_became_async_is_reported():
         """,
     )
     assert [(f.code, f.line, f.severity) for f in findings] == [("F2Q103", 4, "error")]
+
+
+def test_a_script_building_an_app_for_its_own_use_is_no_factory():
+    # builds the app, works in its context, returns nothing: async, and no factory finding
+    findings = check_transformed(
+        """\
+        from flask import Flask
+
+
+        class Main:
+            def __call__(self):
+                app = Flask(__name__)
+                with app.app_context():
+                    print(app.name)
+        """,
+        """\
+        from quart import Quart
+
+
+        class Main:
+            async def __call__(self):
+                app = Quart(__name__)
+                async with app.app_context():
+                    print(app.name)
+        """,
+    )
+    assert findings == []

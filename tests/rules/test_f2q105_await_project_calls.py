@@ -855,3 +855,82 @@ def test_callbacks_reached_as_attributes_of_a_project_module_are_followed():
         path="pkg/views.py",
         files=files,
     )
+
+
+SCRIPT = """\
+import sys
+
+from flask import Flask
+
+app = Flask(__name__)
+
+
+def names():
+    with app.app_context():
+        return [app.name, "done"]
+
+
+def main():
+    print(*names())
+    return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+"""
+
+
+def test_the_main_block_runs_what_became_async_with_asyncio_run():
+    output, findings, _ = run_rewrite(SCRIPT, path="tool.py")
+    assert findings == []
+    assert output.endswith('if __name__ == "__main__":\n    sys.exit(asyncio.run(main()))\n')
+    assert "import asyncio\n" in output
+    assert "    print(*await names())\n" in output
+
+
+def test_the_ported_script_prints_and_exits_as_the_flask_one(tmp_path):
+    import subprocess
+    import sys
+
+    def run(name: str, source: str) -> tuple[int, str]:
+        (tmp_path / name).write_text(source)
+        done = subprocess.run([sys.executable, name], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+        return done.returncode, done.stdout
+
+    expected = run("flask_tool.py", SCRIPT)
+    assert expected == (3, "flask_tool done\n")
+    output, _, _ = run_rewrite(SCRIPT, path="tool.py")
+    assert run("quart_tool.py", output) == (3, "quart_tool done\n")
+
+
+def test_an_await_at_module_level_outside_the_main_block_is_still_reported():
+    findings = check_transformed(
+        """\
+        from flask import Flask
+
+        app = Flask(__name__)
+
+
+        def names():
+            with app.app_context():
+                return [app.name]
+
+
+        NAMES = names()
+        """,
+        """\
+        from quart import Quart
+
+        app = Quart(__name__)
+
+
+        async def names():
+            async with app.app_context():
+                return [app.name]
+
+
+        NAMES = names()
+        """,
+    )
+    assert codes(findings) == ["F2Q105"]
+    assert "module level" in findings[0].message

@@ -667,3 +667,38 @@ def test_the_rewritten_procfile_command_serves_the_rewritten_app(
             server.wait()
         if server.stdout is not None:
             server.stdout.close()
+
+
+# --- console scripts ------------------------------------------------------------------------------
+
+TOOL = """\
+from flask import Flask
+
+
+def main():
+    app = Flask(__name__)
+    with app.app_context():
+        print(app.name)
+
+
+def version():
+    print("1.0")
+"""
+
+
+def test_console_scripts_whose_function_became_async_are_reported_on_their_line() -> None:
+    pyproject = (
+        '[project]\nname = "tool"\nversion = "1"\n\n[project.scripts]\n'
+        'tool-version = "app:version"\ntool = "app:main"\n'
+    )
+    setup_cfg = "[metadata]\nname = tool\n\n[options.entry_points]\nconsole_scripts =\n    tool-main = app:main\n"
+    _, findings = _port({"pyproject.toml": pyproject, "setup.cfg": setup_cfg}, source=TOOL)
+    located = sorted((Path(f.path).name, f.line, f.severity) for f in findings)
+    assert located == [("pyproject.toml", 7, Severity.ERROR), ("setup.cfg", 6, Severity.ERROR)]
+    assert all("`app:main`, which became async" in f.message and "asyncio.run(main())" in f.message for f in findings)
+
+
+def test_console_scripts_of_sync_functions_are_left_alone() -> None:
+    pyproject = '[project]\nname = "tool"\nversion = "1"\n\n[project.scripts]\ntool-version = "app:version"\n'
+    _, findings = _port({"pyproject.toml": pyproject}, source=TOOL)
+    assert findings == []

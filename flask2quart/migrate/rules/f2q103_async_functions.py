@@ -49,7 +49,9 @@ class AsyncFunctions(Rule):
                     Severity.ERROR,
                 )
             return updated
-        if scope.qualname in self._factories and scope.role is Role.PLAIN:
+        facts = self.ctx.facts.functions.get(scope.qualname)
+        if scope.qualname in self._factories and scope.role is Role.PLAIN and facts is not None and facts.returns_value:
+            # builds the app and hands it over (a script that builds one for its own use is no factory)
             self.ctx.report(
                 original.name, self.code, f"app factory `{scope.qualname}` became async (it awaits "
                 "something, e.g. `async with app.app_context()`): `quart run` and Hypercorn need a sync "

@@ -6,7 +6,9 @@ awaited, even when the result is unused: an un-awaited coroutine never runs. Whe
 impossible (a lambda, a generator expression, a hook Quart calls synchronously) the call is
 reported instead, and so is such a function used as a value where something else calls it later
 (a dispatch table, ``map``, ``functools.partial``, a thread target), and ``getattr(obj, name)()``
-with a name known only at run time on an object some of whose methods became async.
+with a name known only at run time on an object some of whose methods became async. At module level
+under ``if __name__ == "__main__":`` (the script's entry, where no event loop runs yet) such a call
+is run with ``asyncio.run(...)``.
 
 Docs: https://docs.python.org/3/library/asyncio-task.html#coroutines
 """
@@ -35,6 +37,16 @@ class AwaitProjectCalls(Rule):
     def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx)
         self._passed: set[int] = set()
+        self._main_blocks = 0  # depth of ``if __name__ == "__main__":`` blocks at module level
+
+    def visit_If(self, node: cst.If) -> None:
+        if self.ctx.function_scope() is None and _is_main_guard(node.test):
+            self._main_blocks += 1
+
+    def leave_If(self, original: cst.If, updated: cst.If) -> cst.If:
+        if self.ctx.function_scope() is None and _is_main_guard(original.test):
+            self._main_blocks -= 1
+        return updated
 
     def _awaitable(self, node: cst.BaseExpression) -> str | None:
         if not isinstance(node, (cst.Name, cst.Attribute)):
@@ -110,4 +122,20 @@ class AwaitProjectCalls(Rule):
             return updated
         if target.rpartition(":")[2][:1].isupper() and "." not in target.rpartition(":")[2]:
             return updated  # a class
+        if self._main_blocks and self.ctx.function_scope() is None and id(original) not in self.ctx.awaited:
+            # the script's entry, where no loop runs yet: the coroutine runs to its end right there
+            self.changed()
+            asyncio = self.ctx.require_import("asyncio")
+            run = cst.Call(cst.Attribute(cst.Name(asyncio), cst.Name("run")), args=[cst.Arg(updated.with_changes(lpar=[], rpar=[]))])
+            return run.with_changes(lpar=updated.lpar, rpar=updated.rpar)
         return await_node(self, original, updated, describe(original.func) + "() became async and")
+
+
+def _is_main_guard(test: cst.BaseExpression) -> bool:
+    """``__name__ == "__main__"`` (either way round)."""
+    if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(test.comparisons[0].operator, cst.Equal)):
+        return False
+    sides = (test.left, test.comparisons[0].comparator)
+    names = [s for s in sides if isinstance(s, cst.Name) and s.value == "__name__"]
+    strings = [s for s in sides if isinstance(s, cst.SimpleString) and s.evaluated_value == "__main__"]
+    return len(names) == 1 and len(strings) == 1

@@ -44,6 +44,9 @@ loaded ``.env`` and ``.flaskenv``; Hypercorn does not: the other variables they 
 If the app cannot be found the line is reported and left. Other ``flask`` commands are reported
 (Flask's CLI cannot load a Quart app: use ``quart``).
 
+A console script (``[project.scripts]`` in ``pyproject.toml``, ``console_scripts`` in ``setup.cfg``)
+whose function became async is reported on its line: the script would only make a coroutine.
+
 Docs: https://hypercorn.readthedocs.io/en/latest/how_to_guides/configuring.html
 """
 
