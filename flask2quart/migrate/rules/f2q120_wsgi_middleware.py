@@ -168,9 +168,11 @@ class WSGIMiddlewareASGI:
     @staticmethod
     def _environ(scope):
         import sys
+        from urllib.parse import urlsplit
 
         root_path = scope.get("root_path", "")
-        path = scope["path"][len(root_path):] if scope["path"].startswith(root_path) else scope["path"]
+        path = scope["path"] if scope["path"].startswith("/") else urlsplit(scope["path"]).path  # as Quart reads it
+        path = path[len(root_path):] if path.startswith(root_path) else path
         server = scope.get("server") or ("localhost", 80)
         environ = {
             "REQUEST_METHOD": scope.get("method", "GET"), "SCRIPT_NAME": root_path, "PATH_INFO": path,

@@ -5,8 +5,12 @@ Flask's test responses know the request that produced them (``response.request.p
 (``response.history``). Quart's have neither (``AttributeError``), and Quart's client follows a
 redirect keeping the method and body that Werkzeug drops for 301/302/303. A test-client request
 whose response has ``.request`` or ``.history`` read (there, or in a helper it is handed to, in
-any module: ``self.assertStatus(201, resp)`` reading ``resp.request.path``) goes through a generated
-``_f2q_open``: it sends the request through Quart's client, follows redirects as Werkzeug does
+any module: ``self.assertStatus(201, resp)`` reading ``resp.request.path``), or whose URL is only
+known when the test runs (a link read from a page or a mail, maybe absolute: Quart's client sends
+``http://localhost/x`` whole and files the response's cookies under a wrong host, so the session
+the next request sends is a stale one), goes through a generated
+``_f2q_open``: it sends the request through Quart's client (an absolute URL as its path, scheme
+and ``Host``, as Werkzeug sends it), follows redirects as Werkzeug does
 (307/308 keep method and body, the others become a ``GET`` without one, the query string is the
 ``Location``'s), and sets ``response.request`` (a Werkzeug ``Request`` for the URL, method and
 headers sent) and ``response.history``.
@@ -40,6 +44,15 @@ async def _f2q_open(request, path="/", *, follow_redirects=False, **kwargs):
     client = request.__self__
     method = kwargs.pop("method", None) or ("GET" if request.__name__ == "open" else request.__name__.upper())
     history = []
+    url = urlsplit(path)
+    if url.scheme and url.netloc:  # as Werkzeug sends an absolute URL: its path, scheme and host
+        path = (url.path or "/") + ("?" + url.query if url.query else "")
+        kwargs["scheme"] = url.scheme
+        if url.netloc != "localhost":
+            from werkzeug.datastructures import Headers
+
+            kwargs["headers"] = Headers(kwargs.get("headers") or ())
+            kwargs["headers"]["Host"] = url.netloc
     while True:
         response = await client.open(path, method=method, **kwargs)
         url = urlsplit(path)
@@ -80,6 +93,9 @@ class _Bases(cst.CSTVisitor):
     def visit_Module(self, node: cst.Module) -> bool:
         # A module whose bytes read neither attribute has nothing to find: not walked.
         return self._source is None or _READ_BYTES.search(self._source) is not None
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return node.name.value != HELPER  # the helper, on a later run: it sets them
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         if node.attr.value not in _READS:
@@ -136,7 +152,7 @@ class TestResponseRequest(Rule):
         return updated
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
-        if id(original) not in self._calls and not self._all:
+        if id(original) not in self._calls and not self._all and not self._computed_url(updated):
             return updated
         func = self.ctx.value(updated.func)
         if not func or not func.startswith(f"b:{V.TEST_CLIENT}|") or func.rpartition("|")[2] not in flask_api.CLIENT_METHODS:
@@ -152,3 +168,28 @@ class TestResponseRequest(Rule):
         return updated.with_changes(
             func=cst.Name(HELPER), args=[cst.Arg(updated.func, comma=comma if updated.args else cst.MaybeSentinel.DEFAULT), *updated.args]
         )
+
+    def _computed_url(self, call: cst.Call) -> bool:
+        """A test request to a URL only known when the test runs (a link read from a page or a mail),
+        which may be absolute: Quart's client would file the response's cookies under a wrong host."""
+        if not (self.ctx.in_tests or self.ctx.facts.is_test):
+            return False
+        first = next((a for a in call.args if a.keyword is None and not a.star), None)
+        first = first or next((a for a in call.args if a.keyword is not None and a.keyword.value == "path"), None)
+        return first is not None and not self._relative(first.value)
+
+    def _relative(self, value: cst.BaseExpression) -> bool:
+        """A literal (F2Q202 splits an absolute one), or built on a literal path (``f"/{id}/edit"``,
+        ``"/items/" + key``), ``url_for()`` without ``_external``, or a parameter."""
+        if isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
+            return True
+        if isinstance(value, cst.FormattedString):
+            head = value.parts[0] if value.parts else None
+            return isinstance(head, cst.FormattedStringText) and head.value.startswith("/")
+        if isinstance(value, cst.BinaryOperation):
+            return self._relative(value.left)
+        if isinstance(value, cst.Call) and V.flask_name(self.ctx.value(value.func)) == "url_for":
+            return not any(a.keyword is not None and a.keyword.value == "_external" for a in value.args)
+        scope = self.ctx.function_scope()
+        # a parameter: a path the test is parametrized with (``@pytest.mark.parametrize``), a literal
+        return isinstance(value, cst.Name) and scope is not None and value.value in scope.params
