@@ -238,11 +238,16 @@ async def test_a_literal_with_several_values_for_a_field_goes_through_the_helper
         def test_posts(client):
             client.post("/v", data={"payer": 1, "payed_for": [1, 2], "what": "cheese"})
             client.post("/up", data={"docs": [(io.BytesIO(b"a"), "a.txt"), (io.BytesIO(b"b"), "b.csv")], "k": "v"})
+            client.post("/v", data={"payed_for": members, "what": -1})
+            client.post("/v", data={"what": "cheese", "n": -1.5, "ok": True, "skip": None})
         """,
         path="tests/test_posts.py",
     )
     assert findings == []
     assert '    await client.post("/v", **_f2q_form_files({"payer": 1, "payed_for": [1, 2], "what": "cheese"}))\n' in output
+    # a name may hold a list too; constants alone stay a readable literal
+    assert '    await client.post("/v", **_f2q_form_files({"payed_for": members, "what": -1}))\n' in output
+    assert '    await client.post("/v", form={"what": "cheese", "n": -1.5, "ok": True})\n' in output
     namespace: dict[str, object] = {}
     exec(files["tests/test_posts.py"].split("async def test_posts")[0], namespace)
     helper = namespace["_f2q_form_files"]

@@ -3,9 +3,10 @@
 Quart's test client takes form fields as ``form={...}`` and uploads as
 ``files={"f": FileStorage(stream, filename=...)}``; its ``data=`` accepts only ``str``/``bytes`` and
 **silently drops a dict** (reference §1.6). ``data={...}`` is split into ``form=`` and ``files=``,
-with literal ``None`` values dropped as Werkzeug drops them (porting notes T5); a literal giving a
-field several values (``{"tag": ["a", "b"]}``, a list of uploads), which Quart's client would send
-once, goes through the helper below as a whole. Quart has no
+with literal ``None`` values dropped as Werkzeug drops them (porting notes T5), when every value is
+a constant or an upload. A value that may be a list (``{"tag": ["a", "b"]}``, ``{"tag": tags}``, a
+list of uploads) is several fields for Werkzeug and one ``str()`` for Quart's client, so such a
+literal goes through the helper below as a whole. Quart has no
 ``content_type=``: a form content type is implied, any other is set in ``headers`` (a dict, a list
 or tuple of pairs, or, for any other value, a copy made by a generated ``_f2q_headers``). Any
 non-literal ``data=`` goes through a generated ``_f2q_form_files`` that encodes it as Werkzeug's
@@ -315,13 +316,21 @@ class TestClientArguments(Rule):
 
 
 def _several_values(data: cst.Dict) -> bool:
-    """A field given several values (``{"tag": ["a", "b"]}``) or a ``**spread``: Quart's client
-    sends one value per key, so the literal goes through ``_f2q_form_files`` as a whole."""
+    """A value that is not a constant or an upload (``{"tag": ["a", "b"]}``, ``{"tag": tags}``) or a
+    ``**spread``: it may give a field several values, which Quart's client would send as one
+    ``str()``, so the literal goes through ``_f2q_form_files`` as a whole."""
     return any(
-        not isinstance(element, cst.DictElement)
-        or (isinstance(element.value, (cst.List, cst.Tuple)) and not _is_upload(element.value))
+        not isinstance(element, cst.DictElement) or not (_constant(element.value) or _is_upload(element.value))
         for element in data.elements
     )
+
+
+def _constant(value: cst.BaseExpression) -> bool:
+    if isinstance(value, cst.UnaryOperation):
+        value = value.expression
+    if isinstance(value, cst.Name):
+        return value.value in ("True", "False", "None")
+    return isinstance(value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.Integer, cst.Float))
 
 
 def _made_here(value: cst.BaseExpression) -> bool:
