@@ -5,43 +5,6 @@ from quart_auth import current_user
 from teamboard.db import get_db
 
 
-class _F2QLastRequestG:
-    """`g` as the last request through a test client left it (added by flask2quart, F2Q204).
-
-    Flask keeps `g` readable after a request made inside `with client:`; Quart does not, so the
-    request's `g` is captured when Quart sends `request_finished`.
-    """
-
-    def __init__(self, client):
-        self._app = client.app
-        self._g = None
-        self.current_user = None
-
-    async def _capture(self, sender, **extra):
-        from quart import g
-
-        self._g = g._get_current_object()
-        # quart-auth keeps the request's user on `g` (Flask-Login's `current_user`)
-        self.current_user = getattr(self._g, "_quart_auth_user", None)
-
-    async def __aenter__(self):
-        from quart import request_finished
-
-        request_finished.connect(self._capture, self._app)
-        return self
-
-    async def __aexit__(self, *exc_info):
-        from quart import request_finished
-
-        request_finished.disconnect(self._capture, self._app)
-
-    def __getattr__(self, name):
-        return getattr(self._g, name)
-
-    def __contains__(self, name):
-        return name in self._g
-
-
 def _f2q_form_files(data):
     """A Flask test-client `data=` mapping as Quart's `form=`/`files=`, encoded as Werkzeug's
     EnvironBuilder does: list values are repeated fields, other values `str()`'d, tuples and
@@ -83,6 +46,43 @@ def _f2q_form_files(data):
     if not files:  # urlencoded: Werkzeug leaves out None values
         return {"form": Fields((k, v if isinstance(v, str) else str(v)) for k, v in form if v is not None)}
     return {"form": Fields((k, v if isinstance(v, str) else str(v)) for k, v in form), "files": files}
+
+
+class _F2QLastRequestG:
+    """`g` as the last request through a test client left it (added by flask2quart, F2Q204).
+
+    Flask keeps `g` readable after a request made inside `with client:`; Quart does not, so the
+    request's `g` is captured when Quart sends `request_finished`.
+    """
+
+    def __init__(self, client):
+        self._app = client.app
+        self._g = None
+        self.current_user = None
+
+    async def _capture(self, sender, **extra):
+        from quart import g
+
+        self._g = g._get_current_object()
+        # quart-auth keeps the request's user on `g` (Flask-Login's `current_user`)
+        self.current_user = getattr(self._g, "_quart_auth_user", None)
+
+    async def __aenter__(self):
+        from quart import request_finished
+
+        request_finished.connect(self._capture, self._app)
+        return self
+
+    async def __aexit__(self, *exc_info):
+        from quart import request_finished
+
+        request_finished.disconnect(self._capture, self._app)
+
+    def __getattr__(self, name):
+        return getattr(self._g, name)
+
+    def __contains__(self, name):
+        return name in self._g
 
 
 async def test_register_page(client):
@@ -128,7 +128,7 @@ async def test_register_logs_the_new_user_in(client, app):
 async def test_register_validate_input(client, app, username, password, confirm, message):
     response = await client.post(
         "/auth/register",
-        form={"username": username, "password": password, "confirm": confirm},
+        **_f2q_form_files({"username": username, "password": password, "confirm": confirm}),
     )
     # the form is shown again with the error, and nobody got logged in
     assert response.status_code == 200
@@ -262,7 +262,7 @@ async def test_login_with_csrf_token(app, client):
 
     response = await client.post(
         "/auth/login",
-        form={"username": "alice", "password": "alice-pass", "csrf_token": token},
+        **_f2q_form_files({"username": "alice", "password": "alice-pass", "csrf_token": token}),
     )
 
     assert response.status_code == 302
@@ -275,12 +275,12 @@ async def test_register_form_renders_csrf_token(app, client):
 
     response = await client.post(
         "/auth/register",
-        form={
+        **_f2q_form_files({
             "username": "carol",
             "password": "carol-pass",
             "confirm": "carol-pass",
             "csrf_token": token,
-        },
+        }),
     )
 
     assert response.status_code == 302

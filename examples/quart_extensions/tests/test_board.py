@@ -46,6 +46,49 @@ async def _f2q_open(request, path="/", *, follow_redirects=False, **kwargs):
     return response
 
 
+def _f2q_form_files(data):
+    """A Flask test-client `data=` mapping as Quart's `form=`/`files=`, encoded as Werkzeug's
+    EnvironBuilder does: list values are repeated fields, other values `str()`'d, tuples and
+    readable objects are files (content type guessed from the file name); no files, no multipart
+    (added by flask2quart, F2Q202)."""
+    import mimetypes
+
+    from quart.datastructures import FileStorage
+    from werkzeug.datastructures import MultiDict
+
+    class Fields(list):
+        """Pairs, repeated names kept: Quart's test client reads fields and files with `.items()`."""
+
+        def items(self):
+            return list(self)
+
+    if data is None or isinstance(data, (str, bytes)):
+        return {"data": data}  # a raw body: Quart takes it as Flask did
+    if hasattr(data, "read"):
+        return {"data": data.read()}
+    if not hasattr(data, "items"):
+        raise TypeError(f"data= of type {type(data).__name__}: pass a dict, str or bytes (flask2quart, F2Q202)")
+    form, files = [], Fields()
+    items = data.items(multi=True) if isinstance(data, MultiDict) else data.items()
+    for key, value in items:
+        for item in value if isinstance(value, list) and not isinstance(data, MultiDict) else [value]:
+            if isinstance(item, FileStorage):
+                files.append((key, item))
+            elif isinstance(item, tuple) or hasattr(item, "read"):
+                stream, filename, content_type = (*item, None, None)[:3] if isinstance(item, tuple) else (item, None, None)
+                if isinstance(stream, str):
+                    filename = filename or stream
+                    stream = open(stream, "rb")  # noqa: SIM115 - read by the request, as in Werkzeug
+                if filename and content_type is None:
+                    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+                files.append((key, FileStorage(stream, filename=filename, name=key, content_type=content_type)))
+            else:
+                form.append((key, item))
+    if not files:  # urlencoded: Werkzeug leaves out None values
+        return {"form": Fields((k, v if isinstance(v, str) else str(v)) for k, v in form if v is not None)}
+    return {"form": Fields((k, v if isinstance(v, str) else str(v)) for k, v in form), "files": files}
+
+
 @pytest.mark.parametrize("path", ("/", "/notes/new", "/notes/1/edit"))
 async def test_login_required(client, path):
     response = await client.get(path)
@@ -159,7 +202,7 @@ async def test_create_private_note(client, auth):
 )
 async def test_create_validate_input(client, auth, app, title, message):
     await auth.login()
-    response = await client.post("/notes/new", form={"title": title, "body": "text"})
+    response = await client.post("/notes/new", **_f2q_form_files({"title": title, "body": "text"}))
 
     assert response.status_code == 200
     assert message in await response.get_data()
@@ -229,7 +272,7 @@ async def test_delete_needs_csrf_token_when_enabled(client, auth, app):
     # the board page carries a token for its delete buttons
     page = await (await client.get("/")).get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    response = await client.post("/notes/2/delete", form={"csrf_token": token})
+    response = await client.post("/notes/2/delete", **_f2q_form_files({"csrf_token": token}))
     assert response.status_code == 302
     async with app.app_context():
         assert get_db().execute("SELECT id FROM note WHERE id = 2").fetchone() is None

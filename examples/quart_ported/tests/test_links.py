@@ -183,7 +183,7 @@ async def test_update(client, auth, app):
 @pytest.mark.parametrize("path", ("/create", "/1/edit"))
 async def test_create_update_validate(client, auth, path, url, message):
     await auth.login()
-    response = await client.post(path, form={"url": url, "title": "x"})
+    response = await client.post(path, **_f2q_form_files({"url": url, "title": "x"}))
     assert response.status_code == 200
     assert message in await response.get_data()
 
