@@ -210,3 +210,37 @@ def test_request_context_form_data_and_unsupported_arguments():
         path="tests/test_form.py",
     )
     assert [f.code for f in findings] == ["F2Q107"]
+
+
+def test_the_finding_says_what_to_do():
+    findings = check_transformed(
+        """\
+        from flask import Flask, request
+
+        app = Flask(__name__)
+
+
+        class Info:
+            @property
+            def path(self):
+                with app.test_request_context("/x"):
+                    return request.path
+        """,
+        """\
+        from quart import Quart, request
+
+        app = Quart(__name__)
+
+
+        class Info:
+            @property
+            def path(self):
+                with app.test_request_context("/x"):
+                    return request.path
+        """,
+    )
+    assert codes(findings) == ["F2Q107"]
+    assert findings[0].message.endswith(
+        "impossible in `Info.path`, which stays sync: make `Info.path` async and await it where it is "
+        "called, or move the block into the async code that calls it"
+    )

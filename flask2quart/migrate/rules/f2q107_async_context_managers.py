@@ -57,7 +57,8 @@ class AsyncContextManagers(Rule):
             return updated
         if not self.ctx.can_await():
             self.ctx.report(
-                original, self.code, f"this `with` needs `async with` in Quart, impossible {why_not(self.ctx)}",
+                original, self.code,
+                f"this `with` needs `async with` in Quart, impossible {why_not(self.ctx)}: {_remedy(self.ctx)}",
                 Severity.ERROR,
             )
             return updated
@@ -92,3 +93,16 @@ class AsyncContextManagers(Rule):
 
 def _has_path(call: cst.Call) -> bool:
     return any(arg.keyword is None or arg.keyword.value == "path" for arg in call.args if not arg.star)
+
+
+def _remedy(ctx) -> str:  # type: ignore[no-untyped-def]
+    """What a human does where the ``with`` cannot become ``async with``."""
+    scope = ctx.function_scope()
+    if scope is None:
+        return "move the block into an async function (run it with `asyncio.run()` or from async code)"
+    if scope.kind != "function":
+        return "move the block into an async function and await it there"
+    return (
+        f"make `{scope.qualname}` async and await it where it is called, or move the block into the "
+        "async code that calls it"
+    )
