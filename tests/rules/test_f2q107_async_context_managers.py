@@ -114,24 +114,95 @@ def test_session_transaction_and_client_blocks():
     )
 
 
-def test_mixed_with_is_reported_not_split():
+def test_mixed_with_becomes_the_nested_statements_python_defines_it_as():
     findings = check_transformed(
         """\
+        from unittest.mock import patch
+
+
         def test_mixed(app, tmp_path):
-            with app.app_context(), open(tmp_path / "out", "w") as fh:
+            # one statement, several items
+            with app.app_context(), open(tmp_path / "out", "w") as fh, open(tmp_path / "b", "w"):
                 fh.write("x")
+            with patch("os.getcwd"), app.test_client() as c, patch("os.getpid") as pid:
+                c.get("/")
+                pid.assert_not_called()
         """,
         """\
+        from unittest.mock import patch
+
+
         async def test_mixed(app, tmp_path):
-            with app.app_context(), open(tmp_path / "out", "w") as fh:
-                fh.write("x")
+            # one statement, several items
+            async with app.app_context():
+                with open(tmp_path / "out", "w") as fh, open(tmp_path / "b", "w"):
+                    fh.write("x")
+            with patch("os.getcwd"):
+                async with app.test_client() as c:
+                    with patch("os.getpid") as pid:
+                        await c.get("/")
+                        pid.assert_not_called()
         """,
         path="tests/test_mixed.py",
         files={"app.py": "from flask import Flask\n\napp = Flask(__name__)\n"},
     )
-    assert codes(findings) == ["F2Q107"]
-    assert findings[0].line == 2
-    assert "split it" in findings[0].message
+    assert findings == []
+
+
+MIXED_APP = """\
+from flask import Flask, g
+
+app = Flask(__name__)
+app.config["SECRET"] = "real"
+
+
+@app.route("/")
+def index():
+    g.seen = app.config["SECRET"]
+    return g.seen
+"""
+
+MIXED_TEST = """\
+from unittest.mock import patch
+
+from app import app
+
+
+def run():
+    with patch.dict(app.config, {"SECRET": "patched"}), app.test_client() as c:
+        body = c.get("/").get_data(as_text=True)
+        inside = app.config["SECRET"]
+    return body, inside, app.config["SECRET"]
+"""
+
+
+def test_the_split_with_runs_as_the_flask_one(tmp_path):
+    import asyncio
+    import importlib
+    import sys
+
+    from tests.helpers import run_rewrite
+
+    output, findings, files = run_rewrite(MIXED_TEST, path="tests/test_mixed.py", files={"app.py": MIXED_APP})
+    assert findings == []
+    results = []
+    for side, sources in (("flask", {"app.py": MIXED_APP, "t.py": MIXED_TEST}), ("quart", {"app.py": files["app.py"], "t.py": output})):
+        folder = tmp_path / side
+        folder.mkdir()
+        for name, text in sources.items():
+            (folder / name).write_text(text)
+        sys.path.insert(0, str(folder))
+        try:
+            sys.modules.pop("app", None)
+            module = importlib.import_module("t")
+            result = module.run()
+            results.append(asyncio.run(result) if asyncio.iscoroutine(result) else result)
+        finally:
+            sys.path.remove(str(folder))
+            sys.modules.pop("t", None)
+            sys.modules.pop("app", None)
+    assert results[0] == ("patched", "patched", "real")
+    assert results[1] == results[0]
 
 
 def test_where_async_with_is_impossible_it_is_reported():

@@ -277,8 +277,12 @@ def test_a_path_built_on_a_literal_is_left_to_quart():
         from flask import url_for
 
 
+        LOGIN = "/login"
+
+
         def test_pages(client, key, path):
             assert client.get(path).status_code == 200
+            assert client.get(LOGIN).status_code == 200
             assert client.get(f"/items/{key}").status_code == 200
             assert client.get("/items/" + key).status_code == 200
             assert client.get("/items/%s" % key).status_code == 200

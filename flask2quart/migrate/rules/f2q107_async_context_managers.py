@@ -3,7 +3,9 @@
 ``app.app_context()``, ``app.test_request_context(...)``, ``client.session_transaction()``,
 ``with client:`` and ``with app.test_client() as c:`` are async-only in Quart: a sync ``with`` raises
 ``TypeError``/``AttributeError: __enter__`` (reference §1.5, §1.6). ``test_request_context`` needs an
-explicit path in Quart, so ``"/"`` is added where Flask used its default.
+explicit path in Quart, so ``"/"`` is added where Flask used its default. A ``with`` that mixes
+them with sync context managers (``with patch(...), client as c:``) becomes the nested statements
+Python defines it as: ``with patch(...):`` around ``async with client as c:``.
 
 Docs: https://quart.palletsprojects.com/en/latest/reference/source/quart.app.html
 """
@@ -62,16 +64,9 @@ class AsyncContextManagers(Rule):
                 Severity.ERROR,
             )
             return updated
-        if not all(flags):
-            self.ctx.report(
-                original,
-                self.code,
-                "this `with` mixes Quart's async context managers with sync ones: split it into "
-                "an `async with` and a `with`",
-                Severity.ERROR,
-            )
-            return updated
         self.changed()
+        if not all(flags):
+            return _split(updated, flags)
         return updated.with_changes(asynchronous=cst.Asynchronous())
 
 
@@ -89,6 +84,25 @@ class AsyncContextManagers(Rule):
         result = updated.with_changes(args=args)
         self.ctx.set_value(result, self.ctx.value(updated))
         return result
+
+
+def _split(node: cst.With, flags: list[bool]) -> cst.With:
+    """``with patch(...), client as c:`` -> ``with patch(...):`` around ``async with client as c:``:
+    Python defines a ``with`` of several items as these nested ones (entered left to right, left in
+    reverse), and one statement cannot be both. Consecutive items of one kind stay together."""
+    groups: list[tuple[bool, list[cst.WithItem]]] = []
+    for item, is_async in zip(node.items, flags, strict=True):
+        if groups and groups[-1][0] == is_async:
+            groups[-1][1].append(item)
+        else:
+            groups.append((is_async, [item]))
+    comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    body: cst.BaseSuite = node.body
+    for is_async, items in reversed(groups):
+        items = [i.with_changes(comma=comma) for i in items[:-1]] + [items[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)]
+        inner = cst.With(items=items, body=body, asynchronous=cst.Asynchronous() if is_async else None)
+        body = cst.IndentedBlock(body=[inner])
+    return inner.with_changes(leading_lines=node.leading_lines)
 
 
 def _has_path(call: cst.Call) -> bool:

@@ -180,7 +180,7 @@ class TestResponseRequest(Rule):
 
     def _relative(self, value: cst.BaseExpression) -> bool:
         """A literal (F2Q202 splits an absolute one), or built on a literal path (``f"/{id}/edit"``,
-        ``"/items/" + key``), ``url_for()`` without ``_external``, or a parameter."""
+        ``"/items/" + key``), ``url_for()`` without ``_external``, a parameter or a global."""
         if isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
             return True
         if isinstance(value, cst.FormattedString):
@@ -191,5 +191,5 @@ class TestResponseRequest(Rule):
         if isinstance(value, cst.Call) and V.flask_name(self.ctx.value(value.func)) == "url_for":
             return not any(a.keyword is not None and a.keyword.value == "_external" for a in value.args)
         scope = self.ctx.function_scope()
-        # a parameter: a path the test is parametrized with (``@pytest.mark.parametrize``), a literal
-        return isinstance(value, cst.Name) and scope is not None and value.value in scope.params
+        # a parameter (a path the test is parametrized with) or a module's constant: a literal
+        return isinstance(value, cst.Name) and (scope is None or value.value in scope.params or value.value not in scope.local_names)
