@@ -10,6 +10,7 @@ multiple of the bare parse.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -87,15 +88,25 @@ class Rewriter(cst.CSTTransformer):
             if rule_class.code not in ctx.enabled:
                 continue
             rule = rule_class(ctx)
-            for attr in dir(rule):
+            for attr in _handler_names(rule):
                 if attr.startswith("leave_"):
                     self._leave.setdefault(attr[6:], []).append(getattr(rule, attr))
-                elif attr.startswith("visit_"):
+                else:
                     self._visit.setdefault(attr[6:], []).append(getattr(rule, attr))
 
     # --- traversal --------------------------------------------------------------------------
+    # LibCST asks for ``visit_<Node>_<field>`` hooks before and after each field of each node: a
+    # Rewriter has none, and the lookups cost as much as the rest of a visit.
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        return None
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        return None
+
     def on_visit(self, node: cst.CSTNode) -> bool:
         kind = type(node).__name__
+        if kind not in _VISIT_KINDS and kind not in self._visit and id(node) not in self._outer_iters:
+            return True  # most nodes (whitespace, commas, operators): nothing to keep, no rule asks
         if kind in ("Import", "ImportFrom"):
             for handler in self._visit.get(kind, ()):
                 handler(node)
@@ -148,6 +159,8 @@ class Rewriter(cst.CSTTransformer):
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):  # type: ignore[no-untyped-def]
         kind = type(original_node).__name__
+        if kind not in _LEAVE_KINDS and kind not in self._leave and id(original_node) not in self._outer_iters:
+            return updated_node  # no value, binding or scope to keep, no rule asks
         ctx = self.ctx
         updated: cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel = updated_node
         if kind == "Name":
@@ -199,6 +212,8 @@ class Rewriter(cst.CSTTransformer):
         added_after: list[cst.CSTNode] = []  # statements rules put after this one (FlattenSentinel)
         for handler in self._leave.get(kind, ()):
             result = handler(original_node, updated)  # type: ignore[arg-type]
+            if result is updated:  # the rule left it as it was: nothing to carry over
+                continue
             if (
                 isinstance(result, cst.FlattenSentinel)
                 and result.nodes
@@ -222,13 +237,15 @@ class Rewriter(cst.CSTTransformer):
                 updated = cst.FlattenSentinel([*updated.nodes, *added_after])
             elif isinstance(updated, cst.CSTNode):
                 updated = cst.FlattenSentinel([updated, *added_after])
-        if isinstance(updated, (cst.Attribute, cst.Subscript)) and isinstance(updated.value, cst.Await):
+        # exact types: LibCST's node classes are ABCs, and an ``isinstance`` on one is slow
+        new_type = type(updated)
+        if (new_type is cst.Attribute or new_type is cst.Subscript) and type(updated.value) is cst.Await:  # type: ignore[union-attr]
             value = ctx.value(updated)
             step = ctx.step(updated)
             updated = updated.with_changes(value=parenthesized(updated.value))
             ctx.set_value(updated, value)
             ctx.set_step(updated, step)
-        elif isinstance(updated, cst.Call) and isinstance(updated.func, cst.Await):
+        elif new_type is cst.Call and type(updated.func) is cst.Await:  # type: ignore[union-attr]
             value = ctx.value(updated)
             step = ctx.step(updated)
             updated = updated.with_changes(func=parenthesized(updated.func))
@@ -383,6 +400,37 @@ class Rewriter(cst.CSTTransformer):
         ctx.scopes.append(
             Scope("class", qualname=qual, class_value=f"k:obj:{ctx.facts.module}:{qual}")
         )
+
+
+#: Node types :meth:`Rewriter.on_visit` keeps track of (scopes, loops, names that do not use). The
+#: others skip it unless a rule asks for them: a type ``on_visit`` (or ``on_leave``, below) starts
+#: to handle goes in its set (tests/test_rewriter_dispatch.py checks it).
+_VISIT_KINDS = frozenset({
+    "Import", "ImportFrom", "Await", "Attribute", "Arg", "Param", "For", "IndentedBlock", "AssignTarget", "Call",
+    "AugAssign", "FunctionDef", "ClassDef", "Lambda", "GeneratorExp", "ListComp", "SetComp", "DictComp",
+})
+#: Node types :meth:`Rewriter.on_leave` keeps track of (values, bindings, scopes).
+_LEAVE_KINDS = frozenset({
+    "Name", "Attribute", "Call", "Subscript", "List", "Tuple", "Set", "Dict", "Await", "Assign", "AnnAssign",
+    "AugAssign", "WithItem", "FunctionDef", "ClassDef", "Lambda", "GeneratorExp", "ListComp", "SetComp", "DictComp",
+})
+
+
+#: Node types whose visit opens a scope, closed when they are left.
+_SCOPE_KINDS = frozenset({"FunctionDef", "ClassDef", "Lambda", "GeneratorExp", "ListComp", "SetComp", "DictComp"})
+
+
+def _handler_names(rule: Rule) -> tuple[str, ...]:
+    """A rule's ``leave_*``/``visit_*`` methods, in :func:`dir` order: looked up once per class,
+    not once per module, unless the rule lists them itself (a ``__dir__`` that depends on the module)."""
+    if type(rule).__dir__ is not object.__dir__:
+        return tuple(attr for attr in dir(rule) if attr.startswith(("leave_", "visit_")))
+    return _class_handler_names(type(rule))
+
+
+@functools.cache
+def _class_handler_names(rule_class: type[Rule]) -> tuple[str, ...]:
+    return tuple(attr for attr in dir(rule_class) if attr.startswith(("leave_", "visit_")))
 
 
 def _listed(ctx: FileContext, value: V.Value) -> V.Value:
