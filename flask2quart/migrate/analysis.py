@@ -23,6 +23,7 @@ from pathlib import Path
 
 from . import flask_api
 from . import values as V
+from .eager import eager_genexp_ast
 from .facts import (
     ClassFacts,
     FlowInputs,
@@ -302,6 +303,9 @@ class _FunctionScanner:
         #: Targets of the comprehensions being scanned: local to them (``request`` there is not
         #: Flask's), with what they hold when their iterable says (``for check in CHECKS``).
         self.comprehension_names: list[dict[str, V.Value]] = []
+        #: Generator expressions a builtin reads whole (``", ".join(g for ...)``): they may await,
+        #: as the list comprehension the rewriter makes of them (see ``eager.py``).
+        self.eager_genexps: set[int] = set()
 
     # names -------------------------------------------------------------------------------------
     def resolve(self, name: str) -> V.Value:
@@ -364,7 +368,8 @@ class _FunctionScanner:
             self.expr(node.body, no_await=True)
             return None
         if isinstance(node, ast.GeneratorExp | ast.ListComp | ast.SetComp | ast.DictComp):
-            self._comprehension(node, no_await=no_await or isinstance(node, ast.GeneratorExp))
+            generator = isinstance(node, ast.GeneratorExp) and id(node) not in self.eager_genexps
+            self._comprehension(node, no_await=no_await or generator)
             return None
         if isinstance(node, ast.Dict) and node.values and None not in node.keys:
             for key in node.keys:
@@ -392,6 +397,10 @@ class _FunctionScanner:
         for child in ast.iter_child_nodes(node):
             self.visit_any(child, no_await=no_await)
         return None
+
+    def _is_builtin(self, name: str) -> bool:
+        """``name`` is Python's builtin here: nothing in the function or module binds it."""
+        return name not in self.local_names and self.module.resolve_global(name) is None
 
     def _comprehension(self, node: ast.GeneratorExp | ast.ListComp | ast.SetComp | ast.DictComp, *, no_await: bool) -> None:
         """The first iterable in the enclosing scope, the rest with the targets bound locally."""
@@ -479,12 +488,15 @@ class _FunctionScanner:
         if func == V.TEST_CLIENT and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
             func = V.called_attribute(self.resolve(node.func.value.id), node.func.attr, func)
         self.passed_ids.update(id(arg) for arg in (*node.args, *(kw.value for kw in node.keywords)))
+        eager = eager_genexp_ast(node, self._is_builtin)
+        if eager is not None:
+            self.eager_genexps.add(id(eager))
         positional = [self.expr(arg, no_await=no_await) for arg in node.args]
         keywords = [(kw.arg, self.expr(kw.value, no_await=no_await)) for kw in node.keywords]
         self._record_flows(func, node, positional, keywords)
         if func is None and isinstance(node.func, ast.Name) and node.func.id == "getattr" and len(node.args) >= 2:
             name = node.args[1].value if isinstance(node.args[1], ast.Constant) else None
-            if "getattr" not in self.local_names and self.module.resolve_global("getattr") is None:
+            if self._is_builtin("getattr"):
                 return V.getattr_value(positional[0], name if isinstance(name, str) else None)
         if (
             func is None and isinstance(node.func, ast.Name) and node.func.id == "super"

@@ -151,6 +151,13 @@ class FileContext:
             return self.imported(target)
         return V.name_value(name, in_tests=self.in_tests)
 
+    def is_builtin(self, name: str) -> bool:
+        """``name`` is Python's builtin here: no enclosing scope, def, class or import binds it
+        (the analysis asks the same of its scopes)."""
+        if any(name in scope.local_names for scope in self.scopes if scope.kind != "module"):
+            return False
+        return not (name in self.facts.functions or name in self.facts.classes or name in self.facts.imports)
+
     def imported(self, target: str) -> V.Value:
         """What an imported name is: the kind another module's module-level name holds
         (``from app import app``: the app, as in its own module), else its name."""

@@ -19,6 +19,7 @@ import libcst as cst
 from .. import values as V
 from ..analysis import Role, explicit_super_value, super_value
 from ..context import FileContext, Scope
+from ..eager import as_list_comprehension, contains_await, eager_genexp_cst
 
 LeaveHandler = Callable[[cst.CSTNode, cst.CSTNode], cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel]  # type: ignore[type-arg]
 VisitHandler = Callable[[cst.CSTNode], None]
@@ -82,6 +83,7 @@ class Rewriter(cst.CSTTransformer):
         #: The first iterable of each comprehension: evaluated in the enclosing scope, where the
         #: comprehension's targets are not bound (``[r for request in request.args]``).
         self._outer_iters: set[int] = set()
+        self._eager_genexps: set[int] = set()  # generator expressions a builtin reads whole
         self._leave: dict[str, list[LeaveHandler]] = {}
         self._visit: dict[str, list[VisitHandler]] = {}
         for rule_class in sorted(rules, key=lambda r: (r.priority, r.code)):
@@ -139,6 +141,17 @@ class Rewriter(cst.CSTTransformer):
             params = node.params  # type: ignore[attr-defined]
             names = frozenset(p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params))
             self.ctx.scopes.append(Scope("lambda", local_names=names))
+        elif kind == "Call":
+            eager = eager_genexp_cst(node, self.ctx.is_builtin)  # type: ignore[arg-type]
+            if eager is not None:
+                self._eager_genexps.add(id(eager))
+        elif kind == "GeneratorExp" and id(node) in self._eager_genexps:
+            # Read whole by a builtin: a list comprehension if it comes to await (eager.py).
+            kinds = self._comprehension_bindings(node)
+            self.ctx.scopes.append(
+                dataclasses.replace(self.ctx.scope, kind="comprehension", local_names=_comprehension_names(node), kinds=kinds, nested={})
+            )
+            self._outer_iters.add(id(node.for_in.iter))  # type: ignore[attr-defined]
         elif kind == "GeneratorExp":
             kinds = self._comprehension_bindings(node)
             self.ctx.scopes.append(Scope("genexp", local_names=_comprehension_names(node), kinds=kinds))
@@ -256,6 +269,10 @@ class Rewriter(cst.CSTTransformer):
             ctx.scopes.pop()
         if kind in ("FunctionDef", "ClassDef", "Lambda", "GeneratorExp", "ListComp", "SetComp", "DictComp"):
             ctx.scopes.pop()
+        if kind == "GeneratorExp" and id(original_node) in self._eager_genexps and isinstance(updated, cst.GeneratorExp):
+            self._eager_genexps.discard(id(original_node))
+            if contains_await(updated):
+                updated = as_list_comprehension(updated)
         return updated
 
     def _comprehension_bindings(self, node: cst.CSTNode) -> dict[str, V.Value]:
