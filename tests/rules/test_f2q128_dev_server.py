@@ -1,3 +1,4 @@
+import asyncio
 import os
 import subprocess
 import sys
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import check_noop, check_transformed, codes, run_rewrite
+from tests.helpers import check_transformed, codes, run_rewrite
 from tests.shim.server import free_port, wait_until_listening
 
 
@@ -182,30 +183,68 @@ def test_the_port_serves_what_flask_served(tmp_path, served):
     assert _answers(ported) == expected
 
 
-def test_calling_the_app_as_wsgi_is_reported():
-    findings = check_transformed(
-        """\
-        from flask import Flask
-        from werkzeug.test import create_environ
+def test_calling_the_app_as_wsgi_goes_through_the_generated_adapter():
+    output, findings, _ = run_rewrite(
+        textwrap.dedent(
+            """\
+            from flask import Flask
+            from werkzeug.test import create_environ
 
-        app = Flask(__name__)
-
-
-        def raw_body():
-            return b"".join(app(create_environ("/"), lambda *args: None))
-        """,
-        """\
-        from quart import Quart
-        from werkzeug.test import create_environ
-
-        app = Quart(__name__)
+            app = Flask(__name__)
 
 
-        def raw_body():
-            return b"".join(app(create_environ("/"), lambda *args: None))
-        """,
+            def raw_body():
+                return b"".join(app(create_environ("/"), lambda *args: None))
+            """
+        )
     )
-    assert codes(findings) == ["F2Q128"] and "ASGI" in findings[0].message
+    assert findings == []
+    assert '    return b"".join(_f2q_wsgi_call(app, create_environ("/"), lambda *args: None))\n' in output
+    assert "def _f2q_wsgi_call(app, environ, start_response):" in output
+    assert run_rewrite(output)[0] == output
+
+
+WSGI_APP = """\
+from flask import Flask, Response, request
+
+app = Flask(__name__)
+
+
+@app.route("/chunks/<int:n>", methods=["GET", "POST"])
+def chunks(n):
+    data = request.get_data() + request.args.get("tag", "").encode()
+    return Response([b"x" * n, data, request.headers.get("X-Tag", "").encode()], headers={"X-N": str(n)})
+
+
+def call(path, body=b"", method="GET"):
+    from werkzeug.test import create_environ
+
+    seen = []
+    environ = create_environ(path, "http://localhost/", method=method, data=body, headers={"X-Tag": "t"})
+    chunks = list(app(environ, lambda status, headers, exc_info=None: seen.append((status, dict(headers)))))
+    status, headers = seen[0]
+    return status, headers["X-N"], headers["Content-Type"], b"".join(chunks), {type(c) for c in chunks}
+"""
+
+
+def test_the_adapter_answers_what_the_wsgi_app_answered():
+    pytest.importorskip("quart")
+    flask_side = {"__name__": "flask_wsgi"}
+    exec(compile(WSGI_APP, "wsgi_app.py", "exec"), flask_side)
+    expected = [flask_side["call"]("/chunks/3?tag=a"), flask_side["call"]("/chunks/2", b"posted", "POST")]
+    assert expected[1] == ("200 OK", "2", "text/html; charset=utf-8", b"xxpostedt", {bytes})
+
+    output, findings, _ = run_rewrite(WSGI_APP)
+    assert findings == []
+    quart_side = {"__name__": "quart_wsgi"}
+    exec(compile(output, "wsgi_app.py", "exec"), quart_side)
+    got = [quart_side["call"]("/chunks/3?tag=a"), quart_side["call"]("/chunks/2", b"posted", "POST")]
+    assert got == expected
+
+    async def inside_a_loop():  # the caller already runs an event loop: the adapter uses a thread
+        return quart_side["call"]("/chunks/1")
+
+    assert asyncio.run(inside_a_loop())[:4] == ("200 OK", "1", "text/html; charset=utf-8", b"xt")
 
 
 def test_run_on_a_factory_call_is_not_evaluated_twice():
@@ -253,5 +292,6 @@ def test_an_app_imported_through_a_star_reexport_called_as_wsgi_is_reported():
             chunks = list(pkg.app(env, lambda *a, **k: None))
             assert chunks
         """
-    findings = check_noop(source, path="tests/test_raw.py", files=files)
-    assert [(f.line, f.code) for f in findings if "WSGI" in f.message] == [(8, "F2Q128")]
+    output, findings, _ = run_rewrite(textwrap.dedent(source), path="tests/test_raw.py", files=files)
+    assert "    chunks = list(_f2q_wsgi_call(pkg.app, env, lambda *a, **k: None))\n" in output
+    assert [f for f in findings if f.code == "F2Q128"] == []

@@ -21,7 +21,11 @@ serves the app with Hypercorn on an event loop of its own in the calling thread,
 WSGI entry modules (``application = create_app()``) need no change: Hypercorn serves the same
 object (F2Q402 moves the commands that start them). Calling the app as a WSGI callable
 (``app(environ, start_response)``, a test driving it by hand; also an app imported from another module
-or re-exported by a package) is reported.
+or re-exported by a package) becomes ``_f2q_wsgi_call(app, environ, start_response)``, a generated
+adapter: the environ as an ASGI scope and body, one request through the app on an event loop of its
+own (in a worker thread when the caller is already inside one), ``start_response`` called with the
+status and headers the app sent, and the body chunks returned as the app sent them (a ``bytearray``
+stays one, so a test checking the types still checks the app).
 
 Docs: https://quart.palletsprojects.com/en/latest/how_to_guides/deployment.html
 """
@@ -50,6 +54,79 @@ def _f2q_run_simple(hostname, port, application, use_reloader=False, ssl_context
     if isinstance(ssl_context, tuple):
         config.certfile, config.keyfile = ssl_context
     asyncio.run(serve(application, config))
+'''
+
+WSGI_CALL = "_f2q_wsgi_call"
+WSGI_CALL_SOURCE = '''
+
+def _f2q_wsgi_call(app, environ, start_response):
+    """The ASGI app called as Flask's WSGI app was, `app(environ, start_response)` (added by
+    flask2quart, F2Q128): one request, run on an event loop of its own (in a worker thread when
+    the caller is inside one); returns the body chunks as the app sent them."""
+    import asyncio
+    import threading
+
+    from werkzeug.http import HTTP_STATUS_CODES
+
+    length = environ.get("CONTENT_LENGTH") or ""
+    body = environ["wsgi.input"].read(int(length)) if length.isdigit() and "wsgi.input" in environ else b""
+    headers = [
+        ((key[5:] if key.startswith("HTTP_") else key).replace("_", "-").lower().encode("latin-1"), str(value).encode("latin-1"))
+        for key, value in environ.items()
+        if (key.startswith("HTTP_") or key in ("CONTENT_TYPE", "CONTENT_LENGTH")) and value != ""
+    ]
+    root_path = environ.get("SCRIPT_NAME", "")
+    path = root_path + environ.get("PATH_INFO", "/")
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"},
+        "http_version": environ.get("SERVER_PROTOCOL", "HTTP/1.1").partition("/")[2] or "1.1",
+        "method": environ.get("REQUEST_METHOD", "GET"), "scheme": environ.get("wsgi.url_scheme", "http"),
+        "path": path.encode("latin-1").decode("utf-8", "replace"), "raw_path": path.encode("latin-1"),
+        "query_string": environ.get("QUERY_STRING", "").encode("latin-1"), "root_path": root_path,
+        "headers": headers, "client": (environ.get("REMOTE_ADDR", ""), int(environ.get("REMOTE_PORT") or 0)),
+        "server": (environ.get("SERVER_NAME", "localhost"), int(environ.get("SERVER_PORT") or 80)),
+    }
+    answer = {"chunks": []}
+
+    async def receive():
+        done = answer.setdefault("done", asyncio.Event())
+        if answer.get("sent_body"):
+            await done.wait()  # the client goes once the whole answer is sent
+            return {"type": "http.disconnect"}
+        answer["sent_body"] = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message):
+        if message["type"] == "http.response.body" and not message.get("more_body", False):
+            answer.setdefault("done", asyncio.Event()).set()
+        if message["type"] == "http.response.start":
+            answer["status"] = message["status"]
+            answer["headers"] = [  # ASGI names are lower case: WSGI apps sent them capitalised
+                ("-".join(part.capitalize() for part in k.decode("latin-1").split("-")), v.decode("latin-1"))
+                for k, v in message.get("headers", [])
+            ]
+        elif message["type"] == "http.response.body" and message.get("body"):
+            answer["chunks"].append(message["body"])
+
+    def run():
+        try:
+            asyncio.run(app(scope, receive, send))
+        except BaseException as error:  # handed to the caller's thread
+            answer["error"] = error
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        run()
+    else:
+        worker = threading.Thread(target=run)
+        worker.start()
+        worker.join()
+    if "error" in answer:
+        raise answer["error"]
+    status = answer["status"]
+    start_response(f"{status} {HTTP_STATUS_CODES.get(status, 'UNKNOWN').upper()}", answer["headers"])
+    return answer["chunks"]
 '''
 
 MAKE_SERVER = "_f2q_make_server"
@@ -159,13 +236,12 @@ class DevServer(Rule):
             return self._make_server(original, updated)
         if func in RUN_SIMPLE:
             return self._run_simple(original, updated)
-        if self.ctx.value(updated.func) == V.APP and len(updated.args) == 2 and not any(a.keyword for a in updated.args):
-            self.ctx.report(
-                original, self.code, "the app is called as a WSGI application (environ, start_response): a Quart "
-                "app is ASGI, `await app(scope, receive, send)`; in a test, request it through "
-                "`app.test_client()` instead", Severity.ERROR,
-            )
-            return updated
+        if self.ctx.value(updated.func) == V.APP and len(updated.args) == 2 and not any(a.keyword or a.star for a in updated.args):
+            self.ctx.add_helper(WSGI_CALL, WSGI_CALL_SOURCE)
+            self.changed()
+            app = updated.func.with_changes(lpar=[], rpar=[]) if isinstance(updated.func, (cst.Name, cst.Attribute)) else updated.func
+            first = cst.Arg(app, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+            return updated.with_changes(func=cst.Name(WSGI_CALL), args=[first, *updated.args])
         if (
             isinstance(updated.func, cst.Attribute)
             and updated.func.attr.value == "run"
