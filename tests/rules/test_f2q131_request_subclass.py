@@ -236,3 +236,50 @@ def test_the_port_builds_the_request_class_as_flask_did():
         return got, posted, list(quart_side["TRACKER"])
 
     assert asyncio.run(answers()) == expected
+
+
+CHAINED = '''\
+from flask import Flask, Request
+
+LOG = []
+
+
+class Logged(Request):
+    def close(self):
+        super().close()
+        LOG.append("base")
+
+
+class Counted(Logged):
+    def close(self):
+        super().close()
+        LOG.append("child")
+
+
+app = Flask(__name__)
+app.request_class = Counted
+
+
+@app.route("/")
+def index():
+    return "x"
+'''
+
+
+def test_closes_along_project_bases_run_in_order_as_under_flask():
+    pytest.importorskip("quart")
+    flask_side = {"__name__": "flask_chain"}
+    exec(compile(CHAINED, "app.py", "exec"), flask_side)
+    flask_side["app"].test_client().get("/")
+    assert flask_side["LOG"] == ["base", "child"]
+
+    output, findings, _ = run_rewrite(CHAINED)
+    assert findings == [] and output.count("@_f2q_awaitable_close") == 2
+    quart_side = {"__name__": "quart_chain"}
+    exec(compile(output, "app.py", "exec"), quart_side)
+
+    async def request():
+        response = await quart_side["app"].test_client().get("/")
+        return response.status_code
+
+    assert asyncio.run(request()) == 200 and quart_side["LOG"] == ["base", "child"]

@@ -73,6 +73,8 @@ CLOSE_SOURCE = '''
 def _f2q_closed(closing):
     """Runs Quart's ``Request.close()`` where a Werkzeug request's sync ``close()`` called its base:
     a coroutine that closes the uploaded files and never waits (added by flask2quart, F2Q131)."""
+    if not hasattr(closing, "send"):
+        return closing  # a project base's own sync close, which has run already
     try:
         closing.send(None)
     except StopIteration:
