@@ -175,13 +175,14 @@ def rewrite(paths: Iterable[Path], options: RewriteOptions) -> RewriteResult:
     )
     done = len(sources) - len(candidates)
     analyses: list[A.ProjectAnalysis] = []
+    scripts = entry_points.targets(project_root(p if p.is_dir() else p.parent) for p in paths)
     with _workers(options.jobs) as pool:  # one pool for every parallel phase
         for _, group in groups:
             names = frozenset(module_names[str(f.path)] for f, _ in group)
             summaries, unreadable = _summarize_all(group, module_names, names, pool, options.jobs)
             analysis = A.decide(
                 summaries, set(names), sources={str(f.path): data for f, data in group},
-                http_calls="F2Q117" in options.enabled,
+                http_calls="F2Q117" in options.enabled, entry_points=scripts,
             )
             analyses.append(analysis)
             result.files.extend(unreadable)

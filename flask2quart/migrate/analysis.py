@@ -1182,17 +1182,19 @@ def decide(
     sources: dict[str, bytes] | None = None,
     *,
     http_calls: bool = True,
+    entry_points: frozenset[str] = frozenset(),
 ) -> ProjectAnalysis:
     """Settle roles, fixtures, the value flow and the async colouring for the whole project.
 
     With ``sources``, kinds flow across function boundaries: what call sites pass (and fixtures
     give) binds the callee's parameters, ``self.x`` set in a base class is known in subclasses in
     other modules. Modules whose inputs changed are scanned again with them, until nothing moves.
-    ``http_calls=False`` (F2Q117 off): a blocking HTTP call makes no function async."""
+    ``http_calls=False`` (F2Q117 off): a blocking HTTP call makes no function async.
+    ``entry_points``: ``module:function`` of the project's console scripts, which stay sync."""
     summaries = list(summaries)
     if not http_calls:
         _ignore_http_calls(summaries)
-    analysis = _decide_once(summaries, module_names)
+    analysis = _decide_once(summaries, module_names, entry_points)
     if not sources:
         return analysis
     names = frozenset(module_names)
@@ -1208,7 +1210,7 @@ def decide(
             modules[path] = summarize(path, sources[path], modules[path].module, names, inputs[path])
             if not http_calls:
                 _ignore_http_calls([modules[path]])
-        analysis = _decide_once(modules.values(), module_names)
+        analysis = _decide_once(modules.values(), module_names, entry_points)
     return analysis
 
 
@@ -1229,7 +1231,9 @@ def _ignore_http_calls(summaries: list[ModuleFacts]) -> None:
             func.sync_http_calls = ()
 
 
-def _decide_once(summaries: Iterable[ModuleFacts], module_names: set[str]) -> ProjectAnalysis:
+def _decide_once(
+    summaries: Iterable[ModuleFacts], module_names: set[str], entry_points: frozenset[str] = frozenset()
+) -> ProjectAnalysis:
     """Settle roles, fixtures and the async colouring for the whole project, once."""
     modules = {facts.path: facts for facts in summaries}
     functions: dict[str, FunctionFacts] = {}
@@ -1251,6 +1255,9 @@ def _decide_once(summaries: Iterable[ModuleFacts], module_names: set[str]) -> Pr
                 if role is Role.RECEIVER and "response" in functions[target].params:
                     # the receiver's own body was scanned before we knew: settle its reads now
                     functions[target].direct = functions[target].direct or functions[target].response_reads
+    for target in entry_points:  # a console script calls it synchronously (F2Q105 runs its awaits)
+        if roles.get(target) is Role.PLAIN:
+            roles[target] = Role.ENTRY
     objects = extension_objects(modules)
     for facts in modules.values():  # ``@auth.verify_password``: the role the extension gives it
         for qual, decorator in facts.extension_callbacks:

@@ -75,6 +75,8 @@ class FileContext:
         #: ids of sync ``with ....test_request_context(...)`` blocks (and their calls) that only build
         #: URLs: F2Q135 gives them a sync URL builder, so F2Q107 leaves them alone.
         self.sync_url_blocks: set[int] = set()
+        #: Depth of ``if __name__ == "__main__":`` blocks at module level (kept by F2Q105).
+        self.main_guards = 0
         self.changed_by: set[str] = set()
         #: How many edits each rule made (``Rule.changed`` calls), for ``flask2quart check``.
         self.edit_counts: dict[str, int] = {}

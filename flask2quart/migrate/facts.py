@@ -16,6 +16,7 @@ class Role(enum.StrEnum):
     RESPONSE_HOOK = "response_hook"  # after_request: async, first argument is the response
     SYNC_HOOK = "sync_hook"  # url_value_preprocessor & co: must stay sync
     CLI = "cli"  # click commands: must stay sync
+    ENTRY = "entry"  # a console script's function: stays sync, runs what became async with asyncio.run()
     WRAPPER = "wrapper"  # the inner function of a view decorator: always async
     STREAM = "stream"  # a generator streamed as a response: async generator
     TEST = "test"  # async when it awaits something
@@ -29,7 +30,7 @@ class Role(enum.StrEnum):
 
     @property
     def must_stay_sync(self) -> bool:
-        return self in (Role.SYNC_HOOK, Role.CLI)
+        return self in (Role.SYNC_HOOK, Role.CLI, Role.ENTRY)
 
 
 _ALWAYS_ASYNC = frozenset({Role.VIEW, Role.HOOK, Role.RESPONSE_HOOK, Role.WRAPPER, Role.STREAM})

@@ -934,3 +934,54 @@ def test_an_await_at_module_level_outside_the_main_block_is_still_reported():
     )
     assert codes(findings) == ["F2Q105"]
     assert "module level" in findings[0].message
+
+
+CONSOLE_APP = """\
+from flask import Flask
+
+app = Flask(__name__)
+
+
+class Report:
+    def __call__(self):
+        with app.app_context():
+            return [app.name, "report"]
+
+
+def names():
+    with app.app_context():
+        return ["names"]
+
+
+def main():
+    print(*names(), *Report()())
+    return 4
+"""
+CONSOLE_PYPROJECT = '[project]\nname = "tool"\nversion = "1"\n\n[project.scripts]\ntool = "app:main"\n'
+
+
+def test_a_console_script_function_stays_sync_and_runs_what_became_async():
+    output, findings, _ = run_rewrite(CONSOLE_APP, files={"pyproject.toml": CONSOLE_PYPROJECT})
+    assert [f.code for f in findings] == []
+    assert "\ndef main():\n    print(*asyncio.run(names()), *asyncio.run(Report()()))\n" in output
+    assert "    async def __call__(self):\n" in output and "\nasync def names():\n" in output
+
+
+def test_the_ported_console_script_prints_and_returns_as_the_flask_one(tmp_path):
+    import subprocess
+    import sys
+
+    def run(folder: str, source: str) -> tuple[int, str]:
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "app.py").write_text(source)
+        # as the script pip writes does: sys.exit(main())
+        done = subprocess.run(
+            [sys.executable, "-c", "import sys, app; sys.exit(app.main())"],
+            cwd=tmp_path / folder, capture_output=True, text=True, timeout=120,
+        )
+        return done.returncode, done.stdout
+
+    expected = run("flask", CONSOLE_APP)
+    assert expected == (4, "names app report\n")
+    output, _, _ = run_rewrite(CONSOLE_APP, files={"pyproject.toml": CONSOLE_PYPROJECT})
+    assert run("quart", output) == expected

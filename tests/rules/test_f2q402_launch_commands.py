@@ -674,31 +674,33 @@ def test_the_rewritten_procfile_command_serves_the_rewritten_app(
 TOOL = """\
 from flask import Flask
 
+app = Flask(__name__)
+
+
+@app.route("/")
+def index():
+    return "index"
+
 
 def main():
-    app = Flask(__name__)
-    with app.app_context():
-        print(app.name)
-
-
-def version():
-    print("1.0")
+    print(app.name)
 """
 
 
 def test_console_scripts_whose_function_became_async_are_reported_on_their_line() -> None:
+    # a view is async whatever names it: a script running it would only make a coroutine
     pyproject = (
         '[project]\nname = "tool"\nversion = "1"\n\n[project.scripts]\n'
-        'tool-version = "app:version"\ntool = "app:main"\n'
+        'tool-main = "app:main"\ntool = "app:index"\n'
     )
-    setup_cfg = "[metadata]\nname = tool\n\n[options.entry_points]\nconsole_scripts =\n    tool-main = app:main\n"
+    setup_cfg = "[metadata]\nname = tool\n\n[options.entry_points]\nconsole_scripts =\n    tool-index = app:index\n"
     _, findings = _port({"pyproject.toml": pyproject, "setup.cfg": setup_cfg}, source=TOOL)
     located = sorted((Path(f.path).name, f.line, f.severity) for f in findings)
     assert located == [("pyproject.toml", 7, Severity.ERROR), ("setup.cfg", 6, Severity.ERROR)]
-    assert all("`app:main`, which became async" in f.message and "asyncio.run(main())" in f.message for f in findings)
+    assert all("`app:index`, which became async" in f.message and "asyncio.run(main())" in f.message for f in findings)
 
 
 def test_console_scripts_of_sync_functions_are_left_alone() -> None:
-    pyproject = '[project]\nname = "tool"\nversion = "1"\n\n[project.scripts]\ntool-version = "app:version"\n'
+    pyproject = '[project]\nname = "tool"\nversion = "1"\n\n[project.scripts]\ntool = "app:main"\n'
     _, findings = _port({"pyproject.toml": pyproject}, source=TOOL)
     assert findings == []

@@ -3,7 +3,9 @@
 A console script (``[project.scripts]``/``[project.gui-scripts]`` in ``pyproject.toml``,
 ``console_scripts``/``gui_scripts`` under ``[options.entry_points]`` in ``setup.cfg``) calls its
 function synchronously and exits with what it returns: once the function is ``async def`` the script
-only makes a coroutine, which never runs. Each such script is reported on its line.
+only makes a coroutine, which never runs. The analysis keeps those functions sync (``Role.ENTRY``:
+F2Q105 runs what they call that became async with ``asyncio.run()``); one that became async all the
+same is reported on its script's line.
 """
 
 from __future__ import annotations
@@ -44,6 +46,11 @@ def scripts(root: Path) -> Iterable[tuple[Path, int, str, str]]:
                 name, _, target = entry.partition("=")
                 if target.strip():
                     yield setup_cfg, _line(text, name.strip()), name.strip(), target.strip()
+
+
+def targets(roots: Iterable[Path]) -> frozenset[str]:
+    """``module:function`` of the console and GUI scripts of the projects at ``roots``."""
+    return frozenset(target.split("[")[0].strip() for root in set(roots) for _, _, _, target in scripts(root))
 
 
 def async_scripts(root: Path, async_functions: set[str], code: str) -> list[Finding]:

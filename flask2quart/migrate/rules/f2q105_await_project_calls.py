@@ -7,8 +7,9 @@ impossible (a lambda, a generator expression, a hook Quart calls synchronously) 
 reported instead, and so is such a function used as a value where something else calls it later
 (a dispatch table, ``map``, ``functools.partial``, a thread target), and ``getattr(obj, name)()``
 with a name known only at run time on an object some of whose methods became async. At module level
-under ``if __name__ == "__main__":`` (the script's entry, where no event loop runs yet) such a call
-is run with ``asyncio.run(...)``.
+under ``if __name__ == "__main__":`` and in the function a console script runs (``[project.scripts]``,
+``console_scripts``: it stays sync, its script calls it synchronously), where no event loop runs
+yet, such a call is run with ``asyncio.run(...)`` (each call on a loop of its own).
 
 Docs: https://docs.python.org/3/library/asyncio-task.html#coroutines
 """
@@ -37,15 +38,14 @@ class AwaitProjectCalls(Rule):
     def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx)
         self._passed: set[int] = set()
-        self._main_blocks = 0  # depth of ``if __name__ == "__main__":`` blocks at module level
 
     def visit_If(self, node: cst.If) -> None:
         if self.ctx.function_scope() is None and _is_main_guard(node.test):
-            self._main_blocks += 1
+            self.ctx.main_guards += 1  # ``await_node`` runs the project's coroutines there
 
     def leave_If(self, original: cst.If, updated: cst.If) -> cst.If:
         if self.ctx.function_scope() is None and _is_main_guard(original.test):
-            self._main_blocks -= 1
+            self.ctx.main_guards -= 1
         return updated
 
     def _awaitable(self, node: cst.BaseExpression) -> str | None:
@@ -122,12 +122,6 @@ class AwaitProjectCalls(Rule):
             return updated
         if target.rpartition(":")[2][:1].isupper() and "." not in target.rpartition(":")[2]:
             return updated  # a class
-        if self._main_blocks and self.ctx.function_scope() is None and id(original) not in self.ctx.awaited:
-            # the script's entry, where no loop runs yet: the coroutine runs to its end right there
-            self.changed()
-            asyncio = self.ctx.require_import("asyncio")
-            run = cst.Call(cst.Attribute(cst.Name(asyncio), cst.Name("run")), args=[cst.Arg(updated.with_changes(lpar=[], rpar=[]))])
-            return run.with_changes(lpar=updated.lpar, rpar=updated.rpar)
         return await_node(self, original, updated, describe(original.func) + "() became async and")
 
 

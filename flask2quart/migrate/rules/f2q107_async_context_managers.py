@@ -16,6 +16,7 @@ import libcst as cst
 
 from ...findings import Severity
 from .. import values as V
+from ..analysis import Role
 from ._awaiting import why_not
 from .base import Rule
 
@@ -116,6 +117,8 @@ def _remedy(ctx) -> str:  # type: ignore[no-untyped-def]
         return "move the block into an async function (run it with `asyncio.run()` or from async code)"
     if scope.kind != "function":
         return "move the block into an async function and await it there"
+    if scope.role is Role.ENTRY:  # a console script's function: no event loop runs there yet
+        return "move the block into an async function and run it from here with `asyncio.run()`"
     return (
         f"make `{scope.qualname}` async and await it where it is called, or move the block into the "
         "async code that calls it"
