@@ -280,9 +280,13 @@ def test_a_path_built_on_a_literal_is_left_to_quart():
         LOGIN = "/login"
 
 
-        def test_pages(client, key, path):
+        def test_pages(client, key, path, uid):
             assert client.get(path).status_code == 200
             assert client.get(LOGIN).status_code == 200
+            url = "/users/{}/edit".format(uid)
+            if key:
+                url = url + "?key=" + key
+            assert client.get(url).status_code == 200
             assert client.get(f"/items/{key}").status_code == 200
             assert client.get("/items/" + key).status_code == 200
             assert client.get("/items/%s" % key).status_code == 200

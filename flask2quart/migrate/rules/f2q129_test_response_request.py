@@ -112,6 +112,60 @@ class _Bases(cst.CSTVisitor):
             self.assigned.update(t.target.value for t in node.targets if isinstance(t.target, cst.Name))
 
 
+class _Locals(cst.CSTVisitor):
+    """What each function assigns to its local names: (``Class.method``, name) -> the values
+    (``None`` for a binding that is not a plain assignment: a loop, a ``with ... as``...)."""
+
+    def __init__(self) -> None:
+        self.values: dict[tuple[str, str], list[cst.BaseExpression | None]] = {}
+        self._stack: list[str] = []
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._stack.append(node.name.value)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._stack.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._stack.append(node.name.value)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._stack.pop()
+
+    def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
+        for name in _names(target):
+            self.values.setdefault((".".join(self._stack), name), []).append(value if isinstance(target, cst.Name) else None)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        value = node.value.expression if isinstance(node.value, cst.Await) else node.value
+        for target in node.targets:
+            self._bind(target.target, value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._bind(node.target, node.value)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._bind(node.target, None)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._bind(node.target, None)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self._bind(node.asname.name, None)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._bind(node.target, None)
+
+
+def _names(target: cst.BaseExpression) -> list[str]:
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [n for e in target.elements for n in _names(e.value)]
+    return []
+
+
 class TestResponseRequest(Rule):
     code = "F2Q129"
     name = "test-response-request"
@@ -122,8 +176,12 @@ class TestResponseRequest(Rule):
         self._bases = _Bases(ctx.source)
         self._calls: set[int] = set()
         self._all = False  # a response handed around (a parameter) is read: every request is wrapped
+        self._module = cst.Module(body=[])
+        self._locals: _Locals | None = None  # what local names are assigned: built when first asked
+        self._resolving: set[tuple[str, str]] = set()
 
     def visit_Module(self, node: cst.Module) -> None:
+        self._module = node
         if self.ctx.in_tests or self.ctx.facts.is_test:
             node.visit(self._bases)
             self._calls = set(self._bases.calls)
@@ -152,10 +210,10 @@ class TestResponseRequest(Rule):
         return updated
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
-        if id(original) not in self._calls and not self._all and not self._computed_url(updated):
-            return updated
         func = self.ctx.value(updated.func)
         if not func or not func.startswith(f"b:{V.TEST_CLIENT}|") or func.rpartition("|")[2] not in flask_api.CLIENT_METHODS:
+            return updated
+        if id(original) not in self._calls and not self._all and not self._computed_url(updated):
             return updated
         if any(a.star == "*" for a in updated.args) or len([a for a in updated.args if a.keyword is None and not a.star]) > 1:
             return updated
@@ -190,6 +248,29 @@ class TestResponseRequest(Rule):
             return self._relative(value.left)
         if isinstance(value, cst.Call) and V.flask_name(self.ctx.value(value.func)) == "url_for":
             return not any(a.keyword is not None and a.keyword.value == "_external" for a in value.args)
+        if (
+            isinstance(value, cst.Call)
+            and isinstance(value.func, cst.Attribute)
+            and value.func.attr.value == "format"
+            and isinstance(value.func.value, (cst.SimpleString, cst.ConcatenatedString))
+        ):
+            return self._relative(value.func.value)  # ``"/user/{}/edit".format(uid)``
         scope = self.ctx.function_scope()
+        if not isinstance(value, cst.Name):
+            return False
         # a parameter (a path the test is parametrized with) or a module's constant: a literal
-        return isinstance(value, cst.Name) and (scope is None or value.value in scope.params or value.value not in scope.local_names)
+        if scope is None or value.value in scope.params or value.value not in scope.local_names:
+            return True
+        if self._locals is None:
+            self._locals = _Locals()
+            self._module.visit(self._locals)
+        # a local name, each of whose assignments in this function is a relative path
+        key = (scope.qualname, value.value)
+        given = self._locals.values.get(key)
+        if not given or None in given or key in self._resolving:  # ``url = url + "?x=1"``: asked already
+            return key in self._resolving
+        self._resolving.add(key)
+        try:
+            return all(self._relative(v) for v in given if v is not None)
+        finally:
+            self._resolving.discard(key)
