@@ -7,13 +7,10 @@ done by :func:`write_atomic` (temp file in the same folder, mode kept, ``os.repl
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +20,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from ..findings import Finding, Severity
 from .analysis import ProjectAnalysis
 from .context import FileContext, PendingFinding
+from .gcpause import paused_gc
 from .rules import PYTHON_RULES
 from .rules.base import Rewriter
 
@@ -40,26 +38,6 @@ class FileResult:
     @property
     def changed(self) -> bool:
         return self.after is not None and self.after != self.before
-
-
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """No cyclic garbage collection while one module is parsed and rewritten.
-
-    A LibCST pass allocates a node per token and rebuilds every node: hundreds of thousands of
-    objects that live until the pass ends, which the collector would traverse again and again
-    (about a sixth of a rewrite's time). Reference counting still frees what is dropped; what is
-    left in cycles is collected as usual once the module is done, so memory stays bounded by one
-    module's pass.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def transform_source(

@@ -27,7 +27,6 @@ import re
 from pathlib import Path
 
 import libcst as cst
-import libcst.matchers as m
 
 from ...findings import Finding, Severity
 from .. import analysis as A
@@ -159,6 +158,8 @@ class SyncHttpClient(Rule):
             self._facade = None
             return
         if self._facade is not None and self._active and self.ctx.facts.creates_app:
+            import libcst.matchers as m  # here: importing it costs a fifth of a second, every run
+
             local = self._facade_local()
             self._has_init_app = bool(
                 m.findall(node, m.Call(func=m.Attribute(value=m.Name(local), attr=m.Name("init_app"))))
