@@ -394,3 +394,18 @@ def test_setup_cfg_gets_pytest_asyncio_next_to_pytest_when_tests_became_async(tm
         f"[options]\ninstall_requires =\n    {QUART}\n\n[options.extras_require]\ntest =\n    pytest\n"
         "    pytest-asyncio>=0.24\n    coverage\n"
     )
+
+
+def test_requirements_tox_installs_are_edited(tmp_path: Path) -> None:
+    # bepasty's layout: tox installs requirements.d/dev.txt, where pytest is listed
+    edits = _plan(
+        tmp_path,
+        {
+            "pyproject.toml": '[project]\nname = "x"\nversion = "1"\ndependencies = ["Flask"]\n',
+            "tox.ini": "[testenv]\ndeps = -r{toxinidir}/requirements.d/dev.txt\ncommands = pytest\n"
+            "[testenv:other]\ndeps = -r{env:EXTRA}\n",
+            "requirements.d/dev.txt": "tox\npytest\npytest-cov\n",
+        },
+    )
+    assert edits["requirements.d/dev.txt"] == "tox\npytest\npytest-asyncio>=0.24\npytest-cov\n"
+    assert 'dependencies = ["quart>=0.22,!=0.23.0"]' in edits["pyproject.toml"]

@@ -1,7 +1,7 @@
 """F2Q401: the project's dependencies name Quart and the Quart extensions instead of Flask's.
 
 Requirements files (``requirements*.txt``/``.in``, ``*-requirements.txt``, ``requirements/*.txt``
-and ``.in``), ``pyproject.toml`` (``[project]`` ``dependencies``,
+and ``.in``, and those ``tox.ini`` installs with ``-r``), ``pyproject.toml`` (``[project]`` ``dependencies``,
 ``[project.optional-dependencies]``, ``[dependency-groups]``, Poetry's
 ``[tool.poetry.*dependencies]``), ``setup.cfg`` (``[options]`` ``install_requires``/
 ``tests_require``, ``[options.extras_require]``) and ``setup.py`` (the string literals of
@@ -285,6 +285,7 @@ class ProjectDependencies:
             *root.glob("*_requirements.txt"),
             *(root / "requirements").glob("*.txt"),
             *(root / "requirements").glob("*.in"),
+            *_tox_requirements(root),
         }
         return sorted(path for path in found if path.is_file())
 
@@ -418,6 +419,22 @@ class ProjectDependencies:
 _Note = tuple[int, Severity, str]
 _SETUP_CFG_LISTS = re.compile(r"^(?P<key>install_requires|tests_require|setup_requires)\s*=\s*(?P<value>.*)$")
 _SETUP_PY_LIST = re.compile(r"\b(?:install_requires|tests_require|setup_requires|extras_require)\s*=\s*[\[{]")
+
+
+def _tox_requirements(root: Path) -> Iterator[Path]:
+    """Requirements files ``tox.ini`` installs (``deps = -r{toxinidir}/requirements.d/dev.txt``),
+    inside the project."""
+    tox = root / "tox.ini"
+    if not tox.is_file():
+        return
+    text = tox.read_text(encoding="utf-8", errors="replace")
+    for match in re.finditer(r"(?:^|\s)-r\s*(\S+)", text, re.MULTILINE):
+        name = match.group(1).replace("{toxinidir}", ".").strip("\"'")
+        if "{" in name:  # another tox substitution: not a file of the project
+            continue
+        path = (root / name).resolve()
+        if root.resolve() in path.parents:
+            yield path
 
 
 def _edit_setup_cfg(text: str, options: Options) -> tuple[str, list[_Note]]:
