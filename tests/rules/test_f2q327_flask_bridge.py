@@ -120,3 +120,27 @@ def test_a_flask_bridge_module_of_the_project_is_not_overwritten() -> None:
     assert texts["flask_bridge.py"] == own
     assert texts["caching.py"] == source
     assert [f.severity.value for f in findings if f.code == "F2Q327"] == ["error"]
+
+
+def test_the_project_itself_installed_with_flask_as_a_dependency_is_no_extension(monkeypatch) -> None:
+    """An app installed in its own environment (``pip install -e .``) requires Flask, like an
+    extension; its tests importing it import the project, which the rewrite ports: no bridge, and
+    no warning on those imports."""
+    from flask2quart.migrate.rules import f2q327_flask_bridge as bridge
+
+    monkeypatch.setattr(bridge, "_requires_flask", lambda top: top in {"shopapp", "flask_marshmallow"})
+    _, findings, texts = run_rewrite(
+        "import shopapp\nfrom shopapp.views import index\n\n\ndef test_app():\n    assert shopapp.app and index\n",
+        path="tests/test_shop.py",
+        files={
+            "shopapp/__init__.py": "from flask import Flask\n\napp = Flask(__name__)\n\nfrom shopapp import views\n",
+            "shopapp/views.py": "from shopapp import app\n\n\n@app.route('/')\ndef index():\n    return 'hi'\n",
+        },
+    )
+    assert bridge_findings(findings) == []
+    assert not any(name.endswith("flask_bridge.py") for name in texts)
+    # a package that is not the project's and requires Flask is still an extension
+    _, findings, _ = run_rewrite("from flask_marshmallow import Marshmallow\n", path="tests/test_shop.py", files={
+        "shopapp/__init__.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+    })
+    assert [f.severity.value for f in findings if f.code == "F2Q327" and f.path == "tests/test_shop.py"] == ["warning"]

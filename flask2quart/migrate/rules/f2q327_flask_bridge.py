@@ -65,17 +65,20 @@ _COMMENT = "# noqa: F401  (F2Q327: Flask extensions run on Quart's context; impo
 _PORTED_ELSEWHERE = frozenset({"flask_sock", "flask_socketio", "flask_jwt_extended", "flask_restful"})
 
 
-def bridged_imports(facts: A.ModuleFacts) -> list[str]:
+def bridged_imports(facts: A.ModuleFacts, analysis: A.ProjectAnalysis) -> list[str]:
     """The extension modules ``facts`` imports that run through the bridge: the verified ones and
     Flask extensions nothing else ports (they may only need Flask's context; reported), in order."""
     targets = [*facts.imports.values(), *(t for f in facts.functions.values() for t in f.local_imports.values())]
     found = [target.partition(":")[0].split(".")[0] for target in targets]
-    return list(dict.fromkeys(name for name in found if name in BRIDGED or unhandled_extension(name)))
+    return list(dict.fromkeys(name for name in found if _bridges(name, analysis)))
 
 
-def unhandled_extension(top: str) -> bool:
+def unhandled_extension(top: str, analysis: A.ProjectAnalysis) -> bool:
     """``top`` is a Flask extension (a ``flask_*`` package, or an installed package that requires
-    Flask) that no rule ports, bridges or reports."""
+    Flask) that no rule ports, bridges or reports, and not the project itself (an app installed
+    in its own environment requires Flask too)."""
+    if top in _project_packages(analysis):
+        return False
     if top in BRIDGED or top in _PORTED_ELSEWHERE or top in {m.partition(".")[0] for m in flask_api.EXTENSION_MODULES}:
         return False
     if top in _reported_extensions():
@@ -117,7 +120,7 @@ def module_path(analysis: A.ProjectAnalysis) -> Path | None:
     """Where the bridge goes: next to the module that builds the app (nearest the top when several
     do), else next to the first module importing a bridged extension; ``None``: no module needs it."""
     needing = sorted(
-        (facts for facts in analysis.modules.values() if bridged_imports(facts) and not _generated(facts.path)),
+        (facts for facts in analysis.modules.values() if bridged_imports(facts, analysis) and not _generated(facts.path)),
         key=lambda facts: (facts.is_test, facts.module.count("."), facts.path),
     )
     if not needing:
@@ -180,7 +183,7 @@ class FlaskBridge(Rule):
         super().__init__(ctx)
         path, usable = plan(ctx.analysis)
         self._bridge = A.module_name_for(path) if usable and path is not None else None
-        self._needed = bool(self._bridge) and bool(bridged_imports(ctx.facts)) and not _generated(ctx.path)
+        self._needed = bool(self._bridge) and bool(bridged_imports(ctx.facts, ctx.analysis)) and not _generated(ctx.path)
         self._tries = 0
 
     # --- every Flask extension import says what happens to it (ported, bridged or what to do) ----
@@ -208,7 +211,7 @@ class FlaskBridge(Rule):
                     node, self.code, f"`{top}` runs under Quart as it is, through the generated `flask_bridge` "
                     "module (Flask's context globals are Quart's); its calls stay synchronous", Severity.INFO,
                 )
-        elif unhandled_extension(top):
+        elif unhandled_extension(top, self.ctx.analysis):
             where = "`flask_bridge` (imported before it here)" if self._bridge else "a generated `flask_bridge`"
             self.ctx.report(
                 node, self.code, f"`{top}` is a Flask extension flask2quart neither ports nor has verified: under "
@@ -221,7 +224,7 @@ class FlaskBridge(Rule):
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
         if not self._needed or self._imports_bridge():
             return updated
-        index = next((i for i, s in enumerate(updated.body) if _imports_bridged(s)), None)
+        index = next((i for i, s in enumerate(updated.body) if _imports_bridged(s, self.ctx.analysis)), None)
         before_import = index is not None
         if index is None:  # only imported inside functions: after the module's leading imports
             index = next((i for i, s in enumerate(updated.body) if not _is_import_or_docstring(s)), len(updated.body))
@@ -255,7 +258,7 @@ class FlaskBridge(Rule):
         return f"from {package} import {name}"
 
 
-def _imports_bridged(statement: cst.CSTNode) -> bool:
+def _imports_bridged(statement: cst.CSTNode, analysis: A.ProjectAnalysis) -> bool:
     """A top-level statement that imports a bridged extension (also inside ``try``/``if``)."""
 
     class Finder(cst.CSTVisitor):
@@ -268,11 +271,11 @@ def _imports_bridged(statement: cst.CSTNode) -> bool:
             return False
 
         def visit_Import(self, node: cst.Import) -> None:
-            if any(_bridges(_top(alias.name)) for alias in node.names):
+            if any(_bridges(_top(alias.name), analysis) for alias in node.names):
                 self.found = True
 
         def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-            if node.module is not None and not node.relative and _bridges(_top(node.module)):
+            if node.module is not None and not node.relative and _bridges(_top(node.module), analysis):
                 self.found = True
 
     finder = Finder()
@@ -280,8 +283,13 @@ def _imports_bridged(statement: cst.CSTNode) -> bool:
     return finder.found
 
 
-def _bridges(top: str) -> bool:
-    return top in BRIDGED or unhandled_extension(top)
+def _bridges(top: str, analysis: A.ProjectAnalysis) -> bool:
+    return (top in BRIDGED and top not in _project_packages(analysis)) or unhandled_extension(top, analysis)
+
+
+def _project_packages(analysis: A.ProjectAnalysis) -> frozenset[str]:
+    """The top-level names of the project's own modules."""
+    return frozenset(name.partition(".")[0] for name in analysis.module_names)
 
 
 def _top(name: cst.Attribute | cst.Name) -> str:
