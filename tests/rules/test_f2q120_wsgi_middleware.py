@@ -292,3 +292,61 @@ def test_a_middleware_built_from_the_app_runs_through_the_adapter(attr: str):
     assert "app.asgi_app = WSGIMiddlewareASGI(app.asgi_app, lambda wsgi_app: Prefixed(WsgiAppView(app, wsgi_app)))" in output
     _, findings, _ = run_rewrite(PREFIXED)
     assert [(f.code, f.severity.name) for f in findings if f.code == "F2Q120"] == [("F2Q120", "WARNING")]
+
+
+PREFIX = '''\
+from flask import Flask, request
+
+
+class PrefixMiddleware:
+    def __init__(self, app, prefix=""):
+        self.app = app
+        self.prefix = prefix
+
+    def __call__(self, environ, start_response):
+        if environ["PATH_INFO"].startswith(self.prefix):
+            environ["PATH_INFO"] = environ["PATH_INFO"][len(self.prefix):]
+            environ["SCRIPT_NAME"] = self.prefix
+            return self.app(environ, start_response)
+        else:
+            start_response("404", [("Content-Type", "text/plain")])
+            return [b"This URL does not belong to the app."]
+
+
+app = Flask(__name__)
+app.wsgi_app = PrefixMiddleware(app.wsgi_app, prefix="/paste")
+
+
+@app.route("/where")
+def where():
+    return f"{request.script_root} {request.path}"
+'''
+
+
+def test_a_middleware_that_leaves_the_body_alone_is_information():
+    output = _same_answers(PREFIX, [("/paste/where", {}), ("/where", {}), ("/paste/missing", {})])
+    assert "WSGIMiddlewareASGI(app.asgi_app, lambda wsgi_app: PrefixMiddleware(wsgi_app, prefix=\"/paste\"))" in output
+    _, findings, _ = run_rewrite(PREFIX)
+    (finding,) = [f for f in findings if f.code == "F2Q120"]
+    assert finding.severity == "info" and "never the body" in finding.message
+
+
+@pytest.mark.parametrize(
+    "call_body",
+    [
+        # reads the request body
+        'environ["X_LEN"] = str(len(environ["wsgi.input"].read()))\n        return self.app(environ, start_response)',
+        # wraps the response body
+        "for chunk in self.app(environ, start_response):\n            yield chunk.upper()",
+        # hands the body to something else
+        "return list(self.app(environ, start_response))",
+    ],
+)
+def test_a_middleware_that_may_touch_the_body_stays_a_warning(call_body):
+    source = PREFIX.replace(
+        PREFIX[PREFIX.index('        if environ["PATH_INFO"]'):PREFIX.index("\n\n\napp = Flask")],
+        "        " + call_body,
+    )
+    _, findings, _ = run_rewrite(source)
+    (finding,) = [f for f in findings if f.code == "F2Q120"]
+    assert finding.severity == "warning" and "write it as ASGI middleware" in finding.message

@@ -23,7 +23,9 @@ a small class written into the module that does what the WSGI middleware did:
   ``request.scope[key]``), what it changes through ``start_response`` goes into the response, and
   a response it makes itself without calling the app is sent. A middleware that wraps or reads the
   body is not covered: the request then fails with a ``RuntimeError`` that says so, and the
-  finding asks for an ASGI port.
+  finding asks for an ASGI port. A class of the module whose ``__call__`` never reads
+  ``wsgi.input`` and returns only the next app's answer as it is or a list of its own is covered
+  whole: said as INFO.
 * A middleware built from the app itself (``app.wsgi_app = Prefixed(app)``, reading
   ``app.wsgi_app`` and ``app.config`` inside) runs through the same adapter, given a generated
   ``WsgiAppView(app, wsgi_app)``: its ``wsgi_app`` (and calling it) is the adapter's next step,
@@ -291,6 +293,15 @@ class WsgiMiddleware(Rule):
     name = "wsgi-middleware"
     priority = 30
 
+    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx)
+        #: Module-level classes of this module: ``name -> node`` (a middleware defined here is read).
+        self._classes: dict[str, cst.ClassDef] = {}
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        if len(self.ctx.scopes) == 2 and self.ctx.scopes[0].kind == "module":  # its own scope is entered
+            self._classes[node.name.value] = node
+
     def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
         if len(updated.targets) != 1:
             return updated
@@ -358,6 +369,12 @@ class WsgiMiddleware(Rule):
                     original, self.code, f"`{name}` reads or replaces the response body, which the generated "
                     f"WSGIMiddlewareASGI cannot do (each request would fail): {_WERKZEUG_BODY[qual]}", Severity.ERROR,
                 )
+            elif isinstance(call.func, cst.Name) and _leaves_the_body(self._classes.get(call.func.value)):
+                self.ctx.report(
+                    original, self.code, f"WSGI middleware `{name}` now runs through the generated "
+                    "WSGIMiddlewareASGI around `asgi_app`: it edits the environ and start_response only (its "
+                    "own keys as `request.scope[key]`), never the body", Severity.INFO,
+                )
             else:
                 self.ctx.report(
                     original, self.code, f"WSGI middleware `{name}` now runs through the generated "
@@ -371,6 +388,68 @@ class WsgiMiddleware(Rule):
     def _helper(self, name: str, source: str) -> str:
         self.ctx.add_helper(name, source)
         return name
+
+
+def _leaves_the_body(klass: cst.ClassDef | None) -> bool:
+    """A middleware class of this module whose ``__call__(self, environ, start_response)`` never reads
+    the request body (no ``wsgi.input``) and returns either the next app's answer as it is
+    (``return self.app(environ, start_response)``) or a body of its own (a list or tuple literal):
+    all of that the generated adapter carries over."""
+    if klass is None:
+        return False
+    call = next(
+        (s for s in klass.body.body if isinstance(s, cst.FunctionDef) and s.name.value == "__call__"), None
+    )
+    if call is None or call.asynchronous is not None or len(call.params.params) != 3:
+        return False
+    _, environ, start_response = (p.name.value for p in call.params.params)
+    checker = _BodyUse(environ, start_response)
+    call.visit(checker)
+    return checker.plain and "wsgi.input" not in cst.Module([]).code_for_node(klass)
+
+
+class _BodyUse(cst.CSTVisitor):
+    """``plain`` turns False at a ``yield`` or a ``return`` other than the next app's answer as it is
+    or a body of its own; a nested function that returns ``start_response(...)`` (headers edited on
+    the way) may stand for ``start_response``."""
+
+    def __init__(self, environ: str, start_response: str) -> None:
+        self.environ = environ
+        self.responders = {start_response}
+        self.nested: list[str] = []
+        self.plain = True
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.nested.append(node.name.value)
+
+    def leave_FunctionDef(self, original: cst.FunctionDef) -> None:
+        self.nested.pop()
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        self.plain = False
+
+    def visit_Return(self, node: cst.Return) -> None:
+        value = node.value
+        if len(self.nested) > 1:  # inside ``__call__``'s own nested function
+            if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value in self.responders:
+                self.responders.add(self.nested[-1])  # a start_response that edits what it is given
+            else:
+                self.plain = False
+            return
+        if isinstance(value, (cst.List, cst.Tuple)):
+            return  # a body of its own, sent as it is
+        if (
+            isinstance(value, cst.Call)
+            and isinstance(value.func, cst.Attribute)
+            and isinstance(value.func.value, cst.Name)
+            and value.func.value.value == "self"
+            and len(value.args) == 2
+            and all(isinstance(a.value, cst.Name) and a.keyword is None and not a.star for a in value.args)
+            and value.args[0].value.value == self.environ  # type: ignore[attr-defined]
+            and value.args[1].value.value in self.responders  # type: ignore[attr-defined]
+        ):
+            return  # the next app's answer, passed on untouched
+        self.plain = False
 
 
 def _code(node: cst.CSTNode) -> str:
