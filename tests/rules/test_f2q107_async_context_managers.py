@@ -149,6 +149,36 @@ def test_mixed_with_becomes_the_nested_statements_python_defines_it_as():
     assert findings == []
 
 
+def test_a_mixed_with_in_brackets_keeps_its_lines_and_comments():
+    check_transformed(
+        """\
+        from unittest.mock import patch
+
+
+        def test_mixed(client):
+            with (
+                patch("os.getcwd"),  # the patch
+                client as c,  # the client
+            ):
+                c.get("/")
+        """,
+        """\
+        from unittest.mock import patch
+
+
+        async def test_mixed(client):
+            with (
+                patch("os.getcwd"),  # the patch
+            ):
+                async with (
+                    client as c,  # the client
+                ):
+                    await c.get("/")
+        """,
+        path="tests/test_mixed.py",
+    )
+
+
 MIXED_APP = """\
 from flask import Flask, g
 

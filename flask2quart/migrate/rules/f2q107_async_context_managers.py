@@ -98,12 +98,35 @@ def _split(node: cst.With, flags: list[bool]) -> cst.With:
         else:
             groups.append((is_async, [item]))
     comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    closing = _closing(node)
     body: cst.BaseSuite = node.body
     for is_async, items in reversed(groups):
-        items = [i.with_changes(comma=comma) for i in items[:-1]] + [items[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)]
-        inner = cst.With(items=items, body=body, asynchronous=cst.Asynchronous() if is_async else None)
+        lpar: cst.LeftParen | cst.MaybeSentinel = cst.MaybeSentinel.DEFAULT
+        rpar: cst.RightParen | cst.MaybeSentinel = cst.MaybeSentinel.DEFAULT
+        if closing is None:
+            items = [i.with_changes(comma=comma) for i in items[:-1]] + [items[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)]
+        else:  # one item a line in brackets: kept as written (comments too), each group closed as the last was
+            lpar, rpar = node.lpar, node.rpar  # type: ignore[assignment]
+            last = items[-1].comma
+            if items[-1] is not node.items[-1] and isinstance(last, cst.Comma):
+                ending = last.whitespace_after.with_changes(indent=closing.indent, last_line=closing.last_line)  # type: ignore[union-attr]
+                items = [*items[:-1], items[-1].with_changes(comma=last.with_changes(whitespace_after=cst.SimpleWhitespace("")))]
+                rpar = cst.RightParen(whitespace_before=ending)
+        inner = cst.With(items=items, body=body, asynchronous=cst.Asynchronous() if is_async else None, lpar=lpar, rpar=rpar)
         body = cst.IndentedBlock(body=[inner])
     return inner.with_changes(leading_lines=node.leading_lines)
+
+
+def _closing(node: cst.With) -> cst.ParenthesizedWhitespace | None:
+    """For ``with (`` one item a line ``)``: the line break before the ``)``; ``None`` for any
+    other layout (then written on one line)."""
+    if not isinstance(node.lpar, cst.LeftParen) or not isinstance(node.rpar, cst.RightParen):
+        return None
+    inside = [item.comma.whitespace_after for item in node.items[:-1] if isinstance(item.comma, cst.Comma)]
+    if len(inside) != len(node.items) - 1 or not all(isinstance(w, cst.ParenthesizedWhitespace) for w in inside):
+        return None
+    closing = node.rpar.whitespace_before
+    return closing if isinstance(closing, cst.ParenthesizedWhitespace) else None
 
 
 def _has_path(call: cst.Call) -> bool:
