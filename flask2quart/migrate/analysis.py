@@ -117,11 +117,15 @@ def summarize(
 
 def _names_content_length(body: list[ast.stmt]) -> bool:
     """The ``Content-Length`` header named (a constant, any case; the WSGI ``CONTENT_LENGTH`` key
-    F2Q119 turns into it) or ``.content_length`` read, outside flask2quart's ``_f2q_*`` helpers (F2Q216)."""
+    F2Q119 turns into it) or ``.content_length`` read, outside the code flask2quart generated (its
+    ``_f2q_*`` helpers and classes whose docstring says "added by flask2quart", such as F2Q120's
+    adapter), so that a second run decides as the first (F2Q216)."""
     todo: list[ast.AST] = list(body)
     while todo:
         node = todo.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name.startswith("_f2q_"):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and (
+            node.name.startswith("_f2q_") or "(added by flask2quart" in (ast.get_docstring(node) or "")
+        ):
             continue
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.lower() in ("content-length", "content_length"):
             return True

@@ -151,6 +151,24 @@ def test_projects_that_never_look_at_content_length_are_left_alone():
     )
 
 
+def test_code_flask2quart_generated_is_no_reason_on_a_later_run():
+    """F2Q120's adapter names the WSGI ``CONTENT_LENGTH`` key; the project's own code never looked
+    at the length, so neither run wraps its test clients (run_rewrite checks the second run)."""
+    app = (
+        "from flask import Flask\n\n\nclass Tagging:\n    def __init__(self, app):\n        self.app = app\n\n"
+        "    def __call__(self, environ, start_response):\n        environ['HTTP_X_TAG'] = 'on'\n"
+        "        return self.app(environ, start_response)\n\n\n"
+        "app = Flask(__name__)\napp.wsgi_app = Tagging(app.wsgi_app)\n"
+    )
+    output, _, texts = run_rewrite(
+        "from app import app\n\n\ndef test_index():\n    assert app.test_client().get('/').status_code == 404\n",
+        path="tests/test_index.py",
+        files={"app.py": app},
+    )
+    assert "CONTENT_LENGTH" in texts["app.py"]  # the generated adapter
+    assert "_f2q_content_length" not in output
+
+
 def _suite(root: Path, files: dict[str, str]) -> str:
     for name, source in files.items():
         path = root / name
