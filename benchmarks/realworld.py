@@ -9,7 +9,8 @@ For each app of ``benchmarks/realworld_manifest.toml`` (all of them by default):
    (PyPI sdist by exact version, pinned requirements); then its suite runs under Flask, once per
    build, before anything of the port is installed in its venv (the suite sees what its users have);
 2. **port**: the project root is copied to a fresh folder and ``flask2quart rewrite PACKAGE TESTS
-   --report`` runs on the copy (the harness's own flask2quart: the one under test);
+   --report`` runs on the copy (the harness's own flask2quart: the one under test), then again with
+   ``--check``, which must find nothing to change (a run is a no-op on its own output);
 3. **install** what the port needs into the app's venv, keeping every pin the app had: Quart for the
    venv's Python (0.22.0 on 3.11/3.12, 0.23.1 on 3.13+), pytest-asyncio, and the Quart counterpart
    of each extension the port imports that the venv lacks;
@@ -21,7 +22,8 @@ For each app of ``benchmarks/realworld_manifest.toml`` (all of them by default):
    where the manifest says how to load both in one process.
 
 Prints a table, writes ``--json``; exit 1 when an app is below its floor in
-``benchmarks/realworld_floors.toml`` (``--no-floors`` to only measure), 2 on bad input.
+``benchmarks/realworld_floors.toml`` (``--no-floors`` to only measure) or a second rewrite would
+change its port, 2 on bad input.
 """
 
 from __future__ import annotations
@@ -419,6 +421,24 @@ def rewrite(app: App, port: Path, report: Path) -> dict[str, Any]:
     return json.loads(report.read_text(encoding="utf-8"))
 
 
+def second_run(app: App, port: Path, report: Path) -> list[str]:
+    """The files a second ``rewrite --check`` of the port would change (it must change none)."""
+    paths = [*app.packages, *app.tests]
+    cmd = [sys.executable, "-m", "flask2quart", "rewrite", *paths, "--check", "--report", report, "-q"]
+    done = run(cmd, cwd=port, log=report.with_suffix(".log"), check=False)
+    if not report.exists():
+        raise HarnessError(f"flask2quart rewrite --check exited {done.returncode} without a report")
+    changed = json.loads(report.read_text(encoding="utf-8")).get("changed", [])
+    return sorted(_relative(str(path), port) for path in changed)
+
+
+def _relative(path: str, root: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(root.resolve()))
+    except ValueError:
+        return path
+
+
 _IMPORT = re.compile(r"^\s*(?:from\s+([A-Za-z_]\w*)[\w.]*\s+import|import\s+([A-Za-z_]\w*))", re.MULTILINE)
 
 
@@ -577,12 +597,13 @@ def _measure(app: App, ctx: Context) -> dict[str, Any]:
     flask = flask_results(app, build)
     work = ctx.cache / "runs" / f"{app.name}-py{ctx.version}"
     work.mkdir(parents=True, exist_ok=True)
-    for stale in ("port.json", "port.log", "install.log", "parity.log"):
+    for stale in ("port.json", "port.log", "install.log", "parity.log", "second.json"):
         (work / stale).unlink(missing_ok=True)
     port = work / "port"
     copy_project(build.root, port)
     say(app.name, "rewriting")
     report = rewrite(app, port, work / "rewrite.json")
+    not_idempotent = second_run(app, port, work / "second.json")
     requirements = port_requirements(app, build, port, ctx.version)
     notes = [install(build, requirements, work / "install.log")]
     if app.parity and not app.parity_skip:
@@ -611,6 +632,7 @@ def _measure(app: App, ctx: Context) -> dict[str, Any]:
         "parity": parity_text,
         "agreement": agreement,
         "notes": [n for n in notes if n],
+        "second_run_changes": not_idempotent,
     }
 
 

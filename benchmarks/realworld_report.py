@@ -285,10 +285,14 @@ def render_table(results: Iterable[Mapping[str, object]]) -> str:
 
 
 def compare_floors(results: Iterable[Mapping[str, object]], floors: Mapping[str, int]) -> list[str]:
-    """One message per app below its floor (ported passed < floor), or that failed to run."""
+    """One message per app below its floor (ported passed < floor), that failed to run, or whose
+    port a second rewrite would change (a run must be a no-op on its own output)."""
     problems = []
     for result in results:
         app = str(result["app"])
+        changes = result.get("second_run_changes") or []
+        if changes:
+            problems.append(f"{app}: a second rewrite changes {len(changes)} file(s): {', '.join(map(str, changes))}")  # type: ignore[call-overload]
         if app not in floors:
             continue
         if result.get("error"):

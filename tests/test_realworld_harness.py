@@ -213,6 +213,12 @@ def test_floors() -> None:
     assert rr.compare_floors(RESULTS, {"other": 5}) == []
 
 
+def test_a_port_a_second_rewrite_would_change_is_a_problem_floor_or_not():
+    results = [{"app": "flaskr", "port": {"passed": 24}, "second_run_changes": ["tests/conftest.py"]}]
+    assert rr.compare_floors(results, {}) == ["flaskr: a second rewrite changes 1 file(s): tests/conftest.py"]
+    assert rr.compare_floors([{**results[0], "second_run_changes": []}], {"flaskr": 24}) == []
+
+
 def test_manifest_and_floors_files(tmp_path: Path) -> None:
     apps = realworld.load_manifest(realworld.MANIFEST)
     assert {"flaskr", "js_example", "fava", "supysonic", "onionshare", "fsa_flaskr"} <= set(apps)
