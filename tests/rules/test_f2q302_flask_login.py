@@ -62,6 +62,12 @@ def create_app():
             return "anonymous"
         return "user " + current_user.name
 
+    @app.route("/rename/<name>")
+    @login_required
+    def rename(name):
+        current_user.name = name  # sets the model's attribute, as Flask-Login's proxy did
+        return f"{USERS[1].name} {USERS[1] == current_user} {current_user != USERS[1]}"
+
     @app.route("/logout")
     def logout():
         logout_user()
@@ -173,6 +179,8 @@ async def test_logged_in_user_reads_through_to_the_loaded_model(ported):
     assert "Secure" not in response.headers["Set-Cookie"]  # as Flask-Login's session cookie was
     assert await (await client.get("/me")).get_data(as_text=True) == "ada 1 True"
     assert await (await client.get("/who")).get_data(as_text=True) == "user ada"
+    assert await (await client.get("/rename/bo")).get_data(as_text=True) == "bo True False"
+    assert await (await client.get("/me")).get_data(as_text=True) == "bo 1 True"
     await client.get("/logout")
     assert (await client.get("/me")).status_code == 302
 
@@ -201,5 +209,7 @@ def test_the_flask_original_behaves_as_the_port_is_asserted_to():
         assert client.get("/who").get_data(as_text=True) == "anonymous"
         assert client.post("/login").get_data(as_text=True) == "hello ada"
         assert client.get("/me").get_data(as_text=True) == "ada 1 True"
+        assert client.get("/rename/bo").get_data(as_text=True) == "bo True False"
+        assert client.get("/me").get_data(as_text=True) == "bo 1 True"
         client.get("/logout")
         assert client.get("/me").status_code == 302

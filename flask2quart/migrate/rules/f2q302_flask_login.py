@@ -7,7 +7,9 @@ ways an app's behaviour depends on, so the rewrite keeps Flask-Login's behaviour
 - **The user object.** quart-auth only remembers an id (``AuthUser.auth_id``). The module that
   creates the ``LoginManager`` gets a generated ``CurrentUser(AuthUser)`` that loads the user with
   the app's own ``@login_manager.user_loader`` (once per request) and reads attributes through to
-  it, so ``current_user.username`` keeps working in views and templates. ``is_authenticated`` is a
+  it, so ``current_user.username`` keeps working in views and templates; ``current_user.about =
+  ...`` sets the attribute on the loaded user (the app then commits it, as it did the model), and
+  ``user == current_user`` compares the loaded user, as Flask-Login's proxy did. ``is_authenticated`` is a
   coroutine property in quart-auth: ``current_user.is_authenticated`` is awaited (templates await
   it themselves), ``current_user.is_anonymous`` becomes ``not await current_user.is_authenticated``
   and ``current_user.get_id()`` becomes ``current_user.auth_id``.
@@ -89,6 +91,24 @@ class CurrentUser(AuthUser):
         if user is None:
             raise AttributeError(name)
         return getattr(user, name)
+
+    def __setattr__(self, name: str, value) -> None:
+        # Flask-Login's current_user was the user: `current_user.about = ...` changed the model
+        own = name.startswith("_") or name == "action" or hasattr(type(self), name)
+        user = None if own else self.user
+        if user is None:
+            super().__setattr__(name, value)
+        else:
+            setattr(user, name, value)
+
+    def __eq__(self, other) -> bool:
+        # `user == current_user` compared the models under Flask-Login
+        if isinstance(other, CurrentUser):
+            return self is other or (self.user is not None and self.user == other.user)
+        return self.user is not None and self.user == other
+
+    def __hash__(self) -> int:
+        return hash(self.user) if self.user is not None else id(self)
 
 
 class LoginManager(QuartAuth):
