@@ -409,3 +409,56 @@ def test_requirements_tox_installs_are_edited(tmp_path: Path) -> None:
     )
     assert edits["requirements.d/dev.txt"] == "tox\npytest\npytest-asyncio>=0.24\npytest-cov\n"
     assert 'dependencies = ["quart>=0.22,!=0.23.0"]' in edits["pyproject.toml"]
+
+
+# --- Werkzeug pins older than what Quart calls ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Werkzeug==3.0.1", "Werkzeug>=3.1"),
+        ("werkzeug[watchdog]<3.1 ; python_version >= '3.9'  # pinned", "werkzeug[watchdog]>=3.1 ; python_version >= '3.9'  # pinned"),
+        ("werkzeug~=3.0.1", "werkzeug>=3.1"),
+        ("werkzeug==2.*", "werkzeug>=3.1"),
+        ("werkzeug<=3.0.6", "werkzeug>=3.1"),
+    ],
+)
+def test_a_werkzeug_pin_below_3_1_is_raised(tmp_path: Path, line: str, expected: str) -> None:
+    edits, findings = _plan_with_findings(tmp_path, {"requirements.txt": f"flask\n{line}\n"}, async_tests=False)
+    assert edits == {"requirements.txt": f"{QUART}\n{expected}\n"}
+    assert any("partitioned" in f.message for f in findings)
+
+
+@pytest.mark.parametrize("line", ["werkzeug", "Werkzeug==3.1.3", "werkzeug>=3.0,<4", "werkzeug~=3.0", "werkzeug==3.*"])
+def test_a_werkzeug_pin_that_allows_3_1_stays(tmp_path: Path, line: str) -> None:
+    assert _plan(tmp_path, {"requirements.txt": f"flask\n{line}\n"}, async_tests=False) == {
+        "requirements.txt": f"{QUART}\n{line}\n"
+    }
+
+
+async def test_quart_sets_the_session_cookie_with_partitioned(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Why the pin is raised: Quart passes ``partitioned=`` (a keyword Werkzeug's ``set_cookie`` has
+    from 3.1 on) whenever it saves the session, so under Werkzeug 3.0 a flash or a login fails."""
+    import quart
+    from quart.wrappers import Response
+
+    passed: list[dict[str, object]] = []
+    set_cookie = Response.set_cookie
+
+    def recording(self: Response, *args: object, **kwargs: object) -> None:
+        passed.append(kwargs)
+        set_cookie(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Response, "set_cookie", recording)
+    app = quart.Quart(__name__)
+    app.secret_key = "test"
+
+    @app.route("/")
+    async def index() -> str:
+        await quart.flash("saved")
+        return "ok"
+
+    response = await app.test_client().get("/")
+    assert response.status_code == 200
+    assert passed and "partitioned" in passed[0]

@@ -27,6 +27,11 @@ walking up from each PATH (``rewrite pkg tests`` edits the project's files):
 - What the port needs is printed, from what the ported code imports (``flask_babel`` ->
   ``quart-babel>=1.0.7``), when the project's dependency files do not list all of it after the
   edit (a WARNING), or when it has none (INFO: install them).
+- A ``werkzeug`` pin that allows no Werkzeug 3.1 (``Werkzeug==3.0.1``, ``<3.1``, ``~=3.0.1``)
+  becomes ``werkzeug>=3.1``: Quart 0.22/0.23 declare ``werkzeug>=3.0`` but set every session
+  cookie with ``partitioned=``, which ``set_cookie`` takes from 3.1 on; under the old pin the
+  port installs, and each response that saves the session (a ``flash``, a login) fails with a
+  ``TypeError``.
 - ``gunicorn`` becomes ``hypercorn>=0.17`` when F2Q402 moved the launch commands to Hypercorn (it
   stays, with ``hypercorn`` added next to it, when some command still starts gunicorn).
 - ``aiohttp>=3.9`` is added next to Quart when ``--http-client aiohttp`` ports code that uses
@@ -89,6 +94,10 @@ NO_MECHANICAL_PORT = {
     "flask-smorest": "quart-schema",
     "flask-jwt-extended": "quart-jwt-extended (a port of the 3.x API, unmaintained)",
 }
+
+#: The first Werkzeug whose ``set_cookie`` takes ``partitioned=``, which Quart passes.
+WERKZEUG_FLOOR = (3, 1)
+_CLAUSE = re.compile(r"(===|==|~=|<=|<|!=|>=|>)\s*([0-9][0-9A-Za-z.*+!-]*)")
 
 _REQUIREMENT = re.compile(
     r"^(?P<lead>\s*)(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)"
@@ -212,6 +221,13 @@ def _change(text: str, options: Options, present: set[str]) -> _Change | None:
             note=(Severity.INFO, "removed pytest-flask: its plugin drives Flask; the fixtures it gave are "
                   "written into the tests for Quart (F2Q215)"),
         )
+    if name == "werkzeug" and _allows_none_from(match.group("spec") or "", WERKZEUG_FLOOR):
+        floor = ".".join(map(str, WERKZEUG_FLOOR))
+        return _Change(
+            f"{lead}{match.group('name')}{(match.group('extras') or '').strip()}>={floor}{rest}",
+            note=(Severity.INFO, f"{match.group('name')}{(match.group('spec') or '').strip()} -> >={floor}: "
+                  "Quart sets session cookies with partitioned=, which older Werkzeug rejects (TypeError)"),
+        )
     if name in BRIDGED:
         return _Change(
             text,
@@ -252,6 +268,23 @@ def _change(text: str, options: Options, present: set[str]) -> _Change | None:
     if lost:
         message += f" (extras {', '.join(lost)} dropped: {target_name} has none of that name)"
     return _Change(f"{lead}{_with_extras(target, extras)}{rest}", note=(Severity.INFO, message))
+
+
+def _allows_none_from(spec: str, floor: tuple[int, ...]) -> bool:
+    """Whether the version specifier ``spec`` excludes every release from ``floor`` on."""
+    for operator, version in _CLAUSE.findall(spec):
+        numbers = re.match(r"\d+(?:\.\d+)*", version)
+        assert numbers is not None  # the clause pattern starts the version with a digit
+        release = tuple(int(part) for part in numbers.group(0).split("."))
+        # ``==3.*`` allows every 3.x: compare as many parts as it names
+        pinned_floor = floor[: len(release)] if version.endswith(".*") else floor
+        if operator in ("==", "===") and release < pinned_floor:
+            return True
+        if (operator == "<" and release <= floor) or (operator == "<=" and release < floor):
+            return True
+        if operator == "~=" and release[:-1] < floor[: len(release) - 1]:
+            return True
+    return False
 
 
 def _present(text: str) -> set[str]:
