@@ -150,7 +150,7 @@ def test_is_submitted_becomes_a_property_and_file_fields_move():
     )
 
 
-def test_recaptcha_is_kept_and_reported_and_validate_override_reported():
+def test_recaptcha_is_kept_and_reported_and_validate_override_awaits_its_base():
     findings = check_transformed(
         """\
         from flask_wtf import FlaskForm, RecaptchaField
@@ -171,13 +171,13 @@ def test_recaptcha_is_kept_and_reported_and_validate_override_reported():
             captcha = RecaptchaField()
 
             async def validate(self, extra_validators=None):
-                return super().validate(extra_validators)
+                return await super().validate(extra_validators)
         """,
     )
     findings = [f for f in findings if f.code != "F2Q401"]  # what the port needs: F2Q401's own
     assert codes(findings) == ["F2Q303", "F2Q303", "F2Q303"]
     assert {f.line for f in findings} == {1, 5, 7}
-    assert "await the `super()` call" in findings[-1].message
+    assert "awaits the base class's `validate()`" in findings[-1].message
 
 
 def test_a_class_called_form_that_is_not_flask_wtf_is_untouched():

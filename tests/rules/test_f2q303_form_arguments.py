@@ -139,3 +139,95 @@ async def test_the_port_builds_forms_as_flask_wtf_did():
             after = await quart_client.open(path, method=method, form=form)
             assert (after.status_code, await after.get_data(as_text=True)) == (
                 before.status_code, before.get_data(as_text=True)), f"{method} {path} {form}"
+
+
+#: A form handed its formdata (``LoginForm(request.form)``), with a pass-through ``__init__`` or none,
+#: and a ``validate`` override calling the base class's with the two-argument ``super``.
+LOGIN_FORMS = """\
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired
+
+
+class LoginForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired()])
+    password = PasswordField("Password", validators=[DataRequired()])
+
+    def __init__(self, *args, **kwargs):
+        super(LoginForm, self).__init__(*args, **kwargs)
+        self.user = None
+
+    def validate(self, **kwargs):
+        initial_validation = super(LoginForm, self).validate()
+        if not initial_validation:
+            return False
+        if self.password.data != "secret":
+            self.password.errors.append("Invalid password")
+            return False
+        self.user = self.username.data
+        return True
+
+
+class SearchForm(FlaskForm):
+    q = StringField("q")
+"""
+
+LOGIN_APP = """\
+from flask import Flask, request
+
+from .forms import LoginForm, SearchForm
+
+
+def create_app():
+    app = Flask(__name__)
+    app.config.update(WTF_CSRF_ENABLED=False, SECRET_KEY="s")
+
+    @app.route("/login", methods=["GET", "POST"])
+    def login():
+        form = LoginForm(request.form)
+        if request.method == "POST":
+            if form.validate_on_submit():
+                return f"welcome {form.user}"
+            return f"errors {sorted(form.errors.items())}"
+        return f"form {form.username.data!r}"
+
+    @app.route("/search", methods=["GET", "POST"])
+    def search():
+        form = SearchForm(formdata=request.form)
+        return f"{form.q.data!r} {form.validate()}"
+
+    return app
+"""
+
+
+def test_a_form_given_its_formdata_stays_a_constructor_call_and_its_validate_awaits_the_base():
+    output, findings, files = run_rewrite(
+        LOGIN_APP, path="pkg/app.py", files={"pkg/__init__.py": "", "pkg/forms.py": LOGIN_FORMS}
+    )
+    assert "form = LoginForm(await request.form)\n" in output
+    assert "form = SearchForm(formdata=await request.form)\n" in output
+    assert "initial_validation = await super(LoginForm, self).validate()\n" in files["pkg/forms.py"]
+    assert not [f for f in findings if f.severity.name == "ERROR"]
+
+
+LOGIN_REQUESTS = [
+    ("GET", "/login", None),
+    ("POST", "/login", {"username": "ada", "password": "secret"}),
+    ("POST", "/login", {"username": "ada", "password": "wrong"}),  # the override's own error
+    ("POST", "/login", {"username": "ada"}),  # the base class's validation runs (and fails)
+    ("GET", "/search", None),
+    ("POST", "/search", {"q": "zed"}),
+]
+
+
+async def test_the_port_validates_forms_given_their_formdata_as_flask_wtf_did():
+    files = {"pkg/__init__.py": "", "pkg/forms.py": LOGIN_FORMS, "pkg/app.py": LOGIN_APP}
+    _, _, port = run_rewrite(LOGIN_APP, path="pkg/app.py", files={"pkg/__init__.py": "", "pkg/forms.py": LOGIN_FORMS})
+    with loaded(files) as original, loaded(port) as ported:
+        flask_client = _app(original).create_app().test_client()
+        quart_client = _app(ported).create_app().test_client()
+        for method, path, form in LOGIN_REQUESTS:
+            before = flask_client.open(path, method=method, data=form)
+            after = await quart_client.open(path, method=method, form=form)
+            assert (after.status_code, await after.get_data(as_text=True)) == (
+                before.status_code, before.get_data(as_text=True)), f"{method} {path} {form}"
