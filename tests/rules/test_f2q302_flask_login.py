@@ -38,6 +38,11 @@ from .extensions import login_manager
 from .models import USERS, User
 
 
+class Note:
+    def __init__(self, owner):
+        self.owner = owner
+
+
 def create_app():
     app = Flask(__name__)
     app.config["SECRET_KEY"] = "test"
@@ -67,6 +72,12 @@ def create_app():
     def rename(name):
         current_user.name = name  # sets the model's attribute, as Flask-Login's proxy did
         return f"{USERS[1].name} {USERS[1] == current_user} {current_user != USERS[1]}"
+
+    @app.route("/note")
+    @login_required
+    def note():
+        note = Note(owner=current_user)  # the user object itself, as a model relationship takes it
+        return f"{isinstance(note.owner, User)} {isinstance(current_user._get_current_object(), User)}"
 
     @app.route("/logout")
     def logout():
@@ -107,6 +118,17 @@ def test_views_use_quart_auth():
     assert 'login_user(CurrentUser.of(USERS[1]), remember=request.args.get("remember") == "1")' in app
     assert "{current_user.auth_id} {await current_user.is_authenticated}" in app
     assert "if (not await current_user.is_authenticated):" in app
+    assert "note = Note(owner=current_user.user)" in app
+    assert "isinstance(current_user.user, User)" in app
+
+
+def test_quart_functions_keep_the_current_user_object():
+    source = APP.replace('return "hello " + current_user.name', 'return render_template_string("{{ u.name }}", u=current_user)')
+    source = source.replace("from flask import Flask,", "from flask import Flask, render_template_string,")
+    _, _, files = run_rewrite(
+        source, path="pkg/__init__.py", files={"pkg/extensions.py": EXTENSIONS, "pkg/models.py": MODELS}
+    )
+    assert 'await render_template_string("{{ u.name }}", u=current_user)' in files["pkg/__init__.py"]
 
 
 def test_unsupported_names_stay_imported_from_flask_login_and_are_reported():
@@ -180,6 +202,7 @@ async def test_logged_in_user_reads_through_to_the_loaded_model(ported):
     assert await (await client.get("/me")).get_data(as_text=True) == "ada 1 True"
     assert await (await client.get("/who")).get_data(as_text=True) == "user ada"
     assert await (await client.get("/rename/bo")).get_data(as_text=True) == "bo True False"
+    assert await (await client.get("/note")).get_data(as_text=True) == "True True"
     assert await (await client.get("/me")).get_data(as_text=True) == "bo 1 True"
     await client.get("/logout")
     assert (await client.get("/me")).status_code == 302
@@ -210,6 +233,7 @@ def test_the_flask_original_behaves_as_the_port_is_asserted_to():
         assert client.post("/login").get_data(as_text=True) == "hello ada"
         assert client.get("/me").get_data(as_text=True) == "ada 1 True"
         assert client.get("/rename/bo").get_data(as_text=True) == "bo True False"
+        assert client.get("/note").get_data(as_text=True) == "True True"
         assert client.get("/me").get_data(as_text=True) == "bo 1 True"
         client.get("/logout")
         assert client.get("/me").status_code == 302

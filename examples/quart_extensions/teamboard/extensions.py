@@ -66,6 +66,24 @@ class CurrentUser(AuthUser):
             raise AttributeError(name)
         return getattr(user, name)
 
+    def __setattr__(self, name: str, value) -> None:
+        # Flask-Login's current_user was the user: `current_user.about = ...` changed the model
+        own = name.startswith("_") or name == "action" or hasattr(type(self), name)
+        user = None if own else self.user
+        if user is None:
+            super().__setattr__(name, value)
+        else:
+            setattr(user, name, value)
+
+    def __eq__(self, other) -> bool:
+        # `user == current_user` compared the models under Flask-Login
+        if isinstance(other, CurrentUser):
+            return self is other or (self.user is not None and self.user == other.user)
+        return self.user is not None and self.user == other
+
+    def __hash__(self) -> int:
+        return hash(self.user) if self.user is not None else id(self)
+
 
 class LoginManager(QuartAuth):
     """quart-auth, set up the way Flask-Login's ``LoginManager`` was for this app.

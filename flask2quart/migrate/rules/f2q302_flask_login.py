@@ -23,6 +23,11 @@ ways an app's behaviour depends on, so the rewrite keeps Flask-Login's behaviour
   defaults to ``True`` there, so the generated ``init_app`` defaults it to the app's
   ``SESSION_COOKIE_SECURE`` (Flask-Login kept the login in the session cookie). Users logged in
   before the port log in again.
+- Where the app hands ``current_user`` on as a value (``Post(author=current_user)``,
+  ``isinstance(current_user, User)``, ``current_user._get_current_object()``), Flask-Login's proxy
+  gave the user object itself: the port passes ``current_user.user``, the loaded user (``None``
+  when anonymous). Quart's own functions (``render_template(..., user=current_user)``) keep
+  ``CurrentUser``, whose ``is_authenticated`` templates read.
 - ``login_user(user, remember=...)`` passes ``CurrentUser.of(user)``; ``UserMixin`` is dropped from
   model bases (``CurrentUser`` answers ``is_authenticated`` and ``get_id``), and what has no
   counterpart (``fresh_login_required``, ``login_fresh``, ``AnonymousUserMixin``, signals,
@@ -247,7 +252,36 @@ class FlaskLogin(ExtensionImports):
         ):
             self.changed()
             return cst.Attribute(value=func.value, attr=cst.Name("auth_id"))
-        return updated
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value == "_get_current_object"
+            and not updated.args
+            and self.member(func.value) == "current_user"
+        ):
+            self.changed()  # Flask-Login's proxy gave the user object itself
+            return cst.Attribute(value=func.value, attr=cst.Name("user"))
+        return self._user_arguments(original, updated)
+
+    def _user_arguments(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        """``Post(author=current_user)``: Flask-Login's ``current_user`` proxied the user object,
+        so code that receives it (a model relationship, a query, ``isinstance``) got the model;
+        quart-auth's is the generated ``CurrentUser``, so the loaded user is passed
+        (``current_user.user``). Quart's own functions (``render_template``) keep ``CurrentUser``:
+        templates read ``is_authenticated`` from it."""
+        callee = self.ctx.value(original.func)
+        if isinstance(callee, str) and callee.startswith(("q:flask.", "q:quart.")):
+            return updated
+        args = list(updated.args)
+        if len(original.args) != len(args):
+            return updated
+        for index, (before, after) in enumerate(zip(original.args, updated.args, strict=True)):
+            if before.star or self.member(before.value) != "current_user" or not isinstance(after.value, cst.Name):
+                continue
+            args[index] = after.with_changes(value=cst.Attribute(value=after.value, attr=cst.Name("user")))
+        if args == list(updated.args):
+            return updated
+        self.changed()
+        return updated.with_changes(args=args)
 
     def _generate(self) -> None:
         for name in ("Action", "AuthUser", "QuartAuth", "Unauthorized"):
