@@ -112,6 +112,16 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
 
 
 @pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> object:
+    """Collect what the test left in reference cycles as its teardown starts: a coroutine it never
+    awaited warns now, in this test's teardown (pytest reports unraisable exceptions at the end
+    of each phase), and not in whichever later test the collector happens to run in, which would
+    then fail for another test's reason."""
+    gc.collect()
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> pytest.TestReport:
     report: pytest.TestReport = yield
     entry = _entry(item.nodeid)

@@ -121,6 +121,34 @@ def test_plugin_takes_where_an_unawaited_coroutine_was_made(tmp_path: Path) -> N
     assert ("test_it.py", "cached") not in frames
 
 
+def test_an_unawaited_coroutine_left_in_a_cycle_fails_the_test_that_left_it(tmp_path: Path) -> None:
+    (tmp_path / "test_it.py").write_text(textwrap.dedent(
+        """\
+        async def handle():
+            return 1
+
+        class Holder:
+            pass
+
+        def test_leaves_one():
+            holder = Holder()
+            holder.me = holder  # a cycle: only the cyclic collector frees it
+            holder.pending = handle()
+
+        def test_next():
+            assert [0] * 1000
+        """
+    ))
+    out = tmp_path / "out.json"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "benchmarks"), "F2Q_RW_OUT": str(out)}
+    subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "realworld_plugin", "-p", "no:cacheprovider",
+                    "-p", "no:randomly", *realworld.PORT_WARNINGS], cwd=tmp_path, env=env, capture_output=True, check=False)
+    tests = json.loads(out.read_text())["tests"]
+    assert tests["test_it.py::test_leaves_one"]["outcome"] == "error"  # in its teardown
+    assert ("test_it.py", "test_leaves_one") in {(Path(f[0]).name, f[2]) for f in tests["test_it.py::test_leaves_one"]["frames"]}
+    assert tests["test_it.py::test_next"]["outcome"] == "passed"
+
+
 def test_failing_tests_only_count_what_passed_under_flask() -> None:
     flask = {
         "t.py::a": rr.TestOutcome("t.py::a", "passed", paths=["/a"]),
