@@ -985,3 +985,78 @@ def test_the_ported_console_script_prints_and_returns_as_the_flask_one(tmp_path)
     assert expected == (4, "names app report\n")
     output, _, _ = run_rewrite(CONSOLE_APP, files={"pyproject.toml": CONSOLE_PYPROJECT})
     assert run("quart", output) == expected
+
+
+MAILER = """\
+from threading import Thread, Timer
+
+from flask import Flask, current_app
+
+app = Flask(__name__)
+SENT = []
+
+
+def deliver(app, message):
+    with app.app_context():
+        SENT.append(f"{current_app.name}: {message}")
+
+
+def send(message, later=False):
+    if later:
+        return Timer(0.01, deliver, args=(current_app._get_current_object(), message))
+    return Thread(target=deliver, args=(current_app._get_current_object(), message))
+
+
+@app.route("/send/<message>")
+def send_view(message):
+    for worker in (send(message), send(message, later=True)):
+        worker.start()
+        worker.join()
+    return " | ".join(SENT)
+"""
+
+
+def test_a_thread_target_that_became_async_runs_on_a_loop_of_its_own():
+    output, findings, _ = run_rewrite(MAILER, path="mailer.py")
+    assert findings == []
+    assert "    async with app.app_context():\n" in output
+    assert (
+        "Timer(0.01, lambda *args, **kwargs: asyncio.run(deliver(*args, **kwargs)), "
+        "args=(current_app._get_current_object(), message))"
+    ) in output
+    assert (
+        "Thread(target=lambda *args, **kwargs: asyncio.run(deliver(*args, **kwargs)), "
+        "args=(current_app._get_current_object(), message))"
+    ) in output
+
+
+def test_a_sync_thread_target_is_left_alone():
+    check_noop(
+        """\
+        from threading import Thread
+
+
+        def work(n):
+            return n
+
+
+        def start():
+            Thread(target=work, args=(1,)).start()
+        """,
+        path="jobs.py",
+    )
+
+
+async def test_the_ported_thread_does_the_work_the_flask_one_did():
+    def load(source: str) -> types.ModuleType:
+        module = types.ModuleType("mailer")
+        exec(compile(source, "mailer.py", "exec"), module.__dict__)
+        return module
+
+    flask_app = load(MAILER)
+    expected = flask_app.app.test_client().get("/send/hi").get_data(as_text=True)
+    assert expected == "mailer: hi | mailer: hi"
+    output, _, _ = run_rewrite(MAILER, path="mailer.py")
+    ported = load(output)
+    response = await ported.app.test_client().get("/send/hi")
+    assert await response.get_data(as_text=True) == expected

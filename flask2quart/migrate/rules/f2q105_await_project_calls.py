@@ -5,11 +5,17 @@ When a helper such as ``get_db()`` in ``db.py`` or ``AuthActions.login()`` in ``
 awaited, even when the result is unused: an un-awaited coroutine never runs. Where an ``await`` is
 impossible (a lambda, a generator expression, a hook Quart calls synchronously) the call is
 reported instead, and so is such a function used as a value where something else calls it later
-(a dispatch table, ``map``, ``functools.partial``, a thread target), and ``getattr(obj, name)()``
+(a dispatch table, ``map``, ``functools.partial``, ``atexit.register``), and ``getattr(obj, name)()``
 with a name known only at run time on an object some of whose methods became async. At module level
 under ``if __name__ == "__main__":`` and in the function a console script runs (``[project.scripts]``,
 ``console_scripts``: it stays sync, its script calls it synchronously), where no event loop runs
 yet, such a call is run with ``asyncio.run(...)`` (each call on a loop of its own).
+
+A ``threading.Thread``/``Timer`` whose target became async (the usual "send the mail in a thread"
+helper, async once its ``with app.app_context()`` is): the thread would create the coroutine and
+drop it, so the work silently never happens. The target becomes ``lambda *args, **kwargs:
+asyncio.run(target(*args, **kwargs))``: the thread runs it on an event loop of its own, with the
+same arguments (Quart's app context works on any loop).
 
 Docs: https://docs.python.org/3/library/asyncio-task.html#coroutines
 """
@@ -24,6 +30,9 @@ from ._awaiting import await_node
 from .base import Rule
 from .f2q104_await_quart_api import describe
 
+#: Threads that call a function (keyword, position among the positional arguments): a project
+#: function that became async is run there with ``asyncio.run``.
+_THREADS = {"q:threading.Thread": ("target", 1), "q:threading.Timer": ("function", 1)}
 #: Calls that take a function and call it later, where no ``await`` can be added.
 _CALLS_LATER = frozenset(
     {"q:functools.partial", "q:threading.Thread", "q:threading.Timer", "q:atexit.register"}
@@ -38,6 +47,8 @@ class AwaitProjectCalls(Rule):
     def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx)
         self._passed: set[int] = set()
+        #: Thread targets this rule runs on a loop of their own (nothing left to report).
+        self._passed_on: set[int] = set()
 
     def visit_If(self, node: cst.If) -> None:
         if self.ctx.function_scope() is None and _is_main_guard(node.test):
@@ -88,6 +99,32 @@ class AwaitProjectCalls(Rule):
                 "became async: await the result where the method is async (or dispatch by name)", Severity.ERROR,
             )
 
+    def _thread_target(self, original: cst.Call, updated: cst.Call, where: tuple[str, int]) -> cst.Call:
+        """``Thread(target=send_async_email, args=(app, msg))`` with a target that became async: the
+        thread would only create the coroutine, never run it (the mail is never sent, silently).
+        The thread runs it on an event loop of its own, with the arguments it was given:
+        ``target=lambda *args, **kwargs: asyncio.run(send_async_email(*args, **kwargs))``."""
+        keyword, position = where
+        if len(original.args) != len(updated.args):
+            return updated
+        positional = [i for i, a in enumerate(original.args) if a.keyword is None and not a.star]
+        for index, arg in enumerate(original.args):
+            named = arg.keyword is not None and arg.keyword.value == keyword
+            if not (named or (arg.keyword is None and not arg.star and positional.index(index) == position)):
+                continue
+            target = self._awaitable(arg.value)
+            if target is None:
+                return updated
+            asyncio = self.ctx.require_import("asyncio")
+            function = cst.Module([]).code_for_node(updated.args[index].value)  # a name or an attribute
+            runner = cst.parse_expression(f"lambda *args, **kwargs: {asyncio}.run({function}(*args, **kwargs))")
+            self._passed_on.add(id(arg.value))  # run, not a value someone must await: no finding
+            self.changed()
+            args = list(updated.args)
+            args[index] = args[index].with_changes(value=runner)
+            return updated.with_changes(args=args)
+        return updated
+
     def visit_Arg(self, node: cst.Arg) -> None:
         self._passed.add(id(node.value))  # ``asyncio.run(main())``: handed over, not awaited here
 
@@ -110,10 +147,12 @@ class AwaitProjectCalls(Rule):
             and updated.func.value in ("map", "filter", "sorted")
             and func is None
         )
+        if func in _THREADS:
+            updated = self._thread_target(original, updated, _THREADS[func])
         if func in _CALLS_LATER or builtin:
             for arg, old in zip(updated.args, original.args, strict=True):
                 passed = self._awaitable(arg.value)
-                if passed:
+                if passed and id(old.value) not in self._passed_on:
                     self._report_value(old.value, passed)
         target = V.project_name(func) or V.bound_method(func)
         if target is not None and target in self.ctx.analysis.resumable and self._resumed(original):
