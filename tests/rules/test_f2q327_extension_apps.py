@@ -143,6 +143,18 @@ def test_flask_caching(tmp_path: Path) -> None:
     compare(original.create_app(), ported.create_app(), steps)
 
 
+def test_flask_static_digest(tmp_path: Path) -> None:
+    """The extension reads the app's and the blueprint's manifest with ``open_resource`` used as
+    Flask's file (the bridge's answer, where Quart's is a coroutine); the app's own views await it."""
+    original, ported, _ = port("static_digest_app", tmp_path)
+    compare(original.create_app(), ported.create_app(), [get("/"), get("/resource")])
+    digest = ported.digest  # both manifests loaded: digested URLs, not the plain ones
+    assert {name: sorted(manifest) for name, manifest in digest.manifests.items()} == {
+        "static": ["app.css"], "assets.static": ["x.js"]}
+    with pytest.raises(ValueError, match="only be opened for reading"):
+        ported.create_app().open_resource("static/app.css", "w")
+
+
 def test_flask_principal(tmp_path: Path) -> None:
     original, ported, _ = port("principal_app", tmp_path)
     steps = []

@@ -15,7 +15,12 @@ application context"). This module, imported before those extensions, fixes that
   requests in flight on one event loop never share one (Flask-SQLAlchemy's session is scoped to
   the app context, so each request has its own session, removed at teardown);
 - ``flask.cli.with_appcontext`` is Quart's, so commands an extension registers (Flask-Migrate's
-  ``db`` group) run in Quart's app context under the ``quart`` CLI and ``app.test_cli_runner()``.
+  ``db`` group) run in Quart's app context under the ``quart`` CLI and ``app.test_cli_runner()``;
+- ``app.open_resource(path)`` (and a blueprint's, and ``app.open_instance_resource``) is Flask's
+  file where an extension uses it as one (``with bp.open_resource("manifest.json") as f``, as
+  Flask-Static-Digest does) and Quart's where it is awaited (``async with await
+  app.open_resource(path)``, the ported code): Quart's alone is a coroutine, which such an
+  extension would take for the file (and its error swallowed, the file never read).
 
 The extensions' code stays synchronous: a query or an SMTP send still blocks the event loop while
 it runs (``flask2quart check`` lists those calls). See docs/extensions.md in flask2quart.
@@ -28,11 +33,14 @@ import contextlib
 import functools
 import importlib
 import inspect
-from collections.abc import Awaitable, Callable
+import os
+from collections.abc import Awaitable, Callable, Generator, Iterator
 from contextvars import ContextVar, Token
 from typing import Any
 
 import click
+import quart.app
+import quart.blueprints
 import quart.cli
 import quart.ctx
 import quart.globals
@@ -155,6 +163,65 @@ def _async_aware_principal() -> None:
     identity_context.__call__ = __call__
 
 
+class _Resource:
+    """What ``open_resource`` returns under the bridge: awaited, Quart's (an aiofiles file to
+    ``async with``); used as a file (``with``, ``read()``, iterated), Flask's: the file opened
+    synchronously, when first used."""
+
+    def __init__(self, opening: Callable[[], Awaitable[Any]], path: str, mode: str, encoding: str | None) -> None:
+        self._opening = opening
+        self._path, self._mode, self._encoding = path, mode, encoding
+        self._file: Any = None
+
+    def __await__(self) -> Generator[Any, None, Any]:
+        return self._opening().__await__()
+
+    def _opened(self) -> Any:
+        if self._file is None:
+            self._file = open(self._path, self._mode, encoding=self._encoding)  # noqa: SIM115 - the caller closes it
+        return self._file
+
+    def __enter__(self) -> Any:
+        return self._opened().__enter__()
+
+    def __exit__(self, *exc_info: object) -> Any:
+        return self._opened().__exit__(*exc_info)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._opened())
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._opened(), name)
+
+
+def _resources_as_flask_files() -> None:
+    """Quart's ``open_resource``/``open_instance_resource`` answer both ways (``_Resource``), with
+    Flask's checks, paths and default encodings: the app's (or blueprint's) ``root_path`` and
+    read-only modes for a resource; the ``instance_path`` and any mode for an instance resource."""
+    methods = (  # owner, name, folder, read-only, Flask's default encoding
+        (quart.app.Quart, "open_resource", "root_path", True, None),
+        (quart.blueprints.Blueprint, "open_resource", "root_path", True, "utf-8"),
+        (quart.app.Quart, "open_instance_resource", "instance_path", False, "utf-8"),
+    )
+    for owner, name, folder, read_only, default_encoding in methods:
+        quart_method = owner.__dict__.get(name)
+        if quart_method is None or getattr(quart_method, "_flask_bridge", False):
+            continue
+
+        def opener(
+            self: Any, resource: str, mode: str = "rb", encoding: str | None = default_encoding,
+            _quart: Callable[..., Awaitable[Any]] = quart_method, _folder: str = folder, _read_only: bool = read_only,
+        ) -> _Resource:
+            if _read_only and mode not in {"r", "rt", "rb"}:
+                raise ValueError("Resources can only be opened for reading.")
+            path = os.path.join(getattr(self, _folder), resource)
+            return _Resource(lambda: _quart(self, resource, mode), path, mode, None if "b" in mode else encoding)
+
+        functools.update_wrapper(opener, quart_method)
+        opener._flask_bridge = True  # type: ignore[attr-defined]
+        setattr(owner, name, opener)
+
+
 def install() -> None:
     """Point Flask's context at Quart's (idempotent; done when this module is imported)."""
     for name in ("AppContext", "RequestContext", "WebsocketContext"):
@@ -163,6 +230,7 @@ def install() -> None:
             _bridge(context_class)
     # commands registered with Flask's decorator (Flask-Migrate's) open Quart's app context
     _async_aware_principal()
+    _resources_as_flask_files()
     if not hasattr(_flask_cli.with_appcontext, "flask_original"):
         with_appcontext.flask_original = _flask_cli.with_appcontext  # type: ignore[attr-defined]
         _flask_cli.with_appcontext = with_appcontext

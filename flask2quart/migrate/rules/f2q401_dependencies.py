@@ -21,7 +21,8 @@ walking up from each PATH (``rewrite pkg tests`` edits the project's files):
   Quart serves websockets itself (``@app.websocket``). Extras the counterpart also has are kept
   (``flask-limiter[redis]`` -> ``quart-rate-limiter[redis]``), others dropped and said.
 - Extensions the port keeps through the generated ``flask_bridge`` (F2Q327: Flask-SQLAlchemy,
-  Flask-Migrate, Flask-Caching, Flask-Mail, flask-talisman, Flask-Principal) stay, said (INFO);
+  Flask-Migrate, Flask-Caching, Flask-Mail, flask-talisman, Flask-Principal, Flask-Static-Digest)
+  stay, said (INFO);
   those with no mechanical port (Flask-RESTX, flasgger, flask-smorest, Flask-JWT-Extended) stay,
   reported with the recommended replacement.
 - What the port needs is printed, from what the ported code imports (``flask_babel`` ->
@@ -87,7 +88,10 @@ _TARGET_EXTRAS = {
 #: Flask extensions the port keeps: they run under Quart through the generated ``flask_bridge``
 #: module (F2Q327), so their requirement stays (said once, INFO).
 BRIDGED = frozenset(
-    {"flask-sqlalchemy", "flask-migrate", "flask-caching", "flask-mail", "flask-talisman", "flask-principal"}
+    {
+        "flask-sqlalchemy", "flask-migrate", "flask-caching", "flask-mail", "flask-talisman", "flask-principal",
+        "flask-static-digest",
+    }
 )
 NO_MECHANICAL_PORT = {
     "flasgger": "quart-schema",
