@@ -20,9 +20,14 @@ USERS = {}
 
 
 class User(UserMixin):
-    def __init__(self, id, name):
+    def __init__(self, id, name, active=True):
         self.id = id
         self.name = name
+        self.active = active
+
+    @property
+    def is_active(self):
+        return self.active
 
 
 @login_manager.user_loader
@@ -48,6 +53,7 @@ def create_app():
     app.config["SECRET_KEY"] = "test"
     login_manager.init_app(app)
     USERS[1] = User(1, "ada")
+    USERS[2] = User(2, "cy", active=False)
 
     @app.route("/login", methods=["GET", "POST"])
     def login():
@@ -72,6 +78,11 @@ def create_app():
     def rename(name):
         current_user.name = name  # sets the model's attribute, as Flask-Login's proxy did
         return f"{USERS[1].name} {USERS[1] == current_user} {current_user != USERS[1]}"
+
+    @app.route("/login-disabled")
+    def login_disabled():
+        refused = login_user(USERS[2])  # Flask-Login refuses an inactive user ...
+        return f"{refused} {current_user.is_authenticated} {login_user(USERS[2], force=True)}"  # ... unless forced
 
     @app.route("/note")
     @login_required
@@ -115,7 +126,7 @@ def test_views_use_quart_auth():
     app = _rewrite()["pkg/__init__.py"]
     assert "from quart_auth import current_user, login_required, login_user, logout_user" in app
     assert "from .extensions import CurrentUser" in app
-    assert 'login_user(CurrentUser.of(USERS[1]), remember=request.args.get("remember") == "1")' in app
+    assert 'CurrentUser.login(USERS[1], remember=request.args.get("remember") == "1")' in app
     assert "{current_user.auth_id} {await current_user.is_authenticated}" in app
     assert "if (not await current_user.is_authenticated):" in app
     assert "note = Note(owner=current_user.user)" in app
@@ -208,6 +219,12 @@ async def test_logged_in_user_reads_through_to_the_loaded_model(ported):
     assert (await client.get("/me")).status_code == 302
 
 
+async def test_an_inactive_user_is_refused_unless_forced(ported):
+    client = ported.test_client()
+    assert await (await client.get("/login-disabled")).get_data(as_text=True) == "False False True"
+    assert (await client.get("/me")).status_code == 302  # logged in, but not authenticated while inactive
+
+
 async def test_remember_me_sets_a_lasting_cookie(ported):
     client = ported.test_client()
     response = await client.post("/login?remember=1")
@@ -236,4 +253,6 @@ def test_the_flask_original_behaves_as_the_port_is_asserted_to():
         assert client.get("/note").get_data(as_text=True) == "True True"
         assert client.get("/me").get_data(as_text=True) == "bo 1 True"
         client.get("/logout")
+        assert client.get("/me").status_code == 302
+        assert client.get("/login-disabled").get_data(as_text=True) == "False False True"
         assert client.get("/me").status_code == 302

@@ -102,7 +102,7 @@ async def login():
     if user is None or not user.check_password(password):
         return jsonify(error="Unauthorized", message="Unknown username or wrong password."), 401
 
-    login_user(CurrentUser.of(user), remember=data.get("remember") is True)
+    CurrentUser.login(user, remember=data.get("remember") is True)
     return jsonify(user=user.to_dict())
 
 

@@ -29,7 +29,7 @@ async def register():
     form = await RegisterForm.create_form()
     if await form.validate_on_submit():
         user = User.create(form.username.data, form.password.data)
-        login_user(CurrentUser.of(user))
+        CurrentUser.login(user)
         await flash(f"Welcome to the board, {user.username}!", "success")
         return redirect(url_for("board.index"))
 
@@ -48,7 +48,7 @@ async def login():
         if user is None or not user.check_password(form.password.data):
             await flash("Unknown username or wrong password.", "error")
         else:
-            login_user(CurrentUser.of(user), remember=form.remember.data)
+            CurrentUser.login(user, remember=form.remember.data)
             # @login_required sent the user here with the page they asked for
             next_url = request.args.get("next")
             if not is_safe_next_url(next_url):

@@ -11,7 +11,7 @@ from quart_cors import cors
 from quart_rate_limiter import RateLimiter, QUART_RATE_LIMITER_LIMITS_ATTRIBUTE, RateLimit
 from quart_wtf.csrf import CSRFProtect
 from quart import current_app, flash, redirect, request, url_for
-from quart_auth import Action, AuthUser, QuartAuth, Unauthorized
+from quart_auth import Action, AuthUser, QuartAuth, Unauthorized, login_user
 
 
 async def get_remote_address() -> str:
@@ -43,6 +43,16 @@ class CurrentUser(AuthUser):
         current._user, current._loaded = user, True
         return current
 
+    @classmethod
+    def login(cls, user, remember: bool = False, duration=None, force: bool = False, fresh: bool = True) -> bool:
+        """Flask-Login's ``login_user``: a user whose ``is_active`` is false is refused (False) unless
+        ``force``; else logged in (True). "Remember me" lasts QUART_AUTH_DURATION (``duration`` and
+        ``fresh`` have no quart-auth counterpart)."""
+        if not force and not getattr(user, "is_active", True):
+            return False
+        login_user(cls.of(user), remember)
+        return True
+
     @property
     def user(self):
         if not self._loaded:
@@ -53,7 +63,9 @@ class CurrentUser(AuthUser):
 
     @property
     async def is_authenticated(self) -> bool:
-        return self.user is not None
+        # Flask-Login asked the user: UserMixin answered its is_active (False for a disabled user)
+        user = self.user
+        return user is not None and bool(getattr(user, "is_authenticated", getattr(user, "is_active", True)))
 
     def get_id(self) -> str | None:
         return self.auth_id

@@ -28,7 +28,12 @@ ways an app's behaviour depends on, so the rewrite keeps Flask-Login's behaviour
   gave the user object itself: the port passes ``current_user.user``, the loaded user (``None``
   when anonymous). Quart's own functions (``render_template(..., user=current_user)``) keep
   ``CurrentUser``, whose ``is_authenticated`` templates read.
-- ``login_user(user, remember=...)`` passes ``CurrentUser.of(user)``; ``UserMixin`` is dropped from
+- ``login_user(user, remember=...)`` becomes ``CurrentUser.login(user, remember=...)``, which
+  keeps Flask-Login's answer: a user whose ``is_active`` is false (an app's "disabled" flag) is not
+  logged in and ``False`` is returned, unless ``force=True`` (quart-auth's ``login_user`` logs in
+  anyone and takes neither ``force`` nor ``duration``), and ``is_authenticated`` is the user's own
+  answer, else its ``is_active`` (UserMixin's), so a user disabled while logged in is anonymous
+  to ``@login_required`` as under Flask-Login; ``UserMixin`` is dropped from
   model bases (``CurrentUser`` answers ``is_authenticated`` and ``get_id``), and what has no
   counterpart (``fresh_login_required``, ``login_fresh``, ``AnonymousUserMixin``, signals,
   ``request_loader``) is reported.
@@ -74,6 +79,16 @@ class CurrentUser(AuthUser):
         current._user, current._loaded = user, True
         return current
 
+    @classmethod
+    def login(cls, user, remember: bool = False, duration=None, force: bool = False, fresh: bool = True) -> bool:
+        """Flask-Login's ``login_user``: a user whose ``is_active`` is false is refused (False) unless
+        ``force``; else logged in (True). "Remember me" lasts QUART_AUTH_DURATION (``duration`` and
+        ``fresh`` have no quart-auth counterpart)."""
+        if not force and not getattr(user, "is_active", True):
+            return False
+        login_user(cls.of(user), remember)
+        return True
+
     @property
     def user(self):
         if not self._loaded:
@@ -84,7 +99,9 @@ class CurrentUser(AuthUser):
 
     @property
     async def is_authenticated(self) -> bool:
-        return self.user is not None
+        # Flask-Login asked the user: UserMixin answered its is_active (False for a disabled user)
+        user = self.user
+        return user is not None and bool(getattr(user, "is_authenticated", getattr(user, "is_active", True)))
 
     def get_id(self) -> str | None:
         return self.auth_id
@@ -232,17 +249,15 @@ class FlaskLogin(ExtensionImports):
         if member == "LoginManager":
             self._generate()
             return updated
-        if member == "login_user" and updated.args and updated.args[0].keyword is None:
-            first = updated.args[0]
-            value = first.value
-            if isinstance(value, cst.Call) and cst.Module([]).code_for_node(value.func).endswith("CurrentUser.of"):
-                return updated
+        if member == "login_user" and updated.args:
+            first = updated.args[0].value
+            if isinstance(first, cst.Call) and cst.Module([]).code_for_node(first.func).endswith("CurrentUser.of"):
+                return updated  # an earlier run's port: quart-auth's own login_user, already given the user
             current_user = self._current_user_class(original)
             if current_user is None:
                 return updated
-            self.changed()
-            wrapped = cst.Call(func=cst.Attribute(cst.Name(current_user), cst.Name("of")), args=[cst.Arg(value)])
-            return updated.with_changes(args=[first.with_changes(value=wrapped), *updated.args[1:]])
+            self.changed()  # same arguments, same answer (refused inactive users: False)
+            return updated.with_changes(func=cst.Attribute(cst.Name(current_user), cst.Name("login")))
         func = updated.func
         if (
             isinstance(func, cst.Attribute)
@@ -284,7 +299,7 @@ class FlaskLogin(ExtensionImports):
         return updated.with_changes(args=args)
 
     def _generate(self) -> None:
-        for name in ("Action", "AuthUser", "QuartAuth", "Unauthorized"):
+        for name in ("Action", "AuthUser", "QuartAuth", "Unauthorized", "login_user"):
             self.ctx.require_import("quart_auth", name)
         for name in ("current_app", "flash", "redirect", "request", "url_for"):
             self.ctx.require_import("quart", name)
