@@ -144,3 +144,47 @@ def test_the_project_itself_installed_with_flask_as_a_dependency_is_no_extension
         "shopapp/__init__.py": "from flask import Flask\n\napp = Flask(__name__)\n",
     })
     assert [f.severity.value for f in findings if f.code == "F2Q327" and f.path == "tests/test_shop.py"] == ["warning"]
+
+
+TOOLBAR_APP = """\
+from flask import Flask
+from flask_debugtoolbar import DebugToolbarExtension
+
+toolbar = DebugToolbarExtension()
+
+
+def create_app(**config):
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY="s", **config)
+    toolbar.init_app(app)
+
+    @app.get("/")
+    def index():
+        return "<html><body>hi</body></html>"
+
+    return app
+"""
+
+
+def test_flask_debugtoolbar_is_an_error_saying_what_fails() -> None:
+    _, findings, _ = run_rewrite(TOOLBAR_APP, path="pkg/__init__.py")
+    reported = [(f.line, f.severity.value) for f in findings if f.code == "F2Q327" and f.path == "pkg/__init__.py"]
+    assert reported == [(2, "error")]
+    message = next(f.message for f in findings if f.code == "F2Q327" and f.line == 2)
+    assert "request.environ" in message and "DEBUG_TB_ENABLED = False" in message
+
+
+async def test_what_the_debugtoolbar_error_says_is_what_happens() -> None:
+    """While enabled (debug mode) every request of the port fails; disabled, it answers as Flask."""
+    from tests.rules.test_f2q304_flask_limiter import loaded
+
+    _, _, port = run_rewrite(TOOLBAR_APP, path="pkg/__init__.py")
+    with loaded({"pkg/__init__.py": TOOLBAR_APP}) as original, loaded(port) as ported:
+        flask_on = original.create_app(DEBUG=True).test_client().get("/")
+        assert flask_on.status_code == 200 and "flDebug" in flask_on.get_data(as_text=True)
+        quart_on = await ported.create_app(DEBUG=True).test_client().get("/")
+        assert quart_on.status_code == 500
+        flask_off = original.create_app(DEBUG=True, DEBUG_TB_ENABLED=False).test_client().get("/")
+        quart_off = await ported.create_app(DEBUG=True, DEBUG_TB_ENABLED=False).test_client().get("/")
+        assert (quart_off.status_code, await quart_off.get_data(as_text=True)) == (
+            flask_off.status_code, flask_off.get_data(as_text=True))

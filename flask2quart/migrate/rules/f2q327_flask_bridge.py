@@ -28,7 +28,8 @@ Extensions that read a file of the app or a blueprint with ``open_resource`` use
 ported code, and under the bridge also Flask's file where it is used as one.
 
 Nothing silent: each import of flask-talisman, Flask-Principal or Flask-Static-Digest is an INFO
-(bridged), and each
+(bridged); one of Flask-DebugToolbar, which reads the WSGI environ on every request while enabled
+(the app's debug mode), an ERROR; and each
 import of another Flask extension that no rule ports, bridges or reports (a ``flask_*`` package,
 or an installed package requiring Flask) is a WARNING: it runs only if it needs no more than
 Flask's context globals (its module imports the bridge first too).
@@ -65,6 +66,15 @@ BRIDGED = frozenset(
         "flask_static_digest",
     }
 )
+#: Flask extensions known to fail under Quart even through the bridge: what fails, what to do instead.
+UNSUPPORTED = {
+    "flask_debugtoolbar": (
+        "Flask-DebugToolbar reads the WSGI environ (`request.environ`, which Quart's request has not) on "
+        "every request while it is enabled (`DEBUG_TB_ENABLED`, by default the app's debug mode): under Quart "
+        "each such request answers 500. Quart has no debug toolbar: drop it from the port, or keep "
+        "`DEBUG_TB_ENABLED = False`"
+    ),
+}
 _COMMENT = "# noqa: F401  (F2Q327: Flask extensions run on Quart's context; import it first)"
 
 
@@ -219,6 +229,8 @@ class FlaskBridge(Rule):
                     node, self.code, f"`{top}` runs under Quart as it is, through the generated `flask_bridge` "
                     "module (Flask's context globals are Quart's); its calls stay synchronous", Severity.INFO,
                 )
+        elif top in UNSUPPORTED and unhandled_extension(top, self.ctx.analysis):
+            self.ctx.report(node, self.code, UNSUPPORTED[top], Severity.ERROR)
         elif unhandled_extension(top, self.ctx.analysis):
             where = "`flask_bridge` (imported before it here)" if self._bridge else "a generated `flask_bridge`"
             self.ctx.report(
