@@ -388,17 +388,32 @@ def test_base_url_becomes_scheme_and_host():
     )
 
 
-def test_base_url_with_a_path_or_computed_is_reported():
+def test_base_url_with_a_path_is_reported():
     source = """\
         def test_prefixed(client, url):
             client.get("/x", base_url="http://localhost/prefix")
-            client.get("/x", base_url=url)
             client.get("https://example.com/x", base_url="http://localhost")
+            client.get("https://example.com/x", base_url=url)
         """
     output, findings, _ = run_rewrite(textwrap.dedent(source), path="tests/test_prefixed.py")
     assert output.count("base_url=") == 3
     assert 'client.get("https://example.com/x", base_url="http://localhost")' in output
     assert [f.message for f in findings] == ["Quart's test client has no `base_url=`"] * 3
+
+
+def test_computed_base_url_is_split_when_the_test_runs():
+    source = """\
+        def test_https(client, https):
+            base_url = "%s://localhost" % ("https" if https else "http")
+            client.post("/x", data="body", headers={"X-A": "1"}, base_url=base_url)
+            client.get("/x", base_url=f"https://{host}")
+            client.post("/x", data="{}", base_url=base_url, content_type="application/json")
+        """
+    output, findings, _ = run_rewrite(textwrap.dedent(source), path="tests/test_https.py")
+    assert findings == []
+    assert 'await client.post("/x", data="body", **_f2q_client_kwargs({"headers": {"X-A": "1"}, "base_url": base_url}))' in output
+    assert 'await client.get("/x", **_f2q_client_kwargs({"base_url": f"https://{host}"}))' in output
+    assert 'data="{}", **_f2q_client_kwargs({"base_url": base_url, "content_type": "application/json"})' in output
 
 
 TESTS = '''\
@@ -418,6 +433,9 @@ def answers():
     out.append(client.get("/echo?b=2", base_url="https://localhost").get_json())
     out.append(client.post("/echo", headers={"X-A": "5"}, base_url="http://api.example.com/").get_json())
     out.append(client.get("/echo", base_url="http://localhost").get_json())
+    for base_url in ("https://localhost", "http://localhost", "http://api.example.com"):
+        out.append(client.get("/echo", headers={"X-A": "6"}, base_url=base_url).get_json())
+        out.append(client.post("/echo", data="{}", base_url=base_url, content_type="application/json").get_json())
     return out
 '''
 

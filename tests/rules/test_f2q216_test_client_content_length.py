@@ -85,6 +85,8 @@ def test_test_clients_are_wrapped_where_the_project_reads_content_length():
             \"\"\"Quart's test client sending Content-Length as Werkzeug's client does: the body's length when
             there is a body (a Content-Length given in `headers` is replaced), none without one (added by
             flask2quart, F2Q216).\"\"\"
+            from collections.abc import Mapping
+
             from quart.testing.utils import make_test_body_with_headers
             from werkzeug.datastructures import Headers
 
@@ -93,15 +95,19 @@ def test_test_clients_are_wrapped_where_the_project_reads_content_length():
             async def open(*args, **kwargs):
                 body_args = {key: kwargs.pop(key) for key in ("data", "form", "files", "json") if key in kwargs}
                 body, body_headers = make_test_body_with_headers(**body_args, app=client.app)
-                headers = Headers(kwargs.pop("headers", None) or ())
+                given = kwargs.pop("headers", None)
+                headers = Headers(given or ())
                 for key, value in body_headers.items():  # as Quart's client: the body's Content-Type wins
                     headers[key] = value
                 headers.remove("Content-Length")
                 if body:
                     headers["Content-Length"] = str(len(body))
-                # pairs, not the Headers object: Quart's client adds cookies to a Headers it is given, again
-                # on each redirect it follows
-                kwargs.update(headers=list(headers.items()), data=body)
+                # not the Headers object: Quart's client adds cookies to a Headers it is given, again on each
+                # redirect it follows; a mapping where the test gave one (or none), as a client subclass's
+                # own open() may merge it into its defaults ({**self.headers, **headers})
+                mapping = given is None or (isinstance(given, Mapping) and not isinstance(given, Headers))
+                mapping = mapping and len({key.lower() for key in headers.keys()}) == len(headers)  # no repeats
+                kwargs.update(headers=dict(headers.items()) if mapping else list(headers.items()), data=body)
                 return await send(*args, **kwargs)
 
             client.open = open
@@ -192,3 +198,45 @@ def test_ported_suite_sees_the_lengths_flask_sent(tmp_path):
     # without the helper, Quart's client sends the test's own headers: the suite fails
     unwrapped = {name: text.replace("_f2q_content_length(app.test_client())", "app.test_client()") for name, text in ported.items()}
     assert "3 failed, 1 passed" in _suite(tmp_path / "plain", unwrapped)
+
+
+#: A client subclass adding default headers in its own open(), as suites do for auth headers.
+SUBCLASS_TESTS = """\
+import pytest
+from flask.testing import FlaskClient
+
+from app import app
+
+
+class AuthClient(FlaskClient):
+    def __init__(self, *args, **kwargs):
+        self.headers = kwargs.pop("headers", {})
+        super().__init__(*args, **kwargs)
+
+    def open(self, *args, **kwargs):
+        headers = kwargs.pop("headers", {})
+        kwargs["headers"] = {**self.headers, **headers}
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def client():
+    app.test_client_class = AuthClient
+    client = app.test_client()
+    client.headers = {"X-Token": "t"}
+    return client
+
+
+def test_default_and_own_headers(client):
+    response = client.post("/upload", data=b"abcd", headers={"Content-Length": "1"})
+    assert response.get_json() == {"declared": 4, "body": 4}
+    assert client.post("/upload").status_code == 411
+"""
+
+
+def test_client_subclass_open_gets_the_mapping_it_was_given(tmp_path):
+    assert "1 passed" in _suite(tmp_path / "flask", {"app.py": APP, "tests/test_auth.py": SUBCLASS_TESTS})
+    _, _, ported = run_rewrite(SUBCLASS_TESTS, path="tests/test_auth.py", files={"app.py": APP})
+    assert "_f2q_content_length(app.test_client())" in ported["tests/test_auth.py"]
+    ported["pytest.ini"] = "[pytest]\nasyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\n"
+    assert "1 passed" in _suite(tmp_path / "quart", ported)

@@ -59,11 +59,21 @@ def _f2q_headers(headers, extra):
 def _f2q_client_kwargs(kwargs):
     """Flask test-client keyword arguments handed on through `**kwargs`, in Quart's spelling:
     `data=` as `_f2q_form_files` encodes it, `content_type=` into the headers (a form type is
-    Quart's own); what Quart's client cannot take fails loudly (added by flask2quart, F2Q202)."""
+    Quart's own), `base_url=` as `scheme=` and a `Host` header; what Quart's client cannot take
+    fails loudly (added by flask2quart, F2Q202)."""
+    from urllib.parse import urlsplit
+
     kwargs = dict(kwargs)
     if kwargs.get("buffered") is True:
         del kwargs["buffered"]  # Quart's client reads the whole body before it returns
-    for name in ("environ_base", "environ_overrides", "base_url", "buffered"):
+    base_url = urlsplit(str(kwargs.pop("base_url", None) or "http://localhost"))
+    if base_url.path.strip("/") or base_url.query or not base_url.scheme:
+        raise TypeError(f"Quart's test client has no root path for base_url={base_url.geturl()!r} (flask2quart, F2Q202)")
+    if base_url.scheme != "http":
+        kwargs["scheme"] = base_url.scheme
+    if base_url.netloc not in ("", "localhost"):
+        kwargs["headers"] = _f2q_headers(kwargs.get("headers"), {"Host": base_url.netloc})
+    for name in ("environ_base", "environ_overrides", "buffered"):
         if name in kwargs:
             raise TypeError(f"Quart's test client has no {name}= (flask2quart, F2Q202)")
     content_type = kwargs.pop("content_type", None)

@@ -55,6 +55,7 @@ from .f2q213_code_in_subprocess import CodeInSubprocess
 from .f2q215_pytest_flask import PytestFlask
 from .f2q216_test_client_content_length import TestClientContentLength
 from .f2q217_webtest import WebTest
+from .f2q218_test_client_application import TestClientApplication
 from .f2q301_flask_cors import FlaskCors
 from .f2q302_flask_login import FlaskLogin
 from .f2q303_flask_wtf import FlaskWtf
@@ -120,6 +121,7 @@ PYTHON_RULES: tuple[type[Rule], ...] = (
     TestClientExceptions,
     TestClientContentLength,
     WebTest,
+    TestClientApplication,
     CliRunnerInAsyncTests,
     TestClientEnviron,
     PytestFlask,

@@ -14,8 +14,10 @@ non-literal ``data=`` goes through a generated ``_f2q_form_files`` that encodes 
 ``send(client, "post", url, **kwargs)``) go through a generated ``_f2q_client_kwargs`` that makes
 the same translations when the test runs. Quart's client ignores the scheme and host of an absolute URL
 (``client.get("https://example.com/x")``) and has no ``base_url=`` (``base_url="https://localhost"``,
-how Flask tests ask for HTTPS): both become ``scheme="https"`` and a ``Host`` header (a ``base_url``
-with a path, or a computed one, is reported). ``buffered=True`` is dropped: Quart's client reads the
+how Flask tests ask for HTTPS): both become ``scheme="https"`` and a ``Host`` header (a literal
+``base_url`` with a path is reported; a computed one, ``base_url="%s://localhost" % scheme``, goes
+with the call's ``headers=`` through ``_f2q_client_kwargs``, which splits it when the test runs and
+fails loudly on a path). ``buffered=True`` is dropped: Quart's client reads the
 whole body before it returns, which is what it asked for (any other ``buffered=`` is reported).
 
 Docs: https://quart.palletsprojects.com/en/latest/reference/source/quart.testing.html
@@ -98,11 +100,21 @@ CLIENT_KWARGS_SOURCE = '''
 def _f2q_client_kwargs(kwargs):
     """Flask test-client keyword arguments handed on through `**kwargs`, in Quart's spelling:
     `data=` as `_f2q_form_files` encodes it, `content_type=` into the headers (a form type is
-    Quart's own); what Quart's client cannot take fails loudly (added by flask2quart, F2Q202)."""
+    Quart's own), `base_url=` as `scheme=` and a `Host` header; what Quart's client cannot take
+    fails loudly (added by flask2quart, F2Q202)."""
+    from urllib.parse import urlsplit
+
     kwargs = dict(kwargs)
     if kwargs.get("buffered") is True:
         del kwargs["buffered"]  # Quart's client reads the whole body before it returns
-    for name in ("environ_base", "environ_overrides", "base_url", "buffered"):
+    base_url = urlsplit(str(kwargs.pop("base_url", None) or "http://localhost"))
+    if base_url.path.strip("/") or base_url.query or not base_url.scheme:
+        raise TypeError(f"Quart's test client has no root path for base_url={base_url.geturl()!r} (flask2quart, F2Q202)")
+    if base_url.scheme != "http":
+        kwargs["scheme"] = base_url.scheme
+    if base_url.netloc not in ("", "localhost"):
+        kwargs["headers"] = _f2q_headers(kwargs.get("headers"), {"Host": base_url.netloc})
+    for name in ("environ_base", "environ_overrides", "buffered"):
         if name in kwargs:
             raise TypeError(f"Quart's test client has no {name}= (flask2quart, F2Q202)")
     content_type = kwargs.pop("content_type", None)
@@ -167,6 +179,17 @@ class TestClientArguments(Rule):
             base_url = None
         if base_url is not None and base_url[1] != "localhost":
             extra.append(("Host", _literal(base_url[1])))
+        # A computed base URL (``base_url=f"{scheme}://localhost"``, a variable) is split when the
+        # test runs, by the helper that translates forwarded keywords; the headers go with it so
+        # that its Host lands among them, and so does a content type that goes into them.
+        computed_base = (
+            base is not None
+            and not isinstance(base.value, (cst.SimpleString, cst.ConcatenatedString))
+            and not (first is not None and _absolute_url(first.value) is not None)
+            and not any(a.star for a in updated.args)
+            and not self._in_generated_helper()
+        )
+        moved: list[cst.DictElement] = []  # ``base_url=`` and ``headers=`` for the helper
         args: list[cst.Arg] = []
         touched = False
         for index, arg in enumerate(updated.args):
@@ -208,8 +231,13 @@ class TestClientArguments(Rule):
                 touched = True
             elif keyword == "content_type":
                 touched = True  # a form content type Quart sets itself; any other goes into the headers
+                if computed_base and not form_typed:
+                    moved.append(cst.DictElement(_literal(keyword), arg.value))
             elif keyword == "buffered" and isinstance(arg.value, cst.Name) and arg.value.value == "True":
                 touched = True  # Quart's client reads the whole body before it returns: buffered already
+            elif keyword in ("base_url", "headers") and computed_base and arg.keyword is not None:
+                moved.append(cst.DictElement(_literal(arg.keyword.value), arg.value))
+                touched = True
             elif keyword == "base_url" and base_url is not None:
                 touched = True  # its host went into the headers
                 if base_url[0] != "http":
@@ -221,8 +249,18 @@ class TestClientArguments(Rule):
                 if keyword in _UNSUPPORTED:
                     self.ctx.report(original, self.code, f"Quart's test client has no `{keyword}=`", Severity.ERROR)
                 args.append(arg)
-        if "headers" not in by_name and extra:
+        if "headers" not in by_name and extra and not computed_base:
             args.append(self._headers(None, extra))
+        if moved:
+            for name, source in (
+                (FORM_FILES_HELPER, FORM_FILES_SOURCE),
+                (HEADERS_HELPER, HEADERS_SOURCE),
+                (CLIENT_KWARGS_HELPER, CLIENT_KWARGS_SOURCE),
+            ):
+                self.ctx.add_helper(name, source)
+            elements = [e.with_changes(comma=cst.Comma(whitespace_after=_SPACE)) for e in moved[:-1]] + moved[-1:]
+            call = cst.Call(func=cst.Name(CLIENT_KWARGS_HELPER), args=[cst.Arg(cst.Dict(elements))])
+            args.append(cst.Arg(value=call, star="**"))
         if not touched:
             return updated
         self.changed()
