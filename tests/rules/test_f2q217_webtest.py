@@ -180,7 +180,9 @@ def test_the_app_starts_once_as_served_and_other_apps_pass_through():
             return {"started": len(started)}
 
         assert drive.TestApp(wrap(app)).get("/started").json == {"started": 1}
-        assert drive.TestApp(wrap(app)).get("/started").json == {"started": 1}
+        testapp = drive.TestApp(wrap(app))
+        assert testapp.get("/started").json == {"started": 1}
+        assert testapp.app.config is app.config  # the app's attributes through WebTest's ``.app``
 
         def wsgi(environ, start_response):  # type: ignore[no-untyped-def]
             start_response("200 OK", [("Content-Type", "text/plain")])

@@ -15,7 +15,8 @@ callable for a Quart app (anything else, a URL or a WSGI app, is passed on as it
   debug, or ``PROPAGATE_EXCEPTIONS``): served through ASGI (``a2wsgi.ASGIMiddleware``, say), Quart
   would answer a 500 traceback page instead.
 
-The WSGI environ WebTest builds (method, path, query string, headers, body, ``SCRIPT_NAME``,
+``testapp.app`` is that callable, and reads through to the Quart app (``testapp.app.config``). The
+WSGI environ WebTest builds (method, path, query string, headers, body, ``SCRIPT_NAME``,
 ``REMOTE_ADDR``, scheme) is what the request carries; a ``HEAD`` answer has no body, as Werkzeug
 sends none.
 
@@ -83,14 +84,20 @@ def _f2q_wsgi_app(app):
         data = b"" if environ["REQUEST_METHOD"] == "HEAD" else await response.get_data()
         return response.status, list(response.headers.items()), data
 
-    def application(environ, start_response):
-        length = environ.get("CONTENT_LENGTH")
-        body = environ["wsgi.input"].read(int(length)) if length else b""
-        status, headers, data = asyncio.run_coroutine_threadsafe(respond(environ, body), loop).result()
-        start_response(status, headers)
-        return [data]
+    class Application:
+        """The WSGI callable; its other attributes are the app's (a test reads `testapp.app.config`)."""
 
-    return application
+        def __call__(self, environ, start_response):
+            length = environ.get("CONTENT_LENGTH")
+            body = environ["wsgi.input"].read(int(length)) if length else b""
+            status, headers, data = asyncio.run_coroutine_threadsafe(respond(environ, body), loop).result()
+            start_response(status, headers)
+            return [data]
+
+        def __getattr__(self, name):
+            return getattr(app, name)
+
+    return Application()
 '''
 
 
