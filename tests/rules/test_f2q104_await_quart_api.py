@@ -1,4 +1,6 @@
-from tests.helpers import check_noop, check_transformed, codes
+import types
+
+from tests.helpers import check_noop, check_transformed, codes, run_rewrite
 
 
 def test_request_form_is_awaited_with_parentheses():
@@ -628,3 +630,38 @@ def test_a_project_function_named_like_a_builtin_is_not_a_sync_consumer():
             return await max(key=read)
         """,
     )
+
+
+WORKER = """\
+from flask import Flask, current_app, render_template_string
+
+app = Flask("worker")
+app.app_context().push()
+
+
+def job():
+    return render_template_string("{{ name }} ran", name=current_app.name)
+"""
+
+
+def test_an_app_context_pushed_at_module_level_is_pushed_there():
+    output, findings, _ = run_rewrite(WORKER, path="worker.py")
+    assert findings == []
+    assert "\n_f2q_push_now(app.app_context())\n" in output
+    assert "async def job():\n    return await render_template_string(" in output
+
+
+def test_the_worker_module_runs_its_job_in_the_context_it_pushed_as_under_flask():
+    import asyncio
+    import contextvars
+
+    def load(source: str) -> types.ModuleType:
+        module = types.ModuleType("worker")
+        exec(compile(source, "worker.py", "exec"), module.__dict__)
+        return module
+
+    # each in a context of its own: the push is the importing thread's, as Flask's was
+    expected = contextvars.Context().run(lambda: load(WORKER).job())
+    assert expected == "worker ran"
+    output, _, _ = run_rewrite(WORKER, path="worker.py")
+    assert contextvars.Context().run(lambda: asyncio.run(load(output).job())) == expected

@@ -7,6 +7,13 @@ response's ``get_data``/``get_json`` (reference §1.1-1.4). Without ``await`` no
 ``if request.form:`` is always true and ``flash()`` does nothing. Chained access gets parentheses:
 ``(await request.form)["x"]``, never ``await request.form["x"]``.
 
+``app.app_context().push()`` at module level (a worker or script module that sets up its app
+once, for the jobs it imports) cannot be awaited: no event loop runs there. Quart's ``push`` only
+sets the context and sends ``appcontext_pushed``, so a generated ``_f2q_push_now(...)`` runs that
+coroutine to its end right there, as Flask's push ran: the context is this thread's from then on,
+and the coroutines later run from it (``asyncio.run(job())``, a task queue running an async job)
+inherit it. A receiver of that signal that waits on the loop makes it fail loudly at import.
+
 Docs: https://quart.palletsprojects.com/en/latest/how_to_guides/flask_migration.html
 """
 
@@ -34,6 +41,22 @@ async def _f2q_get_json(request, **options):
             " 'application/json'."
         )
     return await request.get_json(**options)
+'''
+
+PUSH_NOW = "_f2q_push_now"
+PUSH_NOW_SOURCE = '''
+
+def _f2q_push_now(context):
+    """`context.push()` at module level, where no event loop runs: Quart's push is a coroutine that
+    only sets the context (and sends appcontext_pushed), run to its end here, as Flask's push was
+    (added by flask2quart, F2Q104)."""
+    pushing = type(context).push(context)  # the coroutine, driven by hand below
+    try:
+        pushing.send(None)
+    except StopIteration:
+        return None
+    pushing.close()
+    raise RuntimeError("pushing the app context waited on the event loop: use `async with app.app_context():` where it is needed")
 '''
 
 MAKE_RESPONSE_SYNC = "make_response_sync"
@@ -125,6 +148,11 @@ class AwaitQuartApi(Rule):
             replaced = self._flask_get_json(original, updated.func.value, list(updated.args))
             if replaced is not None:
                 return replaced
+        if func == f"b:{V.APP_CONTEXT}|push" and self.ctx.function_scope() is None and not updated.args:
+            self.ctx.add_helper(PUSH_NOW, PUSH_NOW_SOURCE)
+            self.changed()
+            assert isinstance(updated.func, cst.Attribute)  # ``<context>.push``
+            return cst.Call(func=cst.Name(PUSH_NOW), args=[cst.Arg(updated.func.value)])
         if _is_make_response(func) and not self.ctx.can_await() and _one_positional(updated):
             return self._make_response_sync(updated)
         if func == f"b:{V.TEMPLATE}|render" and isinstance(updated.func, cst.Attribute) and self.ctx.can_await():
