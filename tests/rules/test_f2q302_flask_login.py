@@ -48,6 +48,11 @@ class Note:
         self.owner = owner
 
 
+class OwnerColumn:  # compares like a mapped relationship in a query: only against a user object
+    def __eq__(self, other):
+        return f"owner is {other.name}" if isinstance(other, User) else "not a user"
+
+
 def create_app():
     app = Flask(__name__)
     app.config["SECRET_KEY"] = "test"
@@ -88,7 +93,10 @@ def create_app():
     @login_required
     def note():
         note = Note(owner=current_user)  # the user object itself, as a model relationship takes it
-        return f"{isinstance(note.owner, User)} {isinstance(current_user._get_current_object(), User)}"
+        return (
+            f"{isinstance(note.owner, User)} {isinstance(current_user._get_current_object(), User)} "
+            f"{OwnerColumn() == current_user}"
+        )
 
     @app.route("/logout")
     def logout():
@@ -213,7 +221,7 @@ async def test_logged_in_user_reads_through_to_the_loaded_model(ported):
     assert await (await client.get("/me")).get_data(as_text=True) == "ada 1 True"
     assert await (await client.get("/who")).get_data(as_text=True) == "user ada"
     assert await (await client.get("/rename/bo")).get_data(as_text=True) == "bo True False"
-    assert await (await client.get("/note")).get_data(as_text=True) == "True True"
+    assert await (await client.get("/note")).get_data(as_text=True) == "True True owner is bo"
     assert await (await client.get("/me")).get_data(as_text=True) == "bo 1 True"
     await client.get("/logout")
     assert (await client.get("/me")).status_code == 302
@@ -250,7 +258,7 @@ def test_the_flask_original_behaves_as_the_port_is_asserted_to():
         assert client.post("/login").get_data(as_text=True) == "hello ada"
         assert client.get("/me").get_data(as_text=True) == "ada 1 True"
         assert client.get("/rename/bo").get_data(as_text=True) == "bo True False"
-        assert client.get("/note").get_data(as_text=True) == "True True"
+        assert client.get("/note").get_data(as_text=True) == "True True owner is bo"
         assert client.get("/me").get_data(as_text=True) == "bo 1 True"
         client.get("/logout")
         assert client.get("/me").status_code == 302

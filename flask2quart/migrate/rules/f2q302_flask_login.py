@@ -24,7 +24,8 @@ ways an app's behaviour depends on, so the rewrite keeps Flask-Login's behaviour
   ``SESSION_COOKIE_SECURE`` (Flask-Login kept the login in the session cookie). Users logged in
   before the port log in again.
 - Where the app hands ``current_user`` on as a value (``Post(author=current_user)``,
-  ``isinstance(current_user, User)``, ``current_user._get_current_object()``), Flask-Login's proxy
+  ``isinstance(current_user, User)``, ``current_user._get_current_object()``) or compares it
+  (``Post.author == current_user`` in a query, ``x != current_user``), Flask-Login's proxy
   gave the user object itself: the port passes ``current_user.user``, the loaded user (``None``
   when anonymous). Quart's own functions (``render_template(..., user=current_user)``) keep
   ``CurrentUser``, whose ``is_authenticated`` templates read.
@@ -290,10 +291,9 @@ class FlaskLogin(ExtensionImports):
         if len(original.args) != len(args):
             return updated
         for index, (before, after) in enumerate(zip(original.args, updated.args, strict=True)):
-            if before.star or self.member(before.value) != "current_user" or not isinstance(after.value, cst.Name):
-                continue
-            args[index] = after.with_changes(value=cst.Attribute(value=after.value, attr=cst.Name("user")))
-        if args == list(updated.args):
+            if not before.star:
+                args[index] = after.with_changes(value=self._loaded_user(before.value, after.value))
+        if all(a.value is b.value for a, b in zip(args, updated.args, strict=True)):
             return updated
         self.changed()
         return updated.with_changes(args=args)
@@ -308,6 +308,28 @@ class FlaskLogin(ExtensionImports):
         self.changed()
 
     # --- current_user -----------------------------------------------------------------------
+    def leave_Comparison(self, original: cst.Comparison, updated: cst.Comparison) -> cst.BaseExpression:
+        """``Post.author == current_user`` (a query on a relationship), ``x != current_user``: the
+        loaded user is compared, as Flask-Login's proxy compared the user object."""
+        if len(original.comparisons) != len(updated.comparisons) or not all(
+            isinstance(c.operator, (cst.Equal, cst.NotEqual)) for c in original.comparisons
+        ):
+            return updated
+        left = self._loaded_user(original.left, updated.left)
+        targets = [
+            c.with_changes(comparator=self._loaded_user(o.comparator, c.comparator))
+            for o, c in zip(original.comparisons, updated.comparisons, strict=True)
+        ]
+        if left is updated.left and all(t.comparator is c.comparator for t, c in zip(targets, updated.comparisons, strict=True)):
+            return updated
+        self.changed()
+        return updated.with_changes(left=left, comparisons=targets)
+
+    def _loaded_user(self, before: cst.BaseExpression, after: cst.BaseExpression) -> cst.BaseExpression:
+        if self.member(before) != "current_user" or not isinstance(after, cst.Name):
+            return after
+        return cst.Attribute(value=after, attr=cst.Name("user"))
+
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:  # type: ignore[override]
         if updated.attr.value == "is_anonymous" and self.member(updated.value) == "current_user":
             if id(original) in self.ctx.stores:
