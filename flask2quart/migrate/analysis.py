@@ -500,6 +500,10 @@ class _FunctionScanner:
         positional = [self.expr(arg, no_await=no_await) for arg in node.args]
         keywords = [(kw.arg, self.expr(kw.value, no_await=no_await)) for kw in node.keywords]
         self._record_flows(func, node, positional, keywords)
+        if positional and not isinstance(node.args[0], ast.Starred):
+            partial = V.partial_value(func, positional[0])
+            if partial:
+                return partial
         if func is None and isinstance(node.func, ast.Name) and node.func.id == "getattr" and len(node.args) >= 2:
             name = node.args[1].value if isinstance(node.args[1], ast.Constant) else None
             if self._is_builtin("getattr"):
@@ -776,6 +780,8 @@ class _FunctionScanner:
         if self.func is None:
             return False
         if value.startswith(f"q:{self.module.facts.module}:{self.func.qualname}."):
+            return True
+        if V.bound_method(value):  # ``return functools.partial(self.handle, name)``, ``return self.handle``
             return True
         return self.func.role is Role.FIXTURE and V.is_project(value)
 

@@ -336,6 +336,17 @@ def bound_method(func: Value) -> str | None:
     return None
 
 
+PARTIAL = "q:functools.partial"
+
+
+def partial_value(func: Value, first: Value) -> Value:
+    """``functools.partial(f, ...)`` is ``f``'s value where ``f`` is a project function or method:
+    calling it calls ``f`` (so it is awaited where ``f`` became async), passing it passes ``f``."""
+    if func == PARTIAL and (project_name(first) or bound_method(first)):
+        return first
+    return None
+
+
 def instance_call(func: Value) -> str | None:
     """``'k:obj:m:C'`` -> ``'m:C.__call__'``: calling an instance of a project class."""
     if func and func.startswith("k:obj:"):

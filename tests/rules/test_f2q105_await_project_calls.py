@@ -1060,3 +1060,91 @@ async def test_the_ported_thread_does_the_work_the_flask_one_did():
     ported = load(output)
     response = await ported.app.test_client().get("/send/hi")
     assert await response.get_data(as_text=True) == expected
+
+
+PARTIAL_APP = """\
+import functools
+from functools import partial
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+class Server:
+    def handle_request(self, name):
+        return request.form.get(name, "-")
+
+    def get_endpoint(self, name):
+        return functools.partial(self.handle_request, name)
+
+    def direct(self):
+        return self.handle_request
+
+
+server = Server()
+
+
+def shout(word):
+    return request.form.get(word, "").upper()
+
+
+@app.post("/<name>")
+def view(name):
+    endpoint = server.get_endpoint(name)
+    loud = partial(shout, name)
+    return endpoint() + loud() + server.direct()(name)
+"""
+
+
+def test_functools_partial_and_returned_methods_are_called_like_the_function_they_bind():
+    """``partial(f, ...)`` is ``f`` for the value flow, and so is a method a project function
+    returns: their calls are awaited where ``f`` became async (no "used as a value" finding)."""
+    findings = check_transformed(
+        PARTIAL_APP,
+        PARTIAL_APP.replace("from flask import Flask", "from quart import Quart")
+        .replace("Flask(__name__)", "Quart(__name__)")
+        .replace("    def handle_request", "    async def handle_request")
+        .replace("def shout", "async def shout")
+        .replace("request.form.get", "(await request.form).get")
+        .replace("def view", "async def view")
+        .replace("return endpoint() + loud() + server.direct()(name)", "return await endpoint() + await loud() + await server.direct()(name)"),
+    )
+    assert findings == []
+
+
+async def test_a_partial_of_a_ported_method_answers_as_under_flask():
+    import flask
+
+    output, _, _ = run_rewrite(PARTIAL_APP)
+    flask_side: dict[str, object] = {"__name__": "partial_app"}
+    exec(compile(PARTIAL_APP, "app.py", "exec"), flask_side)
+    quart_side: dict[str, object] = {"__name__": "partial_app"}
+    exec(compile(output, "app.py", "exec"), quart_side)
+    flask_app = flask_side["app"]
+    assert isinstance(flask_app, flask.Flask)
+    expected = flask_app.test_client().post("/x", data={"x": "ab"}).get_data(as_text=True)
+    got = await (await quart_side["app"].test_client().post("/x", form={"x": "ab"})).get_data(as_text=True)  # type: ignore[attr-defined]
+    assert got == expected == "abABab"
+
+
+def test_a_partial_handed_to_sync_code_is_still_reported():
+    _, findings, _ = run_rewrite(
+        """\
+        import functools
+
+        from flask import Flask, request
+
+        app = Flask(__name__)
+
+
+        def size(name):
+            return len(request.form.get(name, ""))
+
+
+        @app.post("/")
+        def view():
+            return str(sorted("ab", key=functools.partial(size)))
+        """
+    )
+    assert [(f.code, f.line) for f in findings] == [("F2Q105", 14)]

@@ -316,6 +316,12 @@ class Rewriter(cst.CSTTransformer):
                 klass = ctx.value(node.args[0].value)  # ``super(Class, self).m()``
                 ctx.set_value(node, explicit_super_value(ctx.facts.classes, klass, ctx.facts.module))
                 return
+        first = node.args[0] if node.args and node.args[0].keyword is None and not node.args[0].star else None
+        partial = V.partial_value(func, ctx.value(first.value)) if first is not None else None
+        if partial:  # ``functools.partial(f, ...)``: calling it calls ``f``
+            ctx.set_step(node, V.Step(partial))
+            ctx.set_value(node, partial)
+            return
         step = V.call_step(func, project_async=ctx.analysis.awaitable_functions)
         value = step.value
         project = V.project_name(func) or V.bound_method(func)

@@ -5,11 +5,15 @@ When a helper such as ``get_db()`` in ``db.py`` or ``AuthActions.login()`` in ``
 awaited, even when the result is unused: an un-awaited coroutine never runs. Where an ``await`` is
 impossible (a lambda, a generator expression, a hook Quart calls synchronously) the call is
 reported instead, and so is such a function used as a value where something else calls it later
-(a dispatch table, ``map``, ``functools.partial``, ``atexit.register``), and ``getattr(obj, name)()``
+(a dispatch table, ``map``, ``atexit.register``), and ``getattr(obj, name)()``
 with a name known only at run time on an object some of whose methods became async. At module level
 under ``if __name__ == "__main__":`` and in the function a console script runs (``[project.scripts]``,
 ``console_scripts``: it stays sync, its script calls it synchronously), where no event loop runs
 yet, such a call is run with ``asyncio.run(...)`` (each call on a loop of its own).
+
+``functools.partial(f, ...)`` is ``f`` for the value flow, and so is a method a project function
+returns (``return self.handle``): calling the result awaits as calling ``f`` does, wherever the
+value went (``endpoint = server.get_endpoint(path); return endpoint()``).
 
 A ``threading.Thread``/``Timer`` whose target became async (the usual "send the mail in a thread"
 helper, async once its ``with app.app_context()`` is): the thread would create the coroutine and
@@ -35,7 +39,7 @@ from .f2q104_await_quart_api import describe
 _THREADS = {"q:threading.Thread": ("target", 1), "q:threading.Timer": ("function", 1)}
 #: Calls that take a function and call it later, where no ``await`` can be added.
 _CALLS_LATER = frozenset(
-    {"q:functools.partial", "q:threading.Thread", "q:threading.Timer", "q:atexit.register"}
+    {"q:threading.Thread", "q:threading.Timer", "q:atexit.register"}
 )
 
 
@@ -60,7 +64,9 @@ class AwaitProjectCalls(Rule):
         return updated
 
     def _awaitable(self, node: cst.BaseExpression) -> str | None:
-        if not isinstance(node, (cst.Name, cst.Attribute)):
+        """The project function that became async which ``node`` names (or ``functools.partial``
+        binds: the value flow gives it ``f``'s value, and its calls are awaited as ``f``'s)."""
+        if not isinstance(node, (cst.Name, cst.Attribute, cst.Call)):
             return None
         target = V.project_name(self.ctx.value(node))
         return target if target in self.ctx.analysis.awaitable_functions else None
