@@ -5,6 +5,7 @@ it, not the trees."""
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass, field
 
 from . import values as V
@@ -232,6 +233,12 @@ class ProjectAnalysis:
 
     def module_for(self, path: str) -> ModuleFacts | None:
         return self.modules.get(path)
+
+    @functools.cached_property
+    def classes(self) -> dict[str, ClassFacts]:
+        """Every project class by ``module:qualname``, built once per analysis (kept on it: a
+        cache keyed by ``id()`` would answer for an earlier analysis whose id was reused)."""
+        return {f"{facts.module}:{qual}": klass for facts in self.modules.values() for qual, klass in facts.classes.items()}
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ from .. import flask_api
 from .. import values as V
 from ..context import FileContext
 from .base import Rule
-from .f2q126_http_exception_response import _project_classes
 from .f2q128_dev_server import WSGI_SERVERS as _WSGI_SERVERS
 from .f2q131_request_subclass import is_request_subclass
 
@@ -68,7 +67,7 @@ class UnsupportedApi(Rule):
         """A project subclass of Flask's ``Request`` that F2Q131 ports (and reports what it cannot)."""
         project = V.project_name(self.ctx.value(node) or "")
         return bool(project) and "F2Q131" in self.ctx.enabled and is_request_subclass(
-            project, _project_classes(self.ctx.analysis)
+            project, self.ctx.analysis.classes
         )
 
     def __init__(self, ctx: FileContext) -> None:

@@ -30,7 +30,6 @@ import libcst as cst
 from ...findings import Severity
 from .. import flask_api
 from .. import values as V
-from ..facts import ClassFacts
 from .base import Rule, awaited
 
 #: App methods Quart made async *and* gave a ``ctx`` first argument (0.23).
@@ -79,18 +78,11 @@ def _f2q_flask_signature(method):
     return wrapper
 '''
 _APP_CLASSES = frozenset({"q:flask.Flask", "q:flask.app.Flask", "q:quart.Quart", "q:quart.app.Quart"})
-_ALL_CLASSES: dict[int, dict[str, ClassFacts]] = {}
 
 
 def _app_subclass(ctx, name: str) -> bool:  # type: ignore[no-untyped-def]
     """A project class built on Flask's app class (directly or through project classes)."""
-    key = id(ctx.analysis)
-    if key not in _ALL_CLASSES:
-        _ALL_CLASSES.clear()
-        _ALL_CLASSES[key] = {
-            f"{facts.module}:{qual}": klass for facts in ctx.analysis.modules.values() for qual, klass in facts.classes.items()
-        }
-    classes, seen, todo = _ALL_CLASSES[key], set(), [name]
+    classes, seen, todo = ctx.analysis.classes, set(), [name]
     while todo:
         klass = classes.get(todo.pop())
         for base in klass.bases if klass else ():

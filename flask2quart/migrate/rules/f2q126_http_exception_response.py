@@ -17,21 +17,8 @@ from __future__ import annotations
 import libcst as cst
 
 from ...findings import Severity
-from ..facts import ClassFacts, ProjectAnalysis
 from ..flow import _http_exception
 from .base import Rule
-
-_CLASSES: dict[int, dict[str, ClassFacts]] = {}
-
-
-def _project_classes(analysis: ProjectAnalysis) -> dict[str, ClassFacts]:
-    key = id(analysis)
-    if key not in _CLASSES:
-        _CLASSES.clear()
-        _CLASSES[key] = {
-            f"{facts.module}:{qual}": klass for facts in analysis.modules.values() for qual, klass in facts.classes.items()
-        }
-    return _CLASSES[key]
 
 
 class HttpExceptionResponse(Rule):
@@ -43,7 +30,7 @@ class HttpExceptionResponse(Rule):
         if updated.name.value != "get_response" or len(self.ctx.scopes) < 2 or self.ctx.scopes[-2].kind != "class":
             return updated
         klass = self.ctx.project_qualname(self.ctx.scopes[-2].qualname)
-        if not _http_exception(klass, _project_classes(self.ctx.analysis)):
+        if not _http_exception(klass, self.ctx.analysis.classes):
             return updated
         params = list(updated.params.params)
         if len(params) < 2:

@@ -41,7 +41,6 @@ from ..facts import ClassFacts
 from .base import Rule
 from .f2q119_request_environ import HELPER as WSGI_ENVIRON
 from .f2q119_request_environ import HELPER_SOURCE as WSGI_ENVIRON_SOURCE
-from .f2q126_http_exception_response import _project_classes
 
 #: Flask's and Werkzeug's request classes (as the analysis spells a base).
 _REQUEST_BASES = frozenset(
@@ -139,7 +138,7 @@ class RequestSubclass(Rule):
 
     def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
         klass = self.ctx.project_qualname(self.ctx.scopes[-1].qualname)
-        if not is_request_subclass(klass, _project_classes(self.ctx.analysis)):
+        if not is_request_subclass(klass, self.ctx.analysis.classes):
             return updated
         methods = {s.name.value: s for s in original.body.body if isinstance(s, cst.FunctionDef)}
         for method in methods.values():
