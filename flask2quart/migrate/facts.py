@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import enum
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import values as V
@@ -271,6 +272,23 @@ def is_sync_dunder(name: str) -> bool:
 
 def is_testcase(klass: ClassFacts) -> bool:
     return any(b in ("q:unittest.TestCase", "q:unittest.case.TestCase") for b in klass.bases)
+
+
+def based_on(name: str, classes: dict[str, ClassFacts], outside: Callable[[str], bool]) -> bool:
+    """Class ``name`` (``module:qualname``) has, directly or through project bases, a base outside
+    the project for which ``outside`` holds (``q:flask.Request``...)."""
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        klass = classes.get(todo.pop())
+        for base in klass.bases if klass is not None else ():
+            if outside(base):
+                return True
+            project = V.project_name(base)
+            if project and project not in seen:
+                seen.add(project)
+                todo.append(project)
+    return False
 
 
 def inherited(call: str, classes: dict[str, ClassFacts], functions: dict[str, FunctionFacts]) -> str | None:

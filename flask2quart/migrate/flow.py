@@ -16,6 +16,7 @@ from .facts import (
     ModuleFacts,
     ProjectAnalysis,
     Role,
+    based_on,
     inherited,
     is_sync_dunder,
     is_testcase,
@@ -198,20 +199,12 @@ def forced_sync(
 
 
 def _http_exception(name: str, classes: dict[str, ClassFacts]) -> bool:
-    seen: set[str] = set()
-    todo = [name]
-    while todo:
-        klass = classes.get(todo.pop())
-        if klass is None:
-            continue
-        for base in klass.bases:
-            if base.startswith("q:werkzeug.exceptions.") or (base.startswith(("q:flask.", "q:quart.")) and base.endswith("HTTPException")):
-                return True
-            project = V.project_name(base)
-            if project and project not in seen:
-                seen.add(project)
-                todo.append(project)
-    return False
+    """Class ``name`` is a Werkzeug (or Flask/Quart) ``HTTPException``."""
+    return based_on(name, classes, _is_http_exception)
+
+
+def _is_http_exception(base: str) -> bool:
+    return base.startswith("q:werkzeug.exceptions.") or (base.startswith(("q:flask.", "q:quart.")) and base.endswith("HTTPException"))
 
 
 def async_test_roots(classes: dict[str, ClassFacts], asyncs: set[str]) -> set[str]:

@@ -30,6 +30,7 @@ import libcst as cst
 from ...findings import Severity
 from .. import flask_api
 from .. import values as V
+from ..facts import based_on
 from .base import Rule, awaited
 
 #: App methods Quart made async *and* gave a ``ctx`` first argument (0.23).
@@ -82,17 +83,7 @@ _APP_CLASSES = frozenset({"q:flask.Flask", "q:flask.app.Flask", "q:quart.Quart",
 
 def _app_subclass(ctx, name: str) -> bool:  # type: ignore[no-untyped-def]
     """A project class built on Flask's app class (directly or through project classes)."""
-    classes, seen, todo = ctx.analysis.classes, set(), [name]
-    while todo:
-        klass = classes.get(todo.pop())
-        for base in klass.bases if klass else ():
-            if base in _APP_CLASSES:
-                return True
-            project = V.project_name(base)
-            if project and project not in seen:
-                seen.add(project)
-                todo.append(project)
-    return False
+    return based_on(name, ctx.analysis.classes, _APP_CLASSES.__contains__)
 
 
 def is_app(ctx, node: cst.BaseExpression) -> bool:  # type: ignore[no-untyped-def]

@@ -36,8 +36,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ...findings import Severity
-from .. import values as V
-from ..facts import ClassFacts
+from ..facts import ClassFacts, based_on
 from .base import Rule
 from .f2q119_request_environ import HELPER as WSGI_ENVIRON
 from .f2q119_request_environ import HELPER_SOURCE as WSGI_ENVIRON_SOURCE
@@ -115,20 +114,7 @@ def make_form_data_parser(self):
 
 def is_request_subclass(name: str, classes: dict[str, ClassFacts]) -> bool:
     """``name`` (``module:qualname``) is based on Flask's or Werkzeug's ``Request``."""
-    seen: set[str] = set()
-    todo = [name]
-    while todo:
-        klass = classes.get(todo.pop())
-        if klass is None:
-            continue
-        for base in klass.bases:
-            if base in _REQUEST_BASES:
-                return True
-            project = V.project_name(base)
-            if project and project not in seen:
-                seen.add(project)
-                todo.append(project)
-    return False
+    return based_on(name, classes, _REQUEST_BASES.__contains__)
 
 
 class RequestSubclass(Rule):
