@@ -503,6 +503,7 @@ class _FunctionScanner:
         if positional and not isinstance(node.args[0], ast.Starred):
             partial = V.partial_value(func, positional[0])
             if partial:
+                self.module.facts.partial_targets.add(V.project_name(partial) or V.bound_method(partial) or "")
                 return partial
         if func is None and isinstance(node.func, ast.Name) and node.func.id == "getattr" and len(node.args) >= 2:
             name = node.args[1].value if isinstance(node.args[1], ast.Constant) else None

@@ -158,6 +158,9 @@ class ModuleFacts:
     #: Names the ``Content-Length`` header (a constant, any case) or reads ``.content_length``: the
     #: suite's test requests carry Content-Length as Werkzeug's client sends it (F2Q216).
     content_length: bool = False
+    #: Project functions bound by ``functools.partial(f, ...)`` here: the value flow follows the
+    #: partial as ``f``, but it may reach calls the analysis cannot see (F2Q136).
+    partial_targets: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -234,6 +237,18 @@ class ProjectAnalysis:
 
     def module_for(self, path: str) -> ModuleFacts | None:
         return self.modules.get(path)
+
+    @functools.cached_property
+    def handed_on_async(self) -> set[str]:
+        """Async project functions handed on as values the analysis follows only so far: bound by
+        ``functools.partial`` or a method returned by a function (``return self.handle``), in the
+        app's code (F2Q136)."""
+        app_modules = {facts.module for facts in self.modules.values() if not facts.is_test}
+        handed = {target for facts in self.modules.values() if not facts.is_test for target in facts.partial_targets}
+        handed |= {  # not a decorator's own wrapper: the analysis follows those (view wrappers)
+            V.bound_method(value) or "" for name, value in self.returns.items() if name.partition(":")[0] in app_modules
+        }
+        return handed & self.awaitable_functions
 
     @functools.cached_property
     def classes(self) -> dict[str, ClassFacts]:

@@ -39,6 +39,7 @@ from .f2q129_test_response_request import TestResponseRequest
 from .f2q130_remote_addr_header import RemoteAddrHeader
 from .f2q131_request_subclass import RequestSubclass
 from .f2q135_sync_url_building import SyncUrlBuilding
+from .f2q136_returned_coroutines import ReturnedCoroutines
 from .f2q201_await_test_client import AwaitTestClient
 from .f2q202_test_client_arguments import TestClientArguments
 from .f2q203_cookie_arguments import CookieArguments
@@ -110,6 +111,7 @@ PYTHON_RULES: tuple[type[Rule], ...] = (
     TestResponseRequest,
     SyncUrlBuilding,
     RemoteAddrHeader,
+    ReturnedCoroutines,
     RequestEnviron,
     WsgiMiddleware,
     LocationIri,
