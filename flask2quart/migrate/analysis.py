@@ -630,10 +630,14 @@ class _FunctionScanner:
         if role is None:
             return
         for target in targets:
+            value: V.Value = None
             if isinstance(target, ast.Name):
                 value = self.resolve(target.id)
-                if V.is_project(value):
-                    self.module.facts.registered.append((value[2:], role))  # type: ignore[index]
+            elif isinstance(target, ast.Call) and target.args and not isinstance(target.args[0], ast.Starred):
+                # ``app.before_request(functools.partial(set_context, server))``: the hook is ``set_context``
+                value = V.partial_value(self.expr(target.func, no_await=True), self.expr(target.args[0], no_await=True))
+            if V.is_project(value):
+                self.module.facts.registered.append((value[2:], role))  # type: ignore[index]
 
     def _monkeypatch(self, node: ast.Call, func: V.Value) -> None:
         """``monkeypatch.setattr("pkg.mod.fn", fake)``: the fake must match the real thing."""

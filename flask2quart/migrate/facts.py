@@ -248,7 +248,8 @@ class ProjectAnalysis:
         handed |= {  # not a decorator's own wrapper: the analysis follows those (view wrappers)
             V.bound_method(value) or "" for name, value in self.returns.items() if name.partition(":")[0] in app_modules
         }
-        return handed & self.awaitable_functions
+        hooks = {name for name, role in self.roles.items() if role in (Role.HOOK, Role.RESPONSE_HOOK)}
+        return (handed & self.awaitable_functions) - hooks  # a hook's partial is Quart's to await
 
     @functools.cached_property
     def classes(self) -> dict[str, ClassFacts]:

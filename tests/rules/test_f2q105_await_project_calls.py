@@ -1143,3 +1143,44 @@ def test_a_partial_handed_to_sync_code_is_still_reported():
         """
     )
     assert [(f.code, f.line) for f in findings if f.code == "F2Q105"] == [("F2Q105", 14)]
+
+
+HOOK_BY_PARTIAL = """\
+import contextvars
+import functools
+
+from flask import Flask, request
+
+account = contextvars.ContextVar("account", default=None)
+
+
+def set_account(server):
+    account.set(server + ":" + request.headers.get("X-User", "anon"))
+
+
+def create_app():
+    app = Flask(__name__)
+    app.before_request(functools.partial(set_account, "srv"))
+
+    @app.get("/")
+    def index():
+        return account.get() or "none"
+
+    return app
+"""
+
+
+async def test_a_hook_registered_through_functools_partial_is_a_hook():
+    """Registered as ``before_request(partial(hook, ...))``, it is async like any hook: Quart runs a
+    sync hook in a worker thread, where what it sets in a context variable (werkzeug's ``Local``
+    too) is lost to the view."""
+    output, findings, _ = run_rewrite(HOOK_BY_PARTIAL)
+    assert "async def set_account(server):" in output
+    assert "await_returned_coroutines" not in output and findings == []
+    flask_side: dict[str, object] = {"__name__": "hook_app"}
+    exec(compile(HOOK_BY_PARTIAL, "app.py", "exec"), flask_side)
+    quart_side: dict[str, object] = {"__name__": "hook_app"}
+    exec(compile(output, "app.py", "exec"), quart_side)
+    expected = flask_side["create_app"]().test_client().get("/", headers={"X-User": "ada"}).get_data(as_text=True)  # type: ignore[operator]
+    response = await quart_side["create_app"]().test_client().get("/", headers={"X-User": "ada"})  # type: ignore[operator]
+    assert await response.get_data(as_text=True) == expected == "srv:ada"
