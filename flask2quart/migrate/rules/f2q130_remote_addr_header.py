@@ -71,6 +71,24 @@ def _app_classes(analysis: ProjectAnalysis) -> set[str]:
     return found
 
 
+def built_by_call(line: cst.SimpleStatementLine) -> tuple[cst.BaseExpression, cst.Call] | None:
+    """``target = Something(...)`` (a name or an attribute, ``x: T = ...`` too): the target and the
+    call, where a rule registers something on what was just built (F2Q130, F2Q136)."""
+    if len(line.body) != 1:
+        return None
+    statement = line.body[0]
+    if isinstance(statement, cst.Assign) and len(statement.targets) == 1:
+        target: cst.BaseExpression = statement.targets[0].target
+    elif isinstance(statement, cst.AnnAssign) and statement.value is not None:
+        target = statement.target
+    else:
+        return None
+    value = statement.value
+    if isinstance(target, (cst.Name, cst.Attribute)) and isinstance(value, cst.Call):
+        return target, value
+    return None
+
+
 def _uses_headers(analysis: ProjectAnalysis, facts: ModuleFacts) -> bool:
     """The app code uses ``request.headers`` as a whole; for a test module's own apps, that module."""
     if facts.is_test:
@@ -90,18 +108,10 @@ class RemoteAddrHeader(Rule):
     def leave_SimpleStatementLine(
         self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
     ) -> cst.SimpleStatementLine | cst.FlattenSentinel[cst.BaseStatement]:
-        if len(updated.body) != 1 or HOOK in self.ctx.facts.functions:
+        built = built_by_call(updated)
+        if built is None or HOOK in self.ctx.facts.functions:
             return updated  # the hook is there already: a second run adds nothing
-        statement = updated.body[0]
-        if isinstance(statement, cst.Assign) and len(statement.targets) == 1:
-            target: cst.BaseExpression = statement.targets[0].target
-        elif isinstance(statement, cst.AnnAssign) and statement.value is not None:
-            target = statement.target
-        else:
-            return updated
-        value = statement.value
-        if not (isinstance(target, (cst.Name, cst.Attribute)) and isinstance(value, cst.Call)):
-            return updated
+        target, value = built
         registration = self._registration(self.ctx.value(value.func))
         if registration is None or not _uses_headers(self.ctx.analysis, self.ctx.facts):
             return updated

@@ -26,7 +26,7 @@ import libcst as cst
 from ...findings import Severity
 from .. import values as V
 from .base import Rule
-from .f2q130_remote_addr_header import _app_classes
+from .f2q130_remote_addr_header import _app_classes, built_by_call
 
 HELPER = "await_returned_coroutines"
 HELPER_SOURCE = '''
@@ -66,20 +66,12 @@ class ReturnedCoroutines(Rule):
         self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
     ) -> cst.SimpleStatementLine | cst.FlattenSentinel[cst.BaseStatement]:
         analysis = self.ctx.analysis
-        if self.ctx.in_tests or len(updated.body) != 1 or HELPER in self.ctx.facts.functions:
+        if self.ctx.in_tests or HELPER in self.ctx.facts.functions or not analysis.handed_on_async:
             return updated  # a second run adds nothing
-        if not analysis.handed_on_async:
+        assignment = built_by_call(updated)
+        if assignment is None:
             return updated
-        statement = updated.body[0]
-        if isinstance(statement, cst.Assign) and len(statement.targets) == 1:
-            target: cst.BaseExpression = statement.targets[0].target
-        elif isinstance(statement, cst.AnnAssign) and statement.value is not None:
-            target = statement.target
-        else:
-            return updated
-        value = statement.value
-        if not (isinstance(target, (cst.Name, cst.Attribute)) and isinstance(value, cst.Call)):
-            return updated
+        target, value = assignment
         built = self.ctx.value(value.func)
         if not (V.flask_name(built) == "Flask" or (built and built in _app_classes(analysis))):
             return updated
