@@ -35,6 +35,7 @@ import libcst as cst
 
 from .. import values as V
 from ..analysis import ModuleFacts, ProjectAnalysis
+from ..facts import based_on
 from .base import Rule
 
 HOOK = "drop_quart_remote_addr"
@@ -53,22 +54,9 @@ async def drop_quart_remote_addr():
 _APP_BASES = frozenset({"q:flask.Flask", "q:flask.app.Flask", "q:quart.Quart", "q:quart.app.Quart"})
 
 
-def _app_classes(analysis: ProjectAnalysis) -> set[str]:
+def app_classes(analysis: ProjectAnalysis) -> set[str]:
     """``q:module:Class`` of the project's subclasses of ``Flask``/``Quart``, through project bases."""
-    bases = {
-        f"q:{facts.module}:{name}": klass.bases
-        for facts in analysis.modules.values()
-        for name, klass in facts.classes.items()
-    }
-    found: set[str] = set()
-    grew = True
-    while grew:
-        grew = False
-        for name, its_bases in bases.items():
-            if name not in found and any(b in _APP_BASES or b in found for b in its_bases):
-                found.add(name)
-                grew = True
-    return found
+    return {f"q:{name}" for name in analysis.classes if based_on(name, analysis.classes, _APP_BASES.__contains__)}
 
 
 def built_by_call(line: cst.SimpleStatementLine) -> tuple[cst.BaseExpression, cst.Call] | None:
@@ -124,7 +112,7 @@ class RemoteAddrHeader(Rule):
 
     @functools.cached_property
     def app_classes(self) -> set[str]:
-        return _app_classes(self.ctx.analysis)
+        return app_classes(self.ctx.analysis)
 
     def _registration(self, built: V.Value) -> str | None:
         """``before_request`` after an app is built, ``before_app_request`` after a blueprint when

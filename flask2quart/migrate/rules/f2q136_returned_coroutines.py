@@ -26,7 +26,7 @@ import libcst as cst
 from ...findings import Severity
 from .. import values as V
 from .base import Rule
-from .f2q130_remote_addr_header import _app_classes, built_by_call
+from .f2q130_remote_addr_header import app_classes, built_by_call
 
 HELPER = "await_returned_coroutines"
 HELPER_SOURCE = '''
@@ -73,7 +73,7 @@ class ReturnedCoroutines(Rule):
             return updated
         target, value = assignment
         built = self.ctx.value(value.func)
-        if not (V.flask_name(built) == "Flask" or (built and built in _app_classes(analysis))):
+        if not (V.flask_name(built) == "Flask" or (built and built in app_classes(analysis))):
             return updated
         self.ctx.add_helper(HELPER, HELPER_SOURCE)
         self.changed()
